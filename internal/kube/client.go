@@ -1,0 +1,50 @@
+package kube
+
+import (
+	"sync"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+)
+
+// Client is what resources and data sources use to reach the cluster.
+type Client struct {
+	Clientset    kubernetes.Interface
+	FieldManager string
+	Host         string
+}
+
+// NewClient connects lazily: client-go makes no request until the first call.
+func NewClient(c Config) (*Client, error) {
+	cfg, err := RESTConfig(c)
+	if err != nil {
+		return nil, err
+	}
+	return newClientFromREST(cfg, c.FieldManager)
+}
+
+func newClientFromREST(cfg *rest.Config, fieldManager string) (*Client, error) {
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{Clientset: cs, FieldManager: fieldManager, Host: cfg.Host}, nil
+}
+
+// Lazy builds the client on first use, so configurations that never touch a cluster (functions,
+// pure data sources) work without one.
+type Lazy struct {
+	config Config
+	once   sync.Once
+	client *Client
+	err    error
+}
+
+// NewLazy returns a client that is built when Get is first called.
+func NewLazy(c Config) *Lazy { return &Lazy{config: c} }
+
+// Get returns the client, building it once.
+func (l *Lazy) Get() (*Client, error) {
+	l.once.Do(func() { l.client, l.err = NewClient(l.config) })
+	return l.client, l.err
+}

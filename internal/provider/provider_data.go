@@ -1,0 +1,46 @@
+package provider
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/kube"
+)
+
+// providerData is what Configure hands to resources and data sources.
+type providerData struct {
+	kube *kube.Lazy
+	// configUnknown is set while planning against a cluster whose address is not known yet.
+	configUnknown bool
+}
+
+// client returns the Kubernetes client, or a diagnostic saying why there is none.
+func (d *providerData) client() (*kube.Client, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if d == nil || d.configUnknown {
+		diags.AddError("Kubernetes cluster not known yet",
+			"The provider configuration depends on values that are only known after apply (for example a cluster "+
+				"created in the same configuration). Apply the cluster first (terraform apply -target=...), or run "+
+				"Terraform with deferred actions enabled.")
+		return nil, diags
+	}
+	c, err := d.kube.Get()
+	if err != nil {
+		diags.AddError("Cannot configure the Kubernetes client", err.Error())
+	}
+	return c, diags
+}
+
+// providerDataFrom checks the type handed over by Configure.
+func providerDataFrom(v any) (*providerData, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if v == nil {
+		return nil, diags
+	}
+	d, ok := v.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *providerData, got %T; please report this issue to the provider developers", v))
+	}
+	return d, diags
+}
