@@ -20,8 +20,18 @@ func (c *Client) ApplyNamespace(ctx context.Context, ns *corev1.Namespace, force
 	if err != nil {
 		return nil, err
 	}
-	out, err := c.Clientset.CoreV1().Namespaces().Patch(ctx, ns.Name, types.ApplyPatchType, body,
-		metav1.PatchOptions{FieldManager: c.FieldManager, Force: &force})
+	api := c.Clientset.CoreV1().Namespaces()
+	var out *corev1.Namespace
+	err = applyRepairingDrift(ctx, force, func(force bool) (err error) {
+		out, err = api.Patch(ctx, ns.Name, types.ApplyPatchType, body, metav1.PatchOptions{FieldManager: c.FieldManager, Force: &force})
+		return err
+	}, func() ([]metav1.ManagedFieldsEntry, error) {
+		live, err := api.Get(ctx, ns.Name, metav1.GetOptions{})
+		if err != nil {
+			return nil, err
+		}
+		return live.ManagedFields, nil
+	})
 	return out, Explain(err, c.Host)
 }
 

@@ -60,7 +60,7 @@ func (r *NamespaceResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"annotations": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Annotations for the namespace. Annotations other tools add are left alone and not shown.",
-				Validators: []validator.Map{mapCheck{"annotation", func(k, _ string) error { return hardening.ValidateAnnotationKey(k) }}},
+				Validators:          []validator.Map{mapCheck{"annotation", func(k, _ string) error { return hardening.ValidateAnnotationKey(k) }}},
 			},
 			"pod_security": schema.SingleNestedAttribute{
 				Optional: true, Computed: true,
@@ -75,7 +75,7 @@ func (r *NamespaceResource) Schema(ctx context.Context, _ resource.SchemaRequest
 					"warn":    level("warn", def.Warn),
 					"version": schema.StringAttribute{
 						Optional: true, Computed: true, Default: stringdefault.StaticString(def.Version),
-						Validators: []validator.String{stringCheck{"Pod Security version", hardening.ValidatePodSecurityVersion}},
+						Validators:          []validator.String{stringCheck{"Pod Security version", hardening.ValidatePodSecurityVersion}},
 						MarkdownDescription: "Policy version the levels refer to: `latest` (default) or a minor such as `v1.37`.",
 					},
 				},

@@ -41,14 +41,14 @@ type Options struct {
 
 // Cluster is a running control plane.
 type Cluster struct {
-	Dir             string `json:"dir"`
-	Host            string `json:"host"`
-	Version         string `json:"version"`
-	AdminKubeconfig string `json:"admin_kubeconfig"`
-	AdminToken      string `json:"admin_token"`
-	CACertPEM       string `json:"ca_cert_pem"`
-	AdminCertPEM    string `json:"admin_cert_pem"`
-	AdminKeyPEM     string `json:"admin_key_pem"`
+	Dir             string         `json:"dir"`
+	Host            string         `json:"host"`
+	Version         string         `json:"version"`
+	AdminKubeconfig string         `json:"admin_kubeconfig"`
+	AdminToken      string         `json:"admin_token"`
+	CACertPEM       string         `json:"ca_cert_pem"`
+	AdminCertPEM    string         `json:"admin_cert_pem"`
+	AdminKeyPEM     string         `json:"admin_key_pem"`
 	Pids            map[string]int `json:"pids"`
 
 	tempDir bool

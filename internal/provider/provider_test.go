@@ -1,0 +1,99 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/testcluster"
+)
+
+// testAccProtoV6ProviderFactories serves the provider in-process to the real terraform CLI.
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"hardened": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// testCluster is the real control plane the acceptance tests run against; nil without TF_ACC.
+var testCluster *testcluster.Cluster
+
+// TestMain starts one control plane for the package's acceptance tests. Configurations reach it
+// through KUBE_CONFIG_PATH, exactly as a user's CI would.
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	if os.Getenv("TF_ACC") == "" {
+		return m.Run()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Minute)
+	defer cancel()
+	if err := testcluster.EnsureCLIConfig(); err != nil {
+		fmt.Fprintln(os.Stderr, "acceptance tests:", err)
+		return 1
+	}
+	tf, isTofu, err := testcluster.TerraformCLI(ctx, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "acceptance tests need a terraform CLI:", err)
+		return 1
+	}
+	os.Setenv("TF_ACC_TERRAFORM_PATH", tf)
+	if isTofu {
+		os.Setenv("TF_ACC_PROVIDER_HOST", "registry.opentofu.org")
+	}
+	c, err := testcluster.Start(ctx, testcluster.Options{
+		Version: os.Getenv("HARDENED_TEST_K8S_VERSION"), Log: os.Stderr,
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "acceptance tests: starting the control plane:", err)
+		return 1
+	}
+	testCluster = c
+	defer c.Stop()
+	clearKubeEnv()
+	os.Setenv("KUBE_CONFIG_PATH", c.AdminKubeconfig)
+	return m.Run()
+}
+
+// clearKubeEnv drops any KUBE_* variables from the caller's shell so tests see only their own.
+func clearKubeEnv() {
+	for _, k := range []string{"KUBE_HOST", "KUBE_TOKEN", "KUBE_CONFIG_PATH", "KUBE_CONFIG_PATHS", "KUBE_CTX",
+		"KUBE_CTX_AUTH_INFO", "KUBE_CTX_CLUSTER", "KUBE_CLIENT_CERT_DATA", "KUBE_CLIENT_KEY_DATA",
+		"KUBE_CLUSTER_CA_CERT_DATA", "KUBE_INSECURE", "KUBE_TLS_SERVER_NAME", "KUBE_PROXY_URL"} {
+		os.Unsetenv(k)
+	}
+}
+
+// testAccPreCheck fails (never skips) an acceptance test that has no cluster.
+func testAccPreCheck(t *testing.T) {
+	t.Helper()
+	if testCluster == nil {
+		t.Fatal("acceptance tests need the local control plane: run them with TF_ACC=1 (make testacc)")
+	}
+}
+
+// adminClientset talks to the test cluster as cluster-admin, to check what Terraform did.
+func adminClientset(t *testing.T) kubernetes.Interface {
+	t.Helper()
+	return clientsetFor(t, testCluster.AdminKubeconfig)
+}
+
+func clientsetFor(t *testing.T, kubeconfig string) kubernetes.Interface {
+	t.Helper()
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
