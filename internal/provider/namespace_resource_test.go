@@ -78,6 +78,8 @@ func TestAccNamespace_lifecycle(t *testing.T) {
 				),
 			},
 			{
+				// Import adopts every user label, so the hand-made one goes before the import step.
+				PreConfig: func() { patchNamespaceLabels(t, name, `{"metadata":{"labels":{"added-by-hand":null}}}`) },
 				Config: testAccNamespaceConfig(name, `
   labels      = { team = "checkout" }
   annotations = { "owner.example.com/contact" = "team-checkout@example.com" }

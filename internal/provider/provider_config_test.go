@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
@@ -133,9 +134,14 @@ func TestAccProviderConfig_errors(t *testing.T) {
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:      tc.provider + testAccNamespaceConfig(ns, ""),
-					ExpectError: regexp.MustCompile(tc.want),
+					ExpectError: regexp.MustCompile(wrapTolerant(tc.want)),
 				}},
 			})
 		})
 	}
+}
+
+// wrapTolerant lets a pattern's spaces match the line breaks terraform puts in long diagnostics.
+func wrapTolerant(pattern string) string {
+	return strings.ReplaceAll(pattern, " ", `\s+`)
 }
