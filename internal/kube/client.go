@@ -3,6 +3,7 @@ package kube
 import (
 	"sync"
 
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 )
@@ -10,6 +11,7 @@ import (
 // Client is what resources and data sources use to reach the cluster.
 type Client struct {
 	Clientset    kubernetes.Interface
+	Dynamic      dynamic.Interface
 	FieldManager string
 	Host         string
 }
@@ -28,7 +30,11 @@ func newClientFromREST(cfg *rest.Config, fieldManager string) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{Clientset: cs, FieldManager: fieldManager, Host: cfg.Host}, nil
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{Clientset: cs, Dynamic: dyn, FieldManager: fieldManager, Host: cfg.Host}, nil
 }
 
 // Lazy builds the client on first use, so configurations that never touch a cluster (functions,

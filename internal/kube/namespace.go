@@ -2,38 +2,14 @@ package kube
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 )
-
-// ApplyNamespace writes ns with server-side apply under the client's field manager.
-func (c *Client) ApplyNamespace(ctx context.Context, ns *corev1.Namespace, force bool) (*corev1.Namespace, error) {
-	body, err := json.Marshal(ns)
-	if err != nil {
-		return nil, err
-	}
-	api := c.Clientset.CoreV1().Namespaces()
-	var out *corev1.Namespace
-	err = applyRepairingDrift(ctx, force, func(force bool) (err error) {
-		out, err = api.Patch(ctx, ns.Name, types.ApplyPatchType, body, metav1.PatchOptions{FieldManager: c.FieldManager, Force: &force})
-		return err
-	}, func() ([]metav1.ManagedFieldsEntry, error) {
-		live, err := api.Get(ctx, ns.Name, metav1.GetOptions{})
-		if err != nil {
-			return nil, err
-		}
-		return live.ManagedFields, nil
-	})
-	return out, Explain(err, c.Host)
-}
 
 // GetNamespace reads a namespace; the error is NotFound-checkable with apierrors.IsNotFound.
 func (c *Client) GetNamespace(ctx context.Context, name string) (*corev1.Namespace, error) {
@@ -60,30 +36,27 @@ func (c *Client) DeleteNamespace(ctx context.Context, name string) error {
 // WaitNamespaceGone polls with backoff until the namespace is gone. When ctx ends first, the error
 // names what still holds the namespace (finalizers, remaining content) instead of a bare timeout.
 func (c *Client) WaitNamespaceGone(ctx context.Context, name string) error {
-	delay := 100 * time.Millisecond
-	for {
+	var last *corev1.Namespace
+	err := poll(ctx, func() (bool, error) {
 		ns, err := c.Clientset.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
 		if apierrors.IsNotFound(err) {
-			return nil
+			return true, nil
 		}
-		if err != nil && ctx.Err() == nil {
-			return Explain(err, c.Host)
+		if err == nil {
+			last = ns
 		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("timed out waiting for namespace %q to be deleted: %s", name, whyTerminating(ns))
-		case <-time.After(delay):
-		}
-		if delay *= 2; delay > 2*time.Second {
-			delay = 2 * time.Second
-		}
+		return false, Explain(err, c.Host)
+	}, func() string { return whyTerminating(name, last) })
+	if err != nil {
+		return fmt.Errorf("namespace %q was not deleted in time: %w", name, err)
 	}
+	return nil
 }
 
 // whyTerminating summarises what keeps a namespace from going away.
-func whyTerminating(ns *corev1.Namespace) string {
+func whyTerminating(name string, ns *corev1.Namespace) string {
 	if ns == nil {
-		return "its state could not be read"
+		return "the state of namespace " + name + " could not be read"
 	}
 	var parts []string
 	parts = append(parts, fmt.Sprintf("phase %s", ns.Status.Phase))

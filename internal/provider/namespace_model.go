@@ -7,21 +7,34 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
-	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 )
 
 type namespaceModel struct {
-	ID          types.String   `tfsdk:"id"`
-	Name        types.String   `tfsdk:"name"`
-	UID         types.String   `tfsdk:"uid"`
-	Labels      types.Map      `tfsdk:"labels"`
-	Annotations types.Map      `tfsdk:"annotations"`
-	PodSecurity types.Object   `tfsdk:"pod_security"`
-	Timeouts    timeouts.Value `tfsdk:"timeouts"`
+	ID                           types.String   `tfsdk:"id"`
+	Name                         types.String   `tfsdk:"name"`
+	UID                          types.String   `tfsdk:"uid"`
+	Labels                       types.Map      `tfsdk:"labels"`
+	Annotations                  types.Map      `tfsdk:"annotations"`
+	Environment                  types.String   `tfsdk:"environment"`
+	PodSecurity                  types.Object   `tfsdk:"pod_security"`
+	ResourceQuota                types.Object   `tfsdk:"resource_quota"`
+	LimitRange                   types.Object   `tfsdk:"limit_range"`
+	NetworkPolicy                types.Object   `tfsdk:"network_policy"`
+	Access                       types.List     `tfsdk:"access"`
+	AutomountServiceAccountToken types.Bool     `tfsdk:"automount_service_account_token"`
+	WaitForDefaultServiceAccount types.Bool     `tfsdk:"wait_for_default_service_account"`
+	DeletionProtection           types.Bool     `tfsdk:"deletion_protection"`
+	ForceConflicts               types.Bool     `tfsdk:"force_conflicts"`
+	EffectiveResourceQuota       types.Map      `tfsdk:"effective_resource_quota"`
+	EffectiveLimitRange          types.Object   `tfsdk:"effective_limit_range"`
+	ManagedObjects               types.List     `tfsdk:"managed_objects"`
+	Compliance                   types.List     `tfsdk:"compliance"`
+	Timeouts                     timeouts.Value `tfsdk:"timeouts"`
 }
 
 type podSecurityModel struct {
@@ -31,74 +44,263 @@ type podSecurityModel struct {
 	Version types.String `tfsdk:"version"`
 }
 
-// spec translates the Terraform model into the pure core's input.
-func (m namespaceModel) spec(ctx context.Context) (hardening.NamespaceSpec, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	s := hardening.NamespaceSpec{Name: m.Name.ValueString(), PodSecurity: hardening.DefaultPodSecurity()}
-	if !m.Labels.IsNull() && !m.Labels.IsUnknown() {
-		diags.Append(m.Labels.ElementsAs(ctx, &s.Labels, false)...)
+type resourceQuotaModel struct {
+	Hard types.Map `tfsdk:"hard"`
+}
+
+type limitRangeModel struct {
+	DefaultRequest types.Map `tfsdk:"default_request"`
+	Default        types.Map `tfsdk:"default"`
+	Max            types.Map `tfsdk:"max"`
+	Min            types.Map `tfsdk:"min"`
+}
+
+type networkModel struct {
+	DenyIngress                types.Bool `tfsdk:"deny_ingress"`
+	DenyEgress                 types.Bool `tfsdk:"deny_egress"`
+	AllowDNS                   types.Bool `tfsdk:"allow_dns"`
+	AllowSameNamespace         types.Bool `tfsdk:"allow_same_namespace"`
+	AllowIngressFromNamespaces types.List `tfsdk:"allow_ingress_from_namespaces"`
+	AllowIngressPorts          types.List `tfsdk:"allow_ingress_ports"`
+	AllowEgressToNamespaces    types.List `tfsdk:"allow_egress_to_namespaces"`
+	AllowEgressToCIDRs         types.List `tfsdk:"allow_egress_to_cidrs"`
+	AllowEgressPorts           types.List `tfsdk:"allow_egress_ports"`
+}
+
+type accessModel struct {
+	Role              types.String `tfsdk:"role"`
+	Users             types.List   `tfsdk:"users"`
+	Groups            types.List   `tfsdk:"groups"`
+	ServiceAccounts   types.List   `tfsdk:"service_accounts"`
+	AllowClusterAdmin types.Bool   `tfsdk:"allow_cluster_admin"`
+}
+
+// specReader collects values into a hardening spec, noting whether any was unknown (then presets
+// cannot be resolved yet and computed values stay unknown).
+type specReader struct {
+	ctx     context.Context
+	diags   diag.Diagnostics
+	unknown bool
+}
+
+func (r *specReader) str(v types.String) *string {
+	if v.IsUnknown() {
+		r.unknown = true
+		return nil
 	}
-	if !m.Annotations.IsNull() && !m.Annotations.IsUnknown() {
-		diags.Append(m.Annotations.ElementsAs(ctx, &s.Annotations, false)...)
+	if v.IsNull() {
+		return nil
 	}
-	if !m.PodSecurity.IsNull() && !m.PodSecurity.IsUnknown() {
-		var ps podSecurityModel
-		diags.Append(m.PodSecurity.As(ctx, &ps, basetypes.ObjectAsOptions{})...)
-		set := func(dst *string, v types.String) {
-			if !v.IsNull() && !v.IsUnknown() {
-				*dst = v.ValueString()
+	s := v.ValueString()
+	return &s
+}
+
+func (r *specReader) boolean(v types.Bool) *bool {
+	if v.IsUnknown() {
+		r.unknown = true
+		return nil
+	}
+	if v.IsNull() {
+		return nil
+	}
+	b := v.ValueBool()
+	return &b
+}
+
+func (r *specReader) stringMap(v types.Map) map[string]string {
+	if v.IsUnknown() {
+		r.unknown = true
+		return nil
+	}
+	if v.IsNull() {
+		return nil
+	}
+	var out map[string]string
+	for _, e := range v.Elements() {
+		if e.IsUnknown() {
+			r.unknown = true
+			return nil
+		}
+	}
+	r.diags.Append(v.ElementsAs(r.ctx, &out, false)...)
+	return out
+}
+
+func (r *specReader) list(v types.List) []string {
+	if v.IsUnknown() {
+		r.unknown = true
+		return nil
+	}
+	if v.IsNull() {
+		return nil
+	}
+	for _, e := range v.Elements() {
+		if e.IsUnknown() {
+			r.unknown = true
+			return nil
+		}
+	}
+	var out []string
+	r.diags.Append(v.ElementsAs(r.ctx, &out, false)...)
+	return out
+}
+
+func (r *specReader) object(v types.Object, target any) bool {
+	if v.IsUnknown() {
+		r.unknown = true
+		return false
+	}
+	if v.IsNull() {
+		return false
+	}
+	r.diags.Append(v.As(r.ctx, target, basetypes.ObjectAsOptions{UnhandledUnknownAsEmpty: true})...)
+	return true
+}
+
+// spec translates the model (config, plan or state) into the pure core's input. Null means
+// "use the preset"; unknown is reported so callers leave computed values unknown.
+func (m namespaceModel) spec(ctx context.Context) (hardening.NamespaceSpec, bool, diag.Diagnostics) {
+	r := &specReader{ctx: ctx}
+	s := hardening.NamespaceSpec{
+		Name:                         m.Name.ValueString(),
+		Labels:                       r.stringMap(m.Labels),
+		Annotations:                  r.stringMap(m.Annotations),
+		AutomountServiceAccountToken: r.boolean(m.AutomountServiceAccountToken),
+	}
+	if m.Name.IsUnknown() {
+		r.unknown = true
+	}
+	if env := r.str(m.Environment); env != nil {
+		s.Environment = *env
+	}
+	var ps podSecurityModel
+	if r.object(m.PodSecurity, &ps) {
+		s.PodSecurity = hardening.PodSecurityInput{Enforce: r.str(ps.Enforce), Audit: r.str(ps.Audit), Warn: r.str(ps.Warn), Version: r.str(ps.Version)}
+	}
+	var rq resourceQuotaModel
+	if r.object(m.ResourceQuota, &rq) {
+		s.ResourceQuota = r.stringMap(rq.Hard)
+	}
+	var lr limitRangeModel
+	if r.object(m.LimitRange, &lr) {
+		s.LimitRange = hardening.LimitRangeInput{DefaultRequest: r.stringMap(lr.DefaultRequest), Default: r.stringMap(lr.Default),
+			Max: r.stringMap(lr.Max), Min: r.stringMap(lr.Min)}
+	}
+	var nm networkModel
+	if r.object(m.NetworkPolicy, &nm) {
+		s.Network = hardening.NetworkInput{
+			DenyIngress: r.boolean(nm.DenyIngress), DenyEgress: r.boolean(nm.DenyEgress),
+			AllowDNS: r.boolean(nm.AllowDNS), AllowSameNamespace: r.boolean(nm.AllowSameNamespace),
+			AllowIngressFromNamespaces: r.list(nm.AllowIngressFromNamespaces), AllowIngressPorts: r.list(nm.AllowIngressPorts),
+			AllowEgressToNamespaces: r.list(nm.AllowEgressToNamespaces), AllowEgressToCIDRs: r.list(nm.AllowEgressToCIDRs),
+			AllowEgressPorts: r.list(nm.AllowEgressPorts),
+		}
+	}
+	if m.Access.IsUnknown() {
+		r.unknown = true
+	} else if !m.Access.IsNull() {
+		var entries []accessModel
+		r.diags.Append(m.Access.ElementsAs(ctx, &entries, false)...)
+		for _, e := range entries {
+			role := r.str(e.Role)
+			a := hardening.AccessEntry{Users: r.list(e.Users), Groups: r.list(e.Groups), ServiceAccounts: r.list(e.ServiceAccounts)}
+			if role != nil {
+				a.Role = *role
 			}
+			if b := r.boolean(e.AllowClusterAdmin); b != nil {
+				a.AllowClusterAdmin = *b
+			}
+			s.Access = append(s.Access, a)
 		}
-		set(&s.PodSecurity.Enforce, ps.Enforce)
-		set(&s.PodSecurity.Audit, ps.Audit)
-		set(&s.PodSecurity.Warn, ps.Warn)
-		set(&s.PodSecurity.Version, ps.Version)
 	}
-	return s, diags
+	return s, r.unknown, r.diags
 }
 
-func (m namespaceModel) build(ctx context.Context) (*hardening.Objects, diag.Diagnostics) {
-	s, diags := m.spec(ctx)
-	if diags.HasError() {
-		return nil, diags
-	}
-	objs, err := hardening.Build(s)
-	if err != nil {
-		diags.AddError("Invalid namespace specification", err.Error())
-	}
-	return objs, diags
-}
-
-// fromLive refreshes the model from the cluster. Only the label and annotation keys this
-// configuration manages are compared, so keys other tools add never show as drift; an import
-// adopts every user-visible key.
-func (m *namespaceModel) fromLive(ctx context.Context, ns *corev1.Namespace, imported bool) diag.Diagnostics {
+// setComputed writes what the pure core resolved into the model: the preset-filled values the
+// plan shows, the objects it will own and the compliance verdicts.
+func (m *namespaceModel) setComputed(ctx context.Context, res hardening.Resolved, objs []hardening.Object) diag.Diagnostics {
 	var diags diag.Diagnostics
-	m.ID = types.StringValue(ns.Name)
-	m.Name = types.StringValue(ns.Name)
-	m.UID = types.StringValue(string(ns.UID))
-
-	userLabels := hardening.UserLabels(ns.Labels)
-	m.Labels, diags = refreshMap(ctx, m.Labels, userLabels, imported)
-	userAnnotations := maps.Clone(ns.Annotations)
-	delete(userAnnotations, "kubectl.kubernetes.io/last-applied-configuration")
-	ann, d := refreshMap(ctx, m.Annotations, userAnnotations, imported)
-	diags.Append(d...)
-	m.Annotations = ann
-
-	ps := hardening.PodSecurityFromLabels(ns.Labels)
-	strOrNull := func(s string) attr.Value {
-		if s == "" {
-			return types.StringNull()
-		}
-		return types.StringValue(s)
-	}
-	obj, d := types.ObjectValue(podSecurityAttrTypes, map[string]attr.Value{
-		"enforce": strOrNull(ps.Enforce), "audit": strOrNull(ps.Audit), "warn": strOrNull(ps.Warn), "version": strOrNull(ps.Version),
+	add := func(d diag.Diagnostics) { diags.Append(d...) }
+	var d diag.Diagnostics
+	m.Environment = types.StringValue(res.Environment)
+	m.PodSecurity, d = types.ObjectValue(podSecurityAttrTypes, map[string]attr.Value{
+		"enforce": types.StringValue(res.PodSecurity.Enforce), "audit": types.StringValue(res.PodSecurity.Audit),
+		"warn": types.StringValue(res.PodSecurity.Warn), "version": types.StringValue(res.PodSecurity.Version),
 	})
-	diags.Append(d...)
-	m.PodSecurity = obj
+	add(d)
+	// Lists the user left null stay null; the preset only decides the booleans.
+	var nm networkModel
+	if !m.NetworkPolicy.IsNull() && !m.NetworkPolicy.IsUnknown() {
+		add(m.NetworkPolicy.As(ctx, &nm, basetypes.ObjectAsOptions{}))
+	} else {
+		nm = networkModel{AllowIngressFromNamespaces: types.ListNull(types.StringType), AllowIngressPorts: types.ListNull(types.StringType),
+			AllowEgressToNamespaces: types.ListNull(types.StringType), AllowEgressToCIDRs: types.ListNull(types.StringType),
+			AllowEgressPorts: types.ListNull(types.StringType)}
+	}
+	nm.DenyIngress, nm.DenyEgress = types.BoolValue(res.Network.DenyIngress), types.BoolValue(res.Network.DenyEgress)
+	nm.AllowDNS, nm.AllowSameNamespace = types.BoolValue(res.Network.AllowDNS), types.BoolValue(res.Network.AllowSameNamespace)
+	m.NetworkPolicy, d = types.ObjectValueFrom(ctx, networkAttrTypes, nm)
+	add(d)
+	m.AutomountServiceAccountToken = types.BoolValue(res.AutomountServiceAccountToken)
+	m.EffectiveResourceQuota, d = types.MapValueFrom(ctx, types.StringType, res.ResourceQuota)
+	add(d)
+	mapOf := func(v map[string]string) attr.Value {
+		if v == nil {
+			v = map[string]string{}
+		}
+		mv, d := types.MapValueFrom(ctx, types.StringType, v)
+		add(d)
+		return mv
+	}
+	m.EffectiveLimitRange, d = types.ObjectValue(limitRangeAttrTypes, map[string]attr.Value{
+		"default_request": mapOf(res.LimitRange.DefaultRequest), "default": mapOf(res.LimitRange.Default),
+		"max": mapOf(res.LimitRange.Max), "min": mapOf(res.LimitRange.Min),
+	})
+	add(d)
+	m.ManagedObjects, d = types.ListValueFrom(ctx, types.StringType, hardening.ManagedIDs(objs))
+	add(d)
+	var findings []attr.Value
+	for _, f := range hardening.Compliance(res) {
+		checks, d := types.ListValueFrom(ctx, types.StringType, f.Checks)
+		add(d)
+		obj, d := types.ObjectValue(complianceAttrTypes, map[string]attr.Value{
+			"practice": types.Int64Value(int64(f.Practice)), "title": types.StringValue(f.Title),
+			"satisfied": types.BoolValue(f.Satisfied), "detail": types.StringValue(f.Detail), "checks": checks,
+		})
+		add(d)
+		findings = append(findings, obj)
+	}
+	m.Compliance, d = types.ListValue(types.ObjectType{AttrTypes: complianceAttrTypes}, findings)
+	add(d)
 	return diags
+}
+
+// setUnknownComputed marks everything derived from presets unknown (a config value is unknown).
+func (m *namespaceModel) setUnknownComputed() {
+	m.EffectiveResourceQuota = types.MapUnknown(types.StringType)
+	m.EffectiveLimitRange = types.ObjectUnknown(limitRangeAttrTypes)
+	m.ManagedObjects = types.ListUnknown(types.StringType)
+	m.Compliance = types.ListUnknown(types.ObjectType{AttrTypes: complianceAttrTypes})
+}
+
+// fieldErrorPath converts a hardening path into Terraform's.
+func fieldErrorPath(p []any) path.Path {
+	var out path.Path
+	for i, step := range p {
+		switch v := step.(type) {
+		case string:
+			if i == 0 {
+				out = path.Root(v)
+			} else {
+				out = out.AtName(v)
+			}
+		case int:
+			out = out.AtListIndex(v)
+		case hardening.MapKey:
+			out = out.AtMapKey(string(v))
+		}
+	}
+	return out
 }
 
 // refreshMap returns the live values of the keys prior manages (or all live keys on import).
@@ -119,4 +321,11 @@ func refreshMap(ctx context.Context, prior types.Map, live map[string]string, im
 		}
 	}
 	return types.MapValueFrom(ctx, types.StringType, out)
+}
+
+// userAnnotations drops annotations tools add on their own.
+func userAnnotations(live map[string]string) map[string]string {
+	out := maps.Clone(live)
+	delete(out, "kubectl.kubernetes.io/last-applied-configuration")
+	return out
 }

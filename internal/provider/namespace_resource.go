@@ -3,21 +3,30 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
+	"github.com/kubehardening/terraform-provider-hardened/internal/kube"
 )
 
 var (
-	_ resource.Resource                = &NamespaceResource{}
-	_ resource.ResourceWithConfigure   = &NamespaceResource{}
-	_ resource.ResourceWithImportState = &NamespaceResource{}
+	_ resource.Resource                   = &NamespaceResource{}
+	_ resource.ResourceWithConfigure      = &NamespaceResource{}
+	_ resource.ResourceWithImportState    = &NamespaceResource{}
+	_ resource.ResourceWithModifyPlan     = &NamespaceResource{}
+	_ resource.ResourceWithValidateConfig = &NamespaceResource{}
 )
 
 const (
@@ -45,6 +54,84 @@ func (r *NamespaceResource) Configure(_ context.Context, req resource.ConfigureR
 	r.data = d
 }
 
+// ValidateConfig runs every hardening rule at plan time and reports each at its attribute.
+func (r *NamespaceResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m namespaceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	s, unknown, diags := m.spec(ctx)
+	resp.Diagnostics.Append(diags...)
+	if m.Name.IsUnknown() {
+		s.Name = "unknown-yet"
+	}
+	for _, fe := range hardening.Validate(s) {
+		// With unknown values some contradictions cannot be judged yet; plain format errors can.
+		if unknown && len(fe.Path) > 0 && fe.Path[0] == "limit_range" {
+			continue
+		}
+		resp.Diagnostics.AddAttributeError(fieldErrorPath(fe.Path), "Invalid hardened_namespace configuration", fe.Msg)
+	}
+}
+
+// ModifyPlan shows the effective values: what the preset fills in, the objects that will be
+// owned and the compliance verdicts. It also enforces deletion_protection at plan time.
+func (r *NamespaceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		var state namespaceModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if state.DeletionProtection.ValueBool() {
+			resp.Diagnostics.AddAttributeError(path.Root("deletion_protection"), "Namespace is protected from deletion",
+				fmt.Sprintf("hardened_namespace %q has deletion_protection = true. Set it to false and apply before destroying.", state.Name.ValueString()))
+		}
+		return
+	}
+	var plan, config namespaceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		var state namespaceModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if state.DeletionProtection.ValueBool() && !plan.Name.IsUnknown() && plan.Name.ValueString() != state.Name.ValueString() {
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "Namespace is protected from deletion",
+				fmt.Sprintf("Renaming replaces namespace %q, and it has deletion_protection = true.", state.Name.ValueString()))
+			return
+		}
+	}
+	// The spec comes from the configuration, where null means "preset"; plan values for
+	// Optional+Computed attributes are unknown at this point.
+	s, unknown, diags := config.spec(ctx)
+	resp.Diagnostics.Append(diags...)
+	if unknown || resp.Diagnostics.HasError() {
+		plan.setUnknownComputed()
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+	res, objs, err := hardening.Desired(s)
+	if err != nil {
+		return // ValidateConfig reported it at the attribute.
+	}
+	resp.Diagnostics.Append(plan.setComputed(ctx, res, objs)...)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// desired rebuilds the objects from a plan or state model.
+func (m namespaceModel) desired(ctx context.Context) (hardening.Resolved, []hardening.Object, diag.Diagnostics) {
+	s, _, diags := m.spec(ctx)
+	if diags.HasError() {
+		return hardening.Resolved{}, nil, diags
+	}
+	res, objs, err := hardening.Desired(s)
+	if err != nil {
+		diags.AddError("Invalid hardened_namespace configuration", err.Error())
+	}
+	return res, objs, diags
+}
+
 func (r *NamespaceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan namespaceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -55,8 +142,7 @@ func (r *NamespaceResource) Create(ctx context.Context, req resource.CreateReque
 	resp.Diagnostics.Append(diags...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-
-	objs, diags := plan.build(ctx)
+	_, objs, diags := plan.desired(ctx)
 	resp.Diagnostics.Append(diags...)
 	client, diags := r.data.client()
 	resp.Diagnostics.Append(diags...)
@@ -83,14 +169,50 @@ func (r *NamespaceResource) Create(ctx context.Context, req resource.CreateReque
 				"Adopt it with: terraform import <address> %s", name, name))
 		return
 	}
-	ns, err := client.ApplyNamespace(ctx, objs.Namespace, false)
+	r.apply(ctx, client, &plan, objs, nil, &resp.Diagnostics)
+	if plan.UID.IsUnknown() {
+		return // The namespace itself was not created: nothing to track.
+	}
+	// Even after a partial failure the namespace exists and is tracked, so the next apply
+	// converges instead of finding an unmanaged namespace.
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// apply writes the namespace, waits for the default ServiceAccount when asked, writes everything
+// inside the namespace concurrently, then prunes objects previously owned and no longer desired.
+func (r *NamespaceResource) apply(ctx context.Context, client *kube.Client, plan *namespaceModel, objs []hardening.Object, prior []string, diags *diag.Diagnostics) {
+	name := plan.Name.ValueString()
+	force := plan.ForceConflicts.ValueBool()
+	ns, err := client.Apply(ctx, objs[0], "", force)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot create namespace "+name, err.Error())
+		diags.AddError("Cannot apply namespace "+name, err.Error())
 		return
 	}
-	plan.ID = types.StringValue(ns.Name)
-	plan.UID = types.StringValue(string(ns.UID))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	plan.ID = types.StringValue(name)
+	plan.UID = types.StringValue(string(ns.GetUID()))
+	if plan.WaitForDefaultServiceAccount.ValueBool() {
+		if err := client.WaitServiceAccount(ctx, name, hardening.DefaultServiceAccount); err != nil {
+			diags.AddError("Default ServiceAccount not created in "+name, err.Error())
+			return
+		}
+	}
+	if err := client.ApplyEach(ctx, name, objs[1:], force); err != nil {
+		diags.AddError("Cannot apply the objects of namespace "+name, err.Error())
+		return
+	}
+	want := hardening.ManagedIDs(objs)
+	for _, id := range prior {
+		if slices.Contains(want, id) {
+			continue
+		}
+		kind, objName, _ := strings.Cut(id, "/")
+		if kind == "Namespace" || kind == "ServiceAccount" {
+			continue
+		}
+		if err := client.Delete(ctx, kind, name, objName); err != nil {
+			diags.AddError("Cannot remove "+id+" from namespace "+name, err.Error())
+		}
+	}
 }
 
 func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -125,17 +247,73 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	imported, diags := req.Private.GetKey(ctx, importedKey)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(state.fromLive(ctx, ns, len(imported) > 0)...)
+	isImport := len(imported) > 0
+	if isImport {
+		state.adoptDefaults(ns.Labels)
+	}
+	if isImport || state.PodSecurity.IsNull() {
+		state.PodSecurity = adoptablePodSecurity(ns.Labels)
+	}
+	state.ID, state.Name, state.UID = types.StringValue(ns.Name), types.StringValue(ns.Name), types.StringValue(string(ns.UID))
+	state.Labels, diags = refreshMap(ctx, state.Labels, hardening.UserLabels(ns.Labels), isImport)
+	resp.Diagnostics.Append(diags...)
+	state.Annotations, diags = refreshMap(ctx, state.Annotations, userAnnotations(ns.Annotations), isImport)
+	resp.Diagnostics.Append(diags...)
+
+	res, objs, diags := state.desired(ctx)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	live, err := client.ReadManaged(ctx, name, kube.NamespacedKinds)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the objects of namespace "+name, err.Error())
+		return
+	}
+	nsLive, err := toUnstructured(ns)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read namespace "+name, err.Error())
+		return
+	}
+	live["Namespace/"+name] = nsLive
+	resp.Diagnostics.Append(state.setComputed(ctx, res, objs)...)
+	// Pod Security labels are shown as they are live, so a changed label is a visible diff.
+	state.PodSecurity = livePodSecurity(ns.Labels)
+	// Objects missing or changed outside Terraform drop out of managed_objects: the plan then
+	// shows them coming back, and the warning says what changed.
+	var present []attr.Value
+	for _, o := range objs {
+		body, err := hardening.Unstructured(o)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot render "+o.ID(), err.Error())
+			return
+		}
+		l, ok := live[o.ID()]
+		if !ok {
+			if !isImport {
+				resp.Diagnostics.AddWarning("Object deleted outside Terraform",
+					fmt.Sprintf("%s in namespace %s no longer exists; apply recreates it.", o.ID(), name))
+			}
+			continue
+		}
+		if where, differs := kube.Drift(body, l.Object); differs {
+			if !isImport {
+				resp.Diagnostics.AddWarning("Object changed outside Terraform",
+					fmt.Sprintf("%s in namespace %s: %s; apply restores it.", o.ID(), name, where))
+			}
+			continue
+		}
+		present = append(present, types.StringValue(o.ID()))
+	}
+	state.ManagedObjects = types.ListValueMust(types.StringType, present)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 func (r *NamespaceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan namespaceModel
+	var plan, state namespaceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -143,20 +321,19 @@ func (r *NamespaceResource) Update(ctx context.Context, req resource.UpdateReque
 	resp.Diagnostics.Append(diags...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	objs, diags := plan.build(ctx)
+	_, objs, diags := plan.desired(ctx)
 	resp.Diagnostics.Append(diags...)
 	client, diags := r.data.client()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ns, err := client.ApplyNamespace(ctx, objs.Namespace, false)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot update namespace "+plan.Name.ValueString(), err.Error())
+	// Prune what the previous configuration owned (from state, plus objects a refresh saw drift on).
+	_, priorObjs, _ := state.desired(ctx)
+	r.apply(ctx, client, &plan, objs, hardening.ManagedIDs(priorObjs), &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	plan.ID = types.StringValue(ns.Name)
-	plan.UID = types.StringValue(string(ns.UID))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -164,6 +341,11 @@ func (r *NamespaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	var state namespaceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if state.DeletionProtection.ValueBool() {
+		resp.Diagnostics.AddAttributeError(path.Root("deletion_protection"), "Namespace is protected from deletion",
+			fmt.Sprintf("hardened_namespace %q has deletion_protection = true. Set it to false and apply before destroying.", state.Name.ValueString()))
 		return
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
@@ -175,6 +357,7 @@ func (r *NamespaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Child objects go with the namespace; deleting them one by one first would only cost requests.
 	if err := client.DeleteNamespace(ctx, state.Name.ValueString()); err != nil {
 		resp.Diagnostics.AddError("Cannot delete namespace "+state.Name.ValueString(), err.Error())
 	}
@@ -189,4 +372,65 @@ func (r *NamespaceResource) ImportState(ctx context.Context, req resource.Import
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte(`true`))...)
+}
+
+// adoptDefaults fills an imported state with the schema defaults and the environment the
+// namespace was labelled with, so a matching configuration plans no change.
+func (m *namespaceModel) adoptDefaults(labels map[string]string) {
+	env := labels[hardening.EnvironmentLabel]
+	if hardening.ValidateEnvironment(env) != nil || env == "" {
+		env = hardening.EnvProd
+	}
+	m.Environment = types.StringValue(env)
+	m.AutomountServiceAccountToken = types.BoolValue(false)
+	m.WaitForDefaultServiceAccount = types.BoolValue(true)
+	m.DeletionProtection = types.BoolValue(false)
+	m.ForceConflicts = types.BoolValue(false)
+	m.PodSecurity = types.ObjectNull(podSecurityAttrTypes)
+	m.NetworkPolicy = types.ObjectNull(networkAttrTypes)
+	m.ResourceQuota = types.ObjectNull(map[string]attr.Type{"hard": stringMap})
+	m.LimitRange = types.ObjectNull(limitRangeAttrTypes)
+	m.Access = types.ListNull(types.ObjectType{AttrTypes: accessAttrTypes})
+}
+
+var accessAttrTypes = map[string]attr.Type{
+	"role": types.StringType, "users": stringList, "groups": stringList, "service_accounts": stringList,
+	"allow_cluster_admin": types.BoolType,
+}
+
+// adoptablePodSecurity takes the live Pod Security levels that are valid, leaving the rest to the
+// preset (an invalid live value then shows as drift).
+func adoptablePodSecurity(labels map[string]string) types.Object {
+	ps := hardening.PodSecurityFromLabels(labels)
+	level := func(s string) attr.Value {
+		if hardening.ValidateLevel(s) != nil {
+			return types.StringNull()
+		}
+		return types.StringValue(s)
+	}
+	version := types.StringNull()
+	if hardening.ValidatePodSecurityVersion(ps.Version) == nil {
+		version = types.StringValue(ps.Version)
+	}
+	return types.ObjectValueMust(podSecurityAttrTypes, map[string]attr.Value{
+		"enforce": level(ps.Enforce), "audit": level(ps.Audit), "warn": level(ps.Warn), "version": version,
+	})
+}
+
+func livePodSecurity(labels map[string]string) types.Object {
+	ps := hardening.PodSecurityFromLabels(labels)
+	strOrNull := func(s string) attr.Value {
+		if s == "" {
+			return types.StringNull()
+		}
+		return types.StringValue(s)
+	}
+	return types.ObjectValueMust(podSecurityAttrTypes, map[string]attr.Value{
+		"enforce": strOrNull(ps.Enforce), "audit": strOrNull(ps.Audit), "warn": strOrNull(ps.Warn), "version": strOrNull(ps.Version),
+	})
+}
+
+func toUnstructured(obj runtime.Object) (*unstructured.Unstructured, error) {
+	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	return &unstructured.Unstructured{Object: m}, err
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -18,24 +18,34 @@ import (
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 )
 
-var podSecurityAttrTypes = map[string]attr.Type{
-	"enforce": types.StringType, "audit": types.StringType, "warn": types.StringType, "version": types.StringType,
-}
+var (
+	podSecurityAttrTypes = map[string]attr.Type{
+		"enforce": types.StringType, "audit": types.StringType, "warn": types.StringType, "version": types.StringType,
+	}
+	stringMap           = types.MapType{ElemType: types.StringType}
+	stringList          = types.ListType{ElemType: types.StringType}
+	limitRangeAttrTypes = map[string]attr.Type{
+		"default_request": stringMap, "default": stringMap, "max": stringMap, "min": stringMap,
+	}
+	networkAttrTypes = map[string]attr.Type{
+		"deny_ingress": types.BoolType, "deny_egress": types.BoolType, "allow_dns": types.BoolType,
+		"allow_same_namespace": types.BoolType, "allow_ingress_from_namespaces": stringList,
+		"allow_egress_to_namespaces": stringList, "allow_egress_to_cidrs": stringList,
+		"allow_ingress_ports": stringList, "allow_egress_ports": stringList,
+	}
+	complianceAttrTypes = map[string]attr.Type{
+		"practice": types.Int64Type, "title": types.StringType, "satisfied": types.BoolType,
+		"detail": types.StringType, "checks": stringList,
+	}
+)
 
 func (r *NamespaceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	def := hardening.DefaultPodSecurity()
-	level := func(mode string, d string) schema.StringAttribute {
-		return schema.StringAttribute{
-			Optional: true, Computed: true, Default: stringdefault.StaticString(d),
-			Validators: []validator.String{stringvalidator.OneOf(hardening.Levels...)},
-			MarkdownDescription: "Pod Security Admission level for `" + mode + "`: `privileged`, `baseline` or `restricted` " +
-				"(default `" + d + "`).",
-		}
-	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "A Kubernetes namespace hardened by default: Pod Security Admission `restricted` in enforce, " +
-			"audit and warn modes. Changes made outside Terraform to what this resource manages show in the next plan " +
-			"and are repaired by apply; fields other tools own are left alone (server-side apply).",
+		MarkdownDescription: "A tenant namespace hardened by default, as one resource: the Namespace with Pod Security " +
+			"Admission labels, a ResourceQuota, a LimitRange, default-deny NetworkPolicies with explicit allows, " +
+			"namespace-scoped RoleBindings and a default ServiceAccount that does not mount API tokens. An " +
+			"`environment` preset fills every value left unset; explicit values win. Changes made outside Terraform " +
+			"show in the next plan and apply repairs them; fields other tools own are left alone (server-side apply).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "The namespace name.",
@@ -45,7 +55,6 @@ func (r *NamespaceResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				Required: true, MarkdownDescription: "Name of the namespace (an RFC 1123 label: lower case letters, digits " +
 					"and `-`, at most 63 characters). Changing it replaces the namespace.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringCheck{"namespace name", hardening.ValidateName}},
 			},
 			"uid": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "The namespace's UID assigned by the API server.",
@@ -54,33 +63,155 @@ func (r *NamespaceResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"labels": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Labels for the namespace. `pod-security.kubernetes.io/*` keys are refused: use " +
-					"`pod_security`. Labels other tools add are left alone and not shown.",
-				Validators: []validator.Map{mapCheck{"label", hardening.ValidateLabel}},
+					"`pod_security`. Labels other tools add are left alone and never show as a diff.",
 			},
 			"annotations": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
-				MarkdownDescription: "Annotations for the namespace. Annotations other tools add are left alone and not shown.",
-				Validators:          []validator.Map{mapCheck{"annotation", func(k, _ string) error { return hardening.ValidateAnnotationKey(k) }}},
+				MarkdownDescription: "Annotations for the namespace. Annotations other tools add are left alone.",
+			},
+			"environment": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString(hardening.EnvProd),
+				Validators: []validator.String{stringvalidator.OneOf(hardening.Environments...)},
+				MarkdownDescription: "Preset that fills every value left unset: `dev`, `test`, `staging` or `prod` " +
+					"(default). See the preset table above. `dev` enforces `baseline` but keeps `restricted` warnings and audit.",
 			},
 			"pod_security": schema.SingleNestedAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "Pod Security Admission labels. Every mode defaults to `restricted`.",
-				Default: objectdefault.StaticValue(types.ObjectValueMust(podSecurityAttrTypes, map[string]attr.Value{
-					"enforce": types.StringValue(def.Enforce), "audit": types.StringValue(def.Audit),
-					"warn": types.StringValue(def.Warn), "version": types.StringValue(def.Version),
-				})),
+				MarkdownDescription: "Pod Security Admission labels. Unset modes come from the `environment` preset " +
+					"(`restricted` everywhere except `dev`'s `baseline` enforce).",
 				Attributes: map[string]schema.Attribute{
-					"enforce": level("enforce", def.Enforce),
-					"audit":   level("audit", def.Audit),
-					"warn":    level("warn", def.Warn),
+					"enforce": levelAttribute("enforce"),
+					"audit":   levelAttribute("audit"),
+					"warn":    levelAttribute("warn"),
 					"version": schema.StringAttribute{
-						Optional: true, Computed: true, Default: stringdefault.StaticString(def.Version),
-						Validators:          []validator.String{stringCheck{"Pod Security version", hardening.ValidatePodSecurityVersion}},
-						MarkdownDescription: "Policy version the levels refer to: `latest` (default) or a minor such as `v1.37`.",
+						Optional: true, Computed: true,
+						MarkdownDescription: "Policy version the levels refer to: `latest` (preset) or a minor such as `v1.37`.",
 					},
 				},
+			},
+			"resource_quota": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "ResourceQuota for the namespace. `hard` accepts any ResourceQuota key; it is merged key " +
+					"by key over the preset's, so setting `requests.cpu` keeps the preset's `services.loadbalancers = \"0\"`. " +
+					"`effective_resource_quota` shows the result.",
+				Attributes: map[string]schema.Attribute{
+					"hard": schema.MapAttribute{Optional: true, ElementType: types.StringType,
+						MarkdownDescription: "Quota keys and quantities, for example `{ \"requests.cpu\" = \"8\", pods = \"50\" }`."},
+				},
+			},
+			"limit_range": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "Container LimitRange (`cpu`, `memory`, `ephemeral-storage`). Each map is merged key by key " +
+					"over the preset's; `effective_limit_range` shows the result. Values must satisfy " +
+					"min <= default_request <= default <= max.",
+				Attributes: map[string]schema.Attribute{
+					"default_request": limitMap("Requests given to containers that set none."),
+					"default":         limitMap("Limits given to containers that set none."),
+					"max":             limitMap("Largest limit a container may set."),
+					"min":             limitMap("Smallest request a container may set."),
+				},
+			},
+			"network_policy": schema.SingleNestedAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "NetworkPolicies: default deny with explicit allows. Namespaces are matched by the " +
+					"`kubernetes.io/metadata.name` label, which the API server sets and tenants cannot forge.",
+				Attributes: map[string]schema.Attribute{
+					"deny_ingress":         presetBool("Deny all ingress not explicitly allowed (preset: `true`)."),
+					"deny_egress":          presetBool("Deny all egress not explicitly allowed (preset: `true`)."),
+					"allow_dns":            presetBool("Allow DNS (UDP and TCP 53) to `kube-system` when egress is denied (preset: `true`)."),
+					"allow_same_namespace": presetBool("Allow traffic between pods of this namespace (preset: `true`)."),
+					"allow_ingress_from_namespaces": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+						MarkdownDescription: "Namespaces whose pods may connect in."},
+					"allow_ingress_ports": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+						MarkdownDescription: "Ports (`\"8080\"`, `\"8443/TCP\"`, `\"53/UDP\"`) the ingress allow is limited to; all when empty."},
+					"allow_egress_to_namespaces": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+						MarkdownDescription: "Namespaces this namespace's pods may connect to."},
+					"allow_egress_to_cidrs": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+						MarkdownDescription: "Networks (`\"10.0.0.0/8\"`) this namespace's pods may connect to."},
+					"allow_egress_ports": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+						MarkdownDescription: "Ports the egress allows to namespaces and CIDRs are limited to; all when empty."},
+				},
+			},
+			"access": schema.ListNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: "Who may do what inside the namespace: one RoleBinding per entry, never cluster-wide.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"role": schema.StringAttribute{Required: true, MarkdownDescription: "`view`, `edit`, `admin` or the name of " +
+						"another ClusterRole. `cluster-admin` is refused unless `allow_cluster_admin = true`."},
+					"users":  schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "User names."},
+					"groups": schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Group names."},
+					"service_accounts": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+						MarkdownDescription: "Service accounts as `namespace/name`."},
+					"allow_cluster_admin": schema.BoolAttribute{Optional: true,
+						MarkdownDescription: "Allow `role = \"cluster-admin\"` for this entry."},
+				}},
+			},
+			"automount_service_account_token": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "Value of `automountServiceAccountToken` on the namespace's `default` ServiceAccount " +
+					"(default `false`: pods get no API token unless they ask for one).",
+			},
+			"wait_for_default_service_account": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				MarkdownDescription: "Wait for the controller manager to create the `default` ServiceAccount before " +
+					"changing it (default `true`).",
+			},
+			"deletion_protection": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "When `true`, destroying or replacing the namespace fails with an explanation (default `false`).",
+			},
+			"force_conflicts": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "Take over fields another server-side apply manager owns instead of failing with a " +
+					"conflict (default `false`). Imperative edits (kubectl edit/label) are drift and are always repaired.",
+			},
+			"effective_resource_quota": schema.MapAttribute{
+				Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "The ResourceQuota `hard` values applied: the preset merged with `resource_quota.hard`.",
+			},
+			"effective_limit_range": schema.SingleNestedAttribute{
+				Computed: true, MarkdownDescription: "The LimitRange values applied: the preset merged with `limit_range`.",
+				Attributes: map[string]schema.Attribute{
+					"default_request": schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Default requests."},
+					"default":         schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Default limits."},
+					"max":             schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Maximum limits."},
+					"min":             schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Minimum requests."},
+				},
+			},
+			"managed_objects": schema.ListAttribute{
+				Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "The objects this resource owns, as `Kind/name`. An object changed or deleted outside " +
+					"Terraform drops out of this list on refresh, so the plan shows it being restored.",
+			},
+			"compliance": schema.ListNestedAttribute{
+				Computed: true,
+				MarkdownDescription: "For each checklist practice this resource covers: whether the namespace satisfies it, " +
+					"and the scanner checks (CIS Kubernetes Benchmark, Kubescape) the same configuration answers.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"practice":  schema.Int64Attribute{Computed: true, MarkdownDescription: "Checklist practice number (1-10)."},
+					"title":     schema.StringAttribute{Computed: true, MarkdownDescription: "What is checked."},
+					"satisfied": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the namespace satisfies it."},
+					"detail":    schema.StringAttribute{Computed: true, MarkdownDescription: "The values the verdict rests on."},
+					"checks":    schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Scanner check ids."},
+				}},
 			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
 	}
+}
+
+func levelAttribute(mode string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional: true, Computed: true,
+		Validators:          []validator.String{stringvalidator.OneOf(hardening.Levels...)},
+		MarkdownDescription: "Pod Security Admission level for `" + mode + "`: `privileged`, `baseline` or `restricted`.",
+	}
+}
+
+func limitMap(desc string) schema.MapAttribute {
+	return schema.MapAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: desc}
+}
+
+func presetBool(desc string) schema.BoolAttribute {
+	return schema.BoolAttribute{Optional: true, Computed: true, MarkdownDescription: desc}
 }

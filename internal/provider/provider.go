@@ -90,10 +90,10 @@ func (p *HardenedProvider) Resources(_ context.Context) []func() resource.Resour
 
 // DataSources lists the data sources.
 func (p *HardenedProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{NewVersionSupportDataSource}
 }
 
 // Functions lists the provider functions.
 func (p *HardenedProvider) Functions(_ context.Context) []func() function.Function {
-	return nil
+	return []func() function.Function{NewVersionSupportFunction}
 }

@@ -1,0 +1,72 @@
+package hardening
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Finding says whether a namespace satisfies one checklist practice, and which scanner checks
+// (CIS Kubernetes Benchmark, Kubescape controls) the same configuration answers.
+type Finding struct {
+	Practice  int
+	Title     string
+	Satisfied bool
+	Detail    string
+	Checks    []string
+}
+
+// Compliance evaluates the practices a hardened namespace covers. It judges the resolved spec,
+// i.e. what is applied; drift is repaired by the next apply.
+func Compliance(r Resolved) []Finding {
+	var out []Finding
+
+	clusterAdmin := slices.ContainsFunc(r.Access, func(e AccessEntry) bool { return e.Role == ClusterAdmin })
+	f := Finding{Practice: 4, Title: "RBAC: namespace-scoped permissions only", Satisfied: !clusterAdmin,
+		Checks: []string{"CIS 5.1.1", "Kubescape C-0035"}}
+	if clusterAdmin {
+		f.Detail = "access grants cluster-admin inside the namespace (allowed explicitly)"
+	} else {
+		f.Detail = fmt.Sprintf("%d RoleBinding(s) to namespace-scoped roles; no cluster-admin", len(r.Access))
+	}
+	out = append(out, f)
+
+	out = append(out, Finding{Practice: 4, Title: "Default service account does not automount an API token",
+		Satisfied: !r.AutomountServiceAccountToken,
+		Detail:    fmt.Sprintf("default ServiceAccount automountServiceAccountToken = %t", r.AutomountServiceAccountToken),
+		Checks:    []string{"CIS 5.1.5", "CIS 5.1.6", "Kubescape C-0034"}})
+
+	n := r.Network
+	out = append(out, Finding{Practice: 5, Title: "Network policies: default deny for ingress and egress",
+		Satisfied: n.DenyIngress && n.DenyEgress,
+		Detail:    fmt.Sprintf("deny_ingress = %t, deny_egress = %t", n.DenyIngress, n.DenyEgress),
+		Checks:    []string{"CIS 5.3.2", "Kubescape C-0260", "Kubescape C-0206", "Kubescape C-0030"}})
+
+	ps := r.PodSecurity
+	checks := []string{"CIS 5.2.1", "Kubescape C-0057"}
+	if ps.Enforce == LevelRestricted {
+		checks = append(checks, "Kubescape C-0013", "Kubescape C-0016")
+	}
+	out = append(out, Finding{Practice: 6, Title: "Pod Security Admission profile enforced",
+		Satisfied: ps.Enforce != LevelPrivileged,
+		Detail: fmt.Sprintf("environment %s: enforce %s, audit %s, warn %s (version %s)",
+			r.Environment, ps.Enforce, ps.Audit, ps.Warn, ps.Version),
+		Checks: checks})
+
+	q, lr := r.ResourceQuota, r.LimitRange
+	bounded := q["requests.cpu"] != "" || q["limits.cpu"] != "" || q["cpu"] != ""
+	bounded = bounded && (q["requests.memory"] != "" || q["limits.memory"] != "" || q["memory"] != "")
+	defaults := lr.Default["cpu"] != "" && lr.Default["memory"] != ""
+	out = append(out, Finding{Practice: 7, Title: "Resource quota and container limits",
+		Satisfied: bounded && defaults,
+		Detail: fmt.Sprintf("quota bounds cpu and memory: %t; containers get default limits: %t; services.loadbalancers = %s, services.nodeports = %s",
+			bounded, defaults, orUnset(q["services.loadbalancers"]), orUnset(q["services.nodeports"])),
+		Checks: []string{"Kubescape C-0009", "Kubescape C-0004", "Kubescape C-0050"}})
+	return out
+}
+
+func orUnset(s string) string {
+	if s == "" {
+		return "unset"
+	}
+	return s
+}

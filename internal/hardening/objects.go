@@ -1,0 +1,270 @@
+package hardening
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+// Names of the objects inside the namespace. Stable: they are how drift and pruning find them.
+const (
+	ResourceQuotaName     = "hardened-quota"
+	LimitRangeName        = "hardened-limits"
+	DefaultServiceAccount = "default"
+	PolicyDefaultDeny     = "hardened-default-deny"
+	PolicyAllowDNS        = "hardened-allow-dns"
+	PolicyAllowSame       = "hardened-allow-same-namespace"
+	PolicyAllowFromNS     = "hardened-allow-ingress-from-namespaces"
+	PolicyAllowToNS       = "hardened-allow-egress-to-namespaces"
+	PolicyAllowToCIDRs    = "hardened-allow-egress-to-cidrs"
+	RoleBindingPrefix     = "hardened-access-"
+	EnvironmentLabel      = "hardened.kubehardening.io/environment"
+	namespaceNameLabel    = "kubernetes.io/metadata.name"
+	rbacAPIGroup          = "rbac.authorization.k8s.io"
+	dnsNamespace          = "kube-system"
+)
+
+// Object is one desired Kubernetes object.
+type Object struct {
+	Kind, Name string
+	// Obj is a typed API object with TypeMeta set, ready for server-side apply.
+	Obj runtime.Object
+}
+
+// ID is "Kind/name", the form managed_objects lists.
+func (o Object) ID() string { return o.Kind + "/" + o.Name }
+
+// Desired validates a spec, fills it from its preset and returns the objects to apply. It is the
+// one path from user input to objects, shared by the resource and the manifests data source.
+func Desired(s NamespaceSpec) (Resolved, []Object, error) {
+	if errs := Validate(s); len(errs) > 0 {
+		return Resolved{}, nil, errs[0]
+	}
+	r, err := Resolve(s)
+	if err != nil {
+		return Resolved{}, nil, err
+	}
+	return r, build(r), nil
+}
+
+// build returns the desired objects for a resolved, validated spec: the namespace first.
+func build(r Resolved) []Object {
+	managed := map[string]string{ManagedByLabel: ManagedByValue}
+	meta := func(name string) metav1.ObjectMeta {
+		return metav1.ObjectMeta{Name: name, Namespace: r.Name, Labels: maps.Clone(managed)}
+	}
+	labels := maps.Clone(r.Labels)
+	if labels == nil {
+		labels = map[string]string{}
+	}
+	maps.Copy(labels, r.PodSecurity.Labels())
+	maps.Copy(labels, managed)
+	labels[EnvironmentLabel] = r.Environment
+
+	objs := []Object{{Kind: "Namespace", Name: r.Name, Obj: &corev1.Namespace{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
+		ObjectMeta: metav1.ObjectMeta{Name: r.Name, Labels: labels, Annotations: maps.Clone(r.Annotations)},
+	}}}
+	// The default ServiceAccount is created by the controller manager; only the automount field is
+	// applied (and owned) here, with no labels, so nothing else of it is taken over.
+	automount := r.AutomountServiceAccountToken
+	objs = append(objs, Object{Kind: "ServiceAccount", Name: DefaultServiceAccount, Obj: &corev1.ServiceAccount{
+		TypeMeta:                     metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
+		ObjectMeta:                   metav1.ObjectMeta{Name: DefaultServiceAccount, Namespace: r.Name},
+		AutomountServiceAccountToken: &automount,
+	}})
+	objs = append(objs, Object{Kind: "ResourceQuota", Name: ResourceQuotaName, Obj: &corev1.ResourceQuota{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ResourceQuota"},
+		ObjectMeta: meta(ResourceQuotaName),
+		Spec:       corev1.ResourceQuotaSpec{Hard: resourceList(r.ResourceQuota)},
+	}})
+	lr := r.LimitRange
+	if len(lr.DefaultRequest)+len(lr.Default)+len(lr.Max)+len(lr.Min) > 0 {
+		objs = append(objs, Object{Kind: "LimitRange", Name: LimitRangeName, Obj: &corev1.LimitRange{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "LimitRange"},
+			ObjectMeta: meta(LimitRangeName),
+			Spec: corev1.LimitRangeSpec{Limits: []corev1.LimitRangeItem{{
+				Type:           corev1.LimitTypeContainer,
+				DefaultRequest: resourceList(lr.DefaultRequest),
+				Default:        resourceList(lr.Default),
+				Max:            resourceList(lr.Max),
+				Min:            resourceList(lr.Min),
+			}}},
+		}})
+	}
+	for _, np := range networkPolicies(r.Network) {
+		np.ObjectMeta = meta(np.Name)
+		np.TypeMeta = metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"}
+		objs = append(objs, Object{Kind: "NetworkPolicy", Name: np.Name, Obj: np})
+	}
+	for _, e := range r.Access {
+		name := RoleBindingName(e.Role)
+		objs = append(objs, Object{Kind: "RoleBinding", Name: name, Obj: &rbacv1.RoleBinding{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "RoleBinding"},
+			ObjectMeta: meta(name),
+			RoleRef:    rbacv1.RoleRef{APIGroup: rbacAPIGroup, Kind: "ClusterRole", Name: e.Role},
+			Subjects:   subjects(e),
+		}})
+	}
+	return objs
+}
+
+// RoleBindingName names the binding for a role; colons (system:...) are not valid in names.
+func RoleBindingName(role string) string {
+	return RoleBindingPrefix + strings.ToLower(strings.NewReplacer(":", "-", "_", "-").Replace(role))
+}
+
+// subjects spells out apiGroup and namespace exactly as the API server stores them, so a read
+// never differs from what was applied (the cause of RoleBindings that diff on every plan).
+func subjects(e AccessEntry) []rbacv1.Subject {
+	var out []rbacv1.Subject
+	for _, u := range e.Users {
+		out = append(out, rbacv1.Subject{Kind: rbacv1.UserKind, APIGroup: rbacAPIGroup, Name: u})
+	}
+	for _, g := range e.Groups {
+		out = append(out, rbacv1.Subject{Kind: rbacv1.GroupKind, APIGroup: rbacAPIGroup, Name: g})
+	}
+	for _, sa := range e.ServiceAccounts {
+		ns, name, _ := strings.Cut(sa, "/")
+		out = append(out, rbacv1.Subject{Kind: rbacv1.ServiceAccountKind, Namespace: ns, Name: name})
+	}
+	return out
+}
+
+func resourceList(m map[string]string) corev1.ResourceList {
+	if len(m) == 0 {
+		return nil
+	}
+	out := corev1.ResourceList{}
+	for k, v := range m {
+		out[corev1.ResourceName(k)] = resource.MustParse(v)
+	}
+	return out
+}
+
+func networkPolicies(n Network) []*networkingv1.NetworkPolicy {
+	var out []*networkingv1.NetworkPolicy
+	var denied []networkingv1.PolicyType
+	if n.DenyIngress {
+		denied = append(denied, networkingv1.PolicyTypeIngress)
+	}
+	if n.DenyEgress {
+		denied = append(denied, networkingv1.PolicyTypeEgress)
+	}
+	if len(denied) == 0 {
+		return nil
+	}
+	// An empty podSelector with policyTypes and no rules denies everything in those directions.
+	out = append(out, &networkingv1.NetworkPolicy{
+		ObjectMeta: metav1.ObjectMeta{Name: PolicyDefaultDeny},
+		Spec:       networkingv1.NetworkPolicySpec{PolicyTypes: denied},
+	})
+	if n.DenyEgress && n.AllowDNS {
+		out = append(out, &networkingv1.NetworkPolicy{
+			ObjectMeta: metav1.ObjectMeta{Name: PolicyAllowDNS},
+			Spec: networkingv1.NetworkPolicySpec{
+				PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress},
+				Egress: []networkingv1.NetworkPolicyEgressRule{{
+					// kubernetes.io/metadata.name is set by the API server and cannot be forged by a
+					// tenant, unlike a hand-set "name" label.
+					To:    []networkingv1.NetworkPolicyPeer{{NamespaceSelector: namespaceSelector(dnsNamespace)}},
+					Ports: ports([]string{"53/UDP", "53/TCP"}),
+				}},
+			},
+		})
+	}
+	if n.AllowSameNamespace {
+		same := []networkingv1.NetworkPolicyPeer{{PodSelector: &metav1.LabelSelector{}}}
+		spec := networkingv1.NetworkPolicySpec{PolicyTypes: denied}
+		if n.DenyIngress {
+			spec.Ingress = []networkingv1.NetworkPolicyIngressRule{{From: same}}
+		}
+		if n.DenyEgress {
+			spec.Egress = []networkingv1.NetworkPolicyEgressRule{{To: same}}
+		}
+		out = append(out, &networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Name: PolicyAllowSame}, Spec: spec})
+	}
+	if n.DenyIngress && len(n.AllowIngressFromNamespaces) > 0 {
+		out = append(out, &networkingv1.NetworkPolicy{
+			ObjectMeta: metav1.ObjectMeta{Name: PolicyAllowFromNS},
+			Spec: networkingv1.NetworkPolicySpec{
+				PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
+				Ingress: []networkingv1.NetworkPolicyIngressRule{{
+					From:  []networkingv1.NetworkPolicyPeer{{NamespaceSelector: namespaceSelector(n.AllowIngressFromNamespaces...)}},
+					Ports: ports(n.AllowIngressPorts),
+				}},
+			},
+		})
+	}
+	if n.DenyEgress && len(n.AllowEgressToNamespaces) > 0 {
+		out = append(out, &networkingv1.NetworkPolicy{
+			ObjectMeta: metav1.ObjectMeta{Name: PolicyAllowToNS},
+			Spec: networkingv1.NetworkPolicySpec{
+				PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress},
+				Egress: []networkingv1.NetworkPolicyEgressRule{{
+					To:    []networkingv1.NetworkPolicyPeer{{NamespaceSelector: namespaceSelector(n.AllowEgressToNamespaces...)}},
+					Ports: ports(n.AllowEgressPorts),
+				}},
+			},
+		})
+	}
+	if n.DenyEgress && len(n.AllowEgressToCIDRs) > 0 {
+		var peers []networkingv1.NetworkPolicyPeer
+		for _, c := range n.AllowEgressToCIDRs {
+			peers = append(peers, networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: c}})
+		}
+		out = append(out, &networkingv1.NetworkPolicy{
+			ObjectMeta: metav1.ObjectMeta{Name: PolicyAllowToCIDRs},
+			Spec: networkingv1.NetworkPolicySpec{
+				PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress},
+				Egress:      []networkingv1.NetworkPolicyEgressRule{{To: peers, Ports: ports(n.AllowEgressPorts)}},
+			},
+		})
+	}
+	return out
+}
+
+func namespaceSelector(names ...string) *metav1.LabelSelector {
+	if len(names) == 1 {
+		return &metav1.LabelSelector{MatchLabels: map[string]string{namespaceNameLabel: names[0]}}
+	}
+	sorted := slices.Sorted(slices.Values(names))
+	return &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{
+		Key: namespaceNameLabel, Operator: metav1.LabelSelectorOpIn, Values: sorted,
+	}}}
+}
+
+// ports turns "443", "443/TCP", "53/UDP" into NetworkPolicy ports; the protocol is always written
+// (the API server defaults it to TCP) so what is read back equals what was applied.
+func ports(specs []string) []networkingv1.NetworkPolicyPort {
+	var out []networkingv1.NetworkPolicyPort
+	for _, s := range specs {
+		num, proto, ok := strings.Cut(s, "/")
+		if !ok {
+			proto = "TCP"
+		}
+		n, _ := strconv.Atoi(num)
+		p := corev1.Protocol(proto)
+		port := intstr.FromInt32(int32(n))
+		out = append(out, networkingv1.NetworkPolicyPort{Protocol: &p, Port: &port})
+	}
+	return out
+}
+
+// ManagedIDs lists "Kind/name" for objects.
+func ManagedIDs(objs []Object) []string {
+	out := make([]string, 0, len(objs))
+	for _, o := range objs {
+		out = append(out, o.ID())
+	}
+	return out
+}

@@ -1,0 +1,70 @@
+package hardening
+
+// NamespaceSpec is what a user asks for. Nil pointers, nil maps and nil slices mean "not set":
+// Resolve fills them from the environment preset, and explicit values always win.
+type NamespaceSpec struct {
+	Name        string
+	Labels      map[string]string
+	Annotations map[string]string
+	// Environment is dev, test, staging or prod ("" means prod).
+	Environment string
+	PodSecurity PodSecurityInput
+	// ResourceQuota holds the user's ResourceQuota hard keys, merged key by key over the preset's.
+	ResourceQuota map[string]string
+	LimitRange    LimitRangeInput
+	Network       NetworkInput
+	Access        []AccessEntry
+	// AutomountServiceAccountToken is what the default ServiceAccount gets (nil: false).
+	AutomountServiceAccountToken *bool
+}
+
+// PodSecurityInput is the user's pod_security block; nil fields come from the preset.
+type PodSecurityInput struct {
+	Enforce, Audit, Warn, Version *string
+}
+
+// LimitRangeInput holds container limits; each map is merged key by key over the preset's.
+type LimitRangeInput struct {
+	DefaultRequest, Default, Max, Min map[string]string
+}
+
+// NetworkInput is the user's network_policy block; nil fields come from the preset.
+type NetworkInput struct {
+	DenyIngress, DenyEgress, AllowDNS, AllowSameNamespace                   *bool
+	AllowIngressFromNamespaces, AllowEgressToNamespaces, AllowEgressToCIDRs []string
+	AllowIngressPorts, AllowEgressPorts                                     []string
+}
+
+// AccessEntry becomes one RoleBinding inside the namespace.
+type AccessEntry struct {
+	Role              string
+	Users             []string
+	Groups            []string
+	ServiceAccounts   []string // "namespace/name"
+	AllowClusterAdmin bool
+}
+
+// Resolved is a spec with every preset value filled in: exactly what will be applied.
+type Resolved struct {
+	Name                         string
+	Labels, Annotations          map[string]string
+	Environment                  string
+	PodSecurity                  PodSecurity
+	ResourceQuota                map[string]string
+	LimitRange                   LimitRange
+	Network                      Network
+	Access                       []AccessEntry
+	AutomountServiceAccountToken bool
+}
+
+// LimitRange holds effective container limits.
+type LimitRange struct {
+	DefaultRequest, Default, Max, Min map[string]string
+}
+
+// Network holds effective network policy settings.
+type Network struct {
+	DenyIngress, DenyEgress, AllowDNS, AllowSameNamespace                   bool
+	AllowIngressFromNamespaces, AllowEgressToNamespaces, AllowEgressToCIDRs []string
+	AllowIngressPorts, AllowEgressPorts                                     []string
+}

@@ -1,0 +1,159 @@
+package kube
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
+)
+
+// resources maps the kinds this provider writes to their API resources; a static table avoids a
+// discovery round trip on every run.
+var resources = map[string]schema.GroupVersionResource{
+	"Namespace":      {Version: "v1", Resource: "namespaces"},
+	"ServiceAccount": {Version: "v1", Resource: "serviceaccounts"},
+	"ResourceQuota":  {Version: "v1", Resource: "resourcequotas"},
+	"LimitRange":     {Version: "v1", Resource: "limitranges"},
+	"NetworkPolicy":  {Group: "networking.k8s.io", Version: "v1", Resource: "networkpolicies"},
+	"RoleBinding":    {Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings"},
+}
+
+// NamespacedKinds are read back when a namespace is refreshed.
+var NamespacedKinds = []string{"ServiceAccount", "ResourceQuota", "LimitRange", "NetworkPolicy", "RoleBinding"}
+
+func (c *Client) resource(kind, namespace string) (dynamic.ResourceInterface, error) {
+	gvr, ok := resources[kind]
+	if !ok {
+		return nil, fmt.Errorf("kind %s is not managed by this provider", kind)
+	}
+	if kind == "Namespace" {
+		return c.Dynamic.Resource(gvr), nil
+	}
+	return c.Dynamic.Resource(gvr).Namespace(namespace), nil
+}
+
+// Apply writes one object with server-side apply, repairing imperative drift (see applyRepairingDrift).
+func (c *Client) Apply(ctx context.Context, o hardening.Object, namespace string, force bool) (*unstructured.Unstructured, error) {
+	body, err := hardening.Unstructured(o)
+	if err != nil {
+		return nil, err
+	}
+	ri, err := c.resource(o.Kind, namespace)
+	if err != nil {
+		return nil, err
+	}
+	u := &unstructured.Unstructured{Object: body}
+	var out *unstructured.Unstructured
+	err = applyRepairingDrift(ctx, force, func(force bool) (err error) {
+		out, err = ri.Apply(ctx, o.Name, u, metav1.ApplyOptions{FieldManager: c.FieldManager, Force: force})
+		return err
+	}, func() ([]metav1.ManagedFieldsEntry, error) {
+		live, err := ri.Get(ctx, o.Name, metav1.GetOptions{})
+		if err != nil {
+			return nil, err
+		}
+		return live.GetManagedFields(), nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", o.Kind, o.Name, Explain(err, c.Host))
+	}
+	return out, nil
+}
+
+// ApplyEach applies objects inside a namespace concurrently; all failures are reported together.
+func (c *Client) ApplyEach(ctx context.Context, namespace string, objs []hardening.Object, force bool) error {
+	return parallel(objs, func(o hardening.Object) error {
+		_, err := c.Apply(ctx, o, namespace, force)
+		return err
+	})
+}
+
+// Delete removes one object; a missing object is not an error.
+func (c *Client) Delete(ctx context.Context, kind, namespace, name string) error {
+	ri, err := c.resource(kind, namespace)
+	if err != nil {
+		return err
+	}
+	err = ri.Delete(ctx, name, metav1.DeleteOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("deleting %s %s: %w", kind, name, Explain(err, c.Host))
+	}
+	return nil
+}
+
+// ReadManaged returns the live objects of the given kinds in a namespace, keyed "Kind/name".
+// Kinds are read concurrently: one LIST per kind selected by the managed-by label, and a GET
+// for the default ServiceAccount, which carries no label of ours.
+func (c *Client) ReadManaged(ctx context.Context, namespace string, kinds []string) (map[string]*unstructured.Unstructured, error) {
+	var mu sync.Mutex
+	out := map[string]*unstructured.Unstructured{}
+	err := parallel(kinds, func(kind string) error {
+		ri, err := c.resource(kind, namespace)
+		if err != nil {
+			return err
+		}
+		if kind == "ServiceAccount" {
+			sa, err := ri.Get(ctx, hardening.DefaultServiceAccount, metav1.GetOptions{})
+			if apierrors.IsNotFound(err) {
+				return nil
+			}
+			if err != nil {
+				return Explain(err, c.Host)
+			}
+			mu.Lock()
+			out[kind+"/"+sa.GetName()] = sa
+			mu.Unlock()
+			return nil
+		}
+		list, err := ri.List(ctx, metav1.ListOptions{LabelSelector: hardening.ManagedByLabel + "=" + hardening.ManagedByValue})
+		if err != nil {
+			return Explain(err, c.Host)
+		}
+		mu.Lock()
+		for i := range list.Items {
+			out[kind+"/"+list.Items[i].GetName()] = &list.Items[i]
+		}
+		mu.Unlock()
+		return nil
+	})
+	return out, err
+}
+
+// WaitServiceAccount waits until the controller manager has created a service account.
+func (c *Client) WaitServiceAccount(ctx context.Context, namespace, name string) error {
+	return poll(ctx, func() (bool, error) {
+		_, err := c.Clientset.CoreV1().ServiceAccounts(namespace).Get(ctx, name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return false, nil
+		}
+		return err == nil, Explain(err, c.Host)
+	}, func() string {
+		return fmt.Sprintf("ServiceAccount %s/%s was not created by the controller manager (is kube-controller-manager running? "+
+			"set wait_for_default_service_account = false to skip the wait)", namespace, name)
+	})
+}
+
+func parallel[T any](items []T, f func(T) error) error {
+	var wg sync.WaitGroup
+	errs := make([]error, len(items))
+	for i, it := range items {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = f(it)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}

@@ -1,0 +1,19 @@
+package kube
+
+import (
+	"context"
+	"errors"
+)
+
+// ServerVersion returns the API server's gitVersion as reported by discovery (GET /version),
+// for example "v1.37.2" or "v1.31.2-eks-7f9249a". Errors are passed through Explain.
+func (c *Client) ServerVersion(ctx context.Context) (string, error) {
+	info, err := c.Clientset.Discovery().ServerVersionWithContext(ctx)
+	if err != nil {
+		return "", Explain(err, c.Host)
+	}
+	if info == nil || info.GitVersion == "" {
+		return "", errors.New("the API server at " + c.Host + " did not report a version (empty gitVersion in GET /version)")
+	}
+	return info.GitVersion, nil
+}
