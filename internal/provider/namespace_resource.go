@@ -248,11 +248,14 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	imported, diags := req.Private.GetKey(ctx, importedKey)
 	resp.Diagnostics.Append(diags...)
 	isImport := len(imported) > 0
-	if isImport {
-		state.adoptDefaults(ns.Labels)
+	live, err := client.ReadManaged(ctx, name, kube.NamespacedKinds)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the objects of namespace "+name, err.Error())
+		return
 	}
-	if isImport || state.PodSecurity.IsNull() {
-		state.PodSecurity = adoptablePodSecurity(ns.Labels)
+	if isImport {
+		state.adoptDefaults()
+		resp.Diagnostics.Append(state.adoptLive(ctx, ns, live)...)
 	}
 	state.ID, state.Name, state.UID = types.StringValue(ns.Name), types.StringValue(ns.Name), types.StringValue(string(ns.UID))
 	state.Labels, diags = refreshMap(ctx, state.Labels, hardening.UserLabels(ns.Labels), isImport)
@@ -263,11 +266,6 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	res, objs, diags := state.desired(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
-		return
-	}
-	live, err := client.ReadManaged(ctx, name, kube.NamespacedKinds)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the objects of namespace "+name, err.Error())
 		return
 	}
 	nsLive, err := toUnstructured(ns)
@@ -374,47 +372,18 @@ func (r *NamespaceResource) ImportState(ctx context.Context, req resource.Import
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte(`true`))...)
 }
 
-// adoptDefaults fills an imported state with the schema defaults and the environment the
-// namespace was labelled with, so a matching configuration plans no change.
-func (m *namespaceModel) adoptDefaults(labels map[string]string) {
-	env := labels[hardening.EnvironmentLabel]
-	if hardening.ValidateEnvironment(env) != nil || env == "" {
-		env = hardening.EnvProd
-	}
-	m.Environment = types.StringValue(env)
+// adoptDefaults gives an imported state the schema defaults, as a configuration that leaves them
+// unset would have.
+func (m *namespaceModel) adoptDefaults() {
 	m.AutomountServiceAccountToken = types.BoolValue(false)
 	m.WaitForDefaultServiceAccount = types.BoolValue(true)
 	m.DeletionProtection = types.BoolValue(false)
 	m.ForceConflicts = types.BoolValue(false)
-	m.PodSecurity = types.ObjectNull(podSecurityAttrTypes)
-	m.NetworkPolicy = types.ObjectNull(networkAttrTypes)
-	m.ResourceQuota = types.ObjectNull(map[string]attr.Type{"hard": stringMap})
-	m.LimitRange = types.ObjectNull(limitRangeAttrTypes)
-	m.Access = types.ListNull(types.ObjectType{AttrTypes: accessAttrTypes})
 }
 
 var accessAttrTypes = map[string]attr.Type{
 	"role": types.StringType, "users": stringList, "groups": stringList, "service_accounts": stringList,
 	"allow_cluster_admin": types.BoolType,
-}
-
-// adoptablePodSecurity takes the live Pod Security levels that are valid, leaving the rest to the
-// preset (an invalid live value then shows as drift).
-func adoptablePodSecurity(labels map[string]string) types.Object {
-	ps := hardening.PodSecurityFromLabels(labels)
-	level := func(s string) attr.Value {
-		if hardening.ValidateLevel(s) != nil {
-			return types.StringNull()
-		}
-		return types.StringValue(s)
-	}
-	version := types.StringNull()
-	if hardening.ValidatePodSecurityVersion(ps.Version) == nil {
-		version = types.StringValue(ps.Version)
-	}
-	return types.ObjectValueMust(podSecurityAttrTypes, map[string]attr.Value{
-		"enforce": level(ps.Enforce), "audit": level(ps.Audit), "warn": level(ps.Warn), "version": version,
-	})
 }
 
 func livePodSecurity(labels map[string]string) types.Object {

@@ -1,0 +1,190 @@
+package hardening
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+)
+
+// Hand-written findings. Each test case lists all five findings in order.
+var (
+	tChecksRBAC      = []string{"CIS 5.1.1", "Kubescape C-0035"}
+	tChecksAutomount = []string{"CIS 5.1.5", "CIS 5.1.6", "Kubescape C-0034"}
+	tChecksNetwork   = []string{"CIS 5.3.2", "Kubescape C-0260", "Kubescape C-0206", "Kubescape C-0030"}
+	tChecksPSARestr  = []string{"CIS 5.2.1", "Kubescape C-0057", "Kubescape C-0013", "Kubescape C-0016"}
+	tChecksPSA       = []string{"CIS 5.2.1", "Kubescape C-0057"}
+	tChecksQuota     = []string{"Kubescape C-0009", "Kubescape C-0004", "Kubescape C-0050"}
+)
+
+const (
+	tTitleRBAC      = "RBAC: namespace-scoped permissions only"
+	tTitleAutomount = "Default service account does not automount an API token"
+	tTitleNetwork   = "Network policies: default deny for ingress and egress"
+	tTitlePSA       = "Pod Security Admission profile enforced"
+	tTitleQuota     = "Resource quota and container limits"
+)
+
+func TestCompliance(t *testing.T) {
+	alice := []string{"alice"}
+	quotaOK := Finding{Practice: 7, Title: tTitleQuota, Satisfied: true,
+		Detail: "quota bounds cpu and memory: true; containers get default limits: true; services.loadbalancers = 0, services.nodeports = 0",
+		Checks: tChecksQuota}
+	netOK := Finding{Practice: 5, Title: tTitleNetwork, Satisfied: true, Detail: "deny_ingress = true, deny_egress = true", Checks: tChecksNetwork}
+	automountOK := Finding{Practice: 4, Title: tTitleAutomount, Satisfied: true,
+		Detail: "default ServiceAccount automountServiceAccountToken = false", Checks: tChecksAutomount}
+	psaProd := Finding{Practice: 6, Title: tTitlePSA, Satisfied: true,
+		Detail: "environment prod: enforce restricted, audit restricted, warn restricted (version latest)", Checks: tChecksPSARestr}
+
+	tests := []struct {
+		name string
+		spec NamespaceSpec
+		want []Finding
+	}{
+		{
+			name: "prod default with one access entry: all satisfied",
+			spec: NamespaceSpec{Name: "a", Access: []AccessEntry{{Role: "edit", Users: alice}}},
+			want: []Finding{
+				{Practice: 4, Title: tTitleRBAC, Satisfied: true, Detail: "1 RoleBinding(s) to namespace-scoped roles; no cluster-admin", Checks: tChecksRBAC},
+				automountOK, netOK, psaProd, quotaOK,
+			},
+		},
+		{
+			name: "prod default without access",
+			spec: NamespaceSpec{Name: "a"},
+			want: []Finding{
+				{Practice: 4, Title: tTitleRBAC, Satisfied: true, Detail: "0 RoleBinding(s) to namespace-scoped roles; no cluster-admin", Checks: tChecksRBAC},
+				automountOK, netOK, psaProd, quotaOK,
+			},
+		},
+		{
+			name: "cluster-admin allowed: practice 4 not satisfied",
+			spec: NamespaceSpec{Name: "a", Access: []AccessEntry{
+				{Role: "view", Users: alice}, {Role: "cluster-admin", Groups: []string{"ops"}, AllowClusterAdmin: true}}},
+			want: []Finding{
+				{Practice: 4, Title: tTitleRBAC, Satisfied: false, Detail: "access grants cluster-admin inside the namespace (allowed explicitly)", Checks: tChecksRBAC},
+				automountOK, netOK, psaProd, quotaOK,
+			},
+		},
+		{
+			name: "deny_egress false: practice 5 not satisfied",
+			spec: NamespaceSpec{Name: "a", Network: NetworkInput{DenyEgress: tBoolPtr(false)}},
+			want: []Finding{
+				{Practice: 4, Title: tTitleRBAC, Satisfied: true, Detail: "0 RoleBinding(s) to namespace-scoped roles; no cluster-admin", Checks: tChecksRBAC},
+				automountOK,
+				{Practice: 5, Title: tTitleNetwork, Satisfied: false, Detail: "deny_ingress = true, deny_egress = false", Checks: tChecksNetwork},
+				psaProd, quotaOK,
+			},
+		},
+		{
+			name: "deny_ingress false: practice 5 not satisfied",
+			spec: NamespaceSpec{Name: "a", Network: NetworkInput{DenyIngress: tBoolPtr(false)}},
+			want: []Finding{
+				{Practice: 4, Title: tTitleRBAC, Satisfied: true, Detail: "0 RoleBinding(s) to namespace-scoped roles; no cluster-admin", Checks: tChecksRBAC},
+				automountOK,
+				{Practice: 5, Title: tTitleNetwork, Satisfied: false, Detail: "deny_ingress = false, deny_egress = true", Checks: tChecksNetwork},
+				psaProd, quotaOK,
+			},
+		},
+		{
+			name: "enforce privileged: practice 6 not satisfied",
+			spec: NamespaceSpec{Name: "a", PodSecurity: PodSecurityInput{Enforce: tStrPtr("privileged")}},
+			want: []Finding{
+				{Practice: 4, Title: tTitleRBAC, Satisfied: true, Detail: "0 RoleBinding(s) to namespace-scoped roles; no cluster-admin", Checks: tChecksRBAC},
+				automountOK, netOK,
+				{Practice: 6, Title: tTitlePSA, Satisfied: false,
+					Detail: "environment prod: enforce privileged, audit restricted, warn restricted (version latest)", Checks: tChecksPSA},
+				quotaOK,
+			},
+		},
+		{
+			name: "dev: enforce baseline is satisfied but without the restricted-only checks",
+			spec: NamespaceSpec{Name: "a", Environment: "dev"},
+			want: []Finding{
+				{Practice: 4, Title: tTitleRBAC, Satisfied: true, Detail: "0 RoleBinding(s) to namespace-scoped roles; no cluster-admin", Checks: tChecksRBAC},
+				automountOK, netOK,
+				{Practice: 6, Title: tTitlePSA, Satisfied: true,
+					Detail: "environment dev: enforce baseline, audit restricted, warn restricted (version latest)", Checks: tChecksPSA},
+				quotaOK,
+			},
+		},
+		{
+			name: "automount true: the service account finding is not satisfied",
+			spec: NamespaceSpec{Name: "a", AutomountServiceAccountToken: tBoolPtr(true), PodSecurity: PodSecurityInput{Version: tStrPtr("v1.35")}},
+			want: []Finding{
+				{Practice: 4, Title: tTitleRBAC, Satisfied: true, Detail: "0 RoleBinding(s) to namespace-scoped roles; no cluster-admin", Checks: tChecksRBAC},
+				{Practice: 4, Title: tTitleAutomount, Satisfied: false,
+					Detail: "default ServiceAccount automountServiceAccountToken = true", Checks: tChecksAutomount},
+				netOK,
+				{Practice: 6, Title: tTitlePSA, Satisfied: true,
+					Detail: "environment prod: enforce restricted, audit restricted, warn restricted (version v1.35)", Checks: tChecksPSARestr},
+				quotaOK,
+			},
+		},
+		{
+			name: "quota lifting the LoadBalancer ban is reported in the detail",
+			spec: NamespaceSpec{Name: "a", Environment: "staging", ResourceQuota: map[string]string{"services.loadbalancers": "2"}},
+			want: []Finding{
+				{Practice: 4, Title: tTitleRBAC, Satisfied: true, Detail: "0 RoleBinding(s) to namespace-scoped roles; no cluster-admin", Checks: tChecksRBAC},
+				automountOK, netOK,
+				{Practice: 6, Title: tTitlePSA, Satisfied: true,
+					Detail: "environment staging: enforce restricted, audit restricted, warn restricted (version latest)", Checks: tChecksPSARestr},
+				{Practice: 7, Title: tTitleQuota, Satisfied: true,
+					Detail: "quota bounds cpu and memory: true; containers get default limits: true; services.loadbalancers = 2, services.nodeports = 0",
+					Checks: tChecksQuota},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, _, err := Desired(tt.spec)
+			if err != nil {
+				t.Fatalf("Desired: %v", err)
+			}
+			tCompareFindings(t, Compliance(r), tt.want)
+		})
+	}
+}
+
+// A hand-built Resolved with almost nothing set: only the two practice 4 findings hold.
+func TestComplianceEmptyResolved(t *testing.T) {
+	r := Resolved{Name: "bare", Environment: "prod", PodSecurity: PodSecurity{Enforce: "privileged"},
+		ResourceQuota: map[string]string{"cpu": "1"}, LimitRange: LimitRange{Default: map[string]string{"cpu": "1"}}}
+	want := []Finding{
+		{Practice: 4, Title: tTitleRBAC, Satisfied: true, Detail: "0 RoleBinding(s) to namespace-scoped roles; no cluster-admin", Checks: tChecksRBAC},
+		{Practice: 4, Title: tTitleAutomount, Satisfied: true, Detail: "default ServiceAccount automountServiceAccountToken = false", Checks: tChecksAutomount},
+		{Practice: 5, Title: tTitleNetwork, Satisfied: false, Detail: "deny_ingress = false, deny_egress = false", Checks: tChecksNetwork},
+		{Practice: 6, Title: tTitlePSA, Satisfied: false, Detail: "environment prod: enforce privileged, audit , warn  (version )", Checks: tChecksPSA},
+		{Practice: 7, Title: tTitleQuota, Satisfied: false,
+			Detail: "quota bounds cpu and memory: false; containers get default limits: false; services.loadbalancers = unset, services.nodeports = unset",
+			Checks: tChecksQuota},
+	}
+	tCompareFindings(t, Compliance(r), want)
+
+	// Plain cpu / memory quota keys also bound the namespace.
+	r.ResourceQuota = map[string]string{"cpu": "1", "memory": "1Gi"}
+	r.LimitRange.Default = map[string]string{"cpu": "1", "memory": "1Gi"}
+	got := Compliance(r)[4]
+	if !got.Satisfied || got.Detail != "quota bounds cpu and memory: true; containers get default limits: true; services.loadbalancers = unset, services.nodeports = unset" {
+		t.Errorf("practice 7 with cpu/memory keys = %+v", got)
+	}
+}
+
+func tCompareFindings(t *testing.T, got, want []Finding) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("got %d findings, want %d:\n%s", len(got), len(want), tFmtFindings(got))
+	}
+	for i := range want {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Errorf("finding %d =\n  %+v\nwant\n  %+v", i, got[i], want[i])
+		}
+	}
+}
+
+func tFmtFindings(fs []Finding) string {
+	s := ""
+	for _, f := range fs {
+		s += fmt.Sprintf("  %+v\n", f)
+	}
+	return s
+}

@@ -1,0 +1,129 @@
+package provider
+
+import (
+	"context"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
+)
+
+// adoptLive fills an imported model with the spec reconstructed from the live objects.
+func (m *namespaceModel) adoptLive(ctx context.Context, ns *corev1.Namespace, live map[string]*unstructured.Unstructured) diag.Diagnostics {
+	var diags diag.Diagnostics
+	l := hardening.Live{Namespace: ns, Policies: map[string]*networkingv1.NetworkPolicy{}}
+	for id, u := range live {
+		kind, _, _ := strings.Cut(id, "/")
+		var err error
+		switch kind {
+		case "ServiceAccount":
+			l.ServiceAccount = &corev1.ServiceAccount{}
+			err = fromUnstructured(u, l.ServiceAccount)
+		case "ResourceQuota":
+			if u.GetName() == hardening.ResourceQuotaName {
+				l.ResourceQuota = &corev1.ResourceQuota{}
+				err = fromUnstructured(u, l.ResourceQuota)
+			}
+		case "LimitRange":
+			if u.GetName() == hardening.LimitRangeName {
+				l.LimitRange = &corev1.LimitRange{}
+				err = fromUnstructured(u, l.LimitRange)
+			}
+		case "NetworkPolicy":
+			np := &networkingv1.NetworkPolicy{}
+			err = fromUnstructured(u, np)
+			l.Policies[np.Name] = np
+		case "RoleBinding":
+			rb := &rbacv1.RoleBinding{}
+			err = fromUnstructured(u, rb)
+			l.RoleBindings = append(l.RoleBindings, rb)
+		}
+		if err != nil {
+			diags.AddError("Cannot read "+id, err.Error())
+		}
+	}
+	s := hardening.Adopt(l)
+	add := func(d diag.Diagnostics) { diags.Append(d...) }
+	optStr := func(p *string) types.String {
+		if p == nil {
+			return types.StringNull()
+		}
+		return types.StringValue(*p)
+	}
+	optMap := func(v map[string]string) types.Map {
+		if v == nil {
+			return types.MapNull(types.StringType)
+		}
+		out, d := types.MapValueFrom(ctx, types.StringType, v)
+		add(d)
+		return out
+	}
+	optList := func(v []string) types.List {
+		if v == nil {
+			return types.ListNull(types.StringType)
+		}
+		out, d := types.ListValueFrom(ctx, types.StringType, v)
+		add(d)
+		return out
+	}
+	optBool := func(p *bool) types.Bool {
+		if p == nil {
+			return types.BoolNull()
+		}
+		return types.BoolValue(*p)
+	}
+	m.Environment = types.StringValue(s.Environment)
+	m.PodSecurity = types.ObjectValueMust(podSecurityAttrTypes, map[string]attr.Value{
+		"enforce": optStr(s.PodSecurity.Enforce), "audit": optStr(s.PodSecurity.Audit),
+		"warn": optStr(s.PodSecurity.Warn), "version": optStr(s.PodSecurity.Version),
+	})
+	if s.AutomountServiceAccountToken != nil {
+		m.AutomountServiceAccountToken = types.BoolValue(*s.AutomountServiceAccountToken)
+	}
+	m.ResourceQuota = types.ObjectNull(map[string]attr.Type{"hard": stringMap})
+	if s.ResourceQuota != nil {
+		m.ResourceQuota = types.ObjectValueMust(map[string]attr.Type{"hard": stringMap}, map[string]attr.Value{"hard": optMap(s.ResourceQuota)})
+	}
+	lr := s.LimitRange
+	m.LimitRange = types.ObjectNull(limitRangeAttrTypes)
+	if lr.DefaultRequest != nil || lr.Default != nil || lr.Max != nil || lr.Min != nil {
+		m.LimitRange = types.ObjectValueMust(limitRangeAttrTypes, map[string]attr.Value{
+			"default_request": optMap(lr.DefaultRequest), "default": optMap(lr.Default), "max": optMap(lr.Max), "min": optMap(lr.Min),
+		})
+	}
+	n := s.Network
+	m.NetworkPolicy = types.ObjectValueMust(networkAttrTypes, map[string]attr.Value{
+		"deny_ingress": optBool(n.DenyIngress), "deny_egress": optBool(n.DenyEgress), "allow_dns": optBool(n.AllowDNS),
+		"allow_same_namespace": optBool(n.AllowSameNamespace), "allow_ingress_from_namespaces": optList(n.AllowIngressFromNamespaces),
+		"allow_ingress_ports": optList(n.AllowIngressPorts), "allow_egress_to_namespaces": optList(n.AllowEgressToNamespaces),
+		"allow_egress_to_cidrs": optList(n.AllowEgressToCIDRs), "allow_egress_ports": optList(n.AllowEgressPorts),
+	})
+	m.Access = types.ListNull(types.ObjectType{AttrTypes: accessAttrTypes})
+	if len(s.Access) > 0 {
+		var entries []attr.Value
+		for _, e := range s.Access {
+			allow := types.BoolNull()
+			if e.AllowClusterAdmin {
+				allow = types.BoolValue(true)
+			}
+			entries = append(entries, types.ObjectValueMust(accessAttrTypes, map[string]attr.Value{
+				"role": types.StringValue(e.Role), "users": optList(e.Users), "groups": optList(e.Groups),
+				"service_accounts": optList(e.ServiceAccounts), "allow_cluster_admin": allow,
+			}))
+		}
+		m.Access = types.ListValueMust(types.ObjectType{AttrTypes: accessAttrTypes}, entries)
+	}
+	return diags
+}
+
+func fromUnstructured(u *unstructured.Unstructured, into any) error {
+	return runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, into)
+}
