@@ -3,8 +3,10 @@ package hardening
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
+	admissionv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -18,6 +20,9 @@ type Live struct {
 	LimitRange     *corev1.LimitRange
 	Policies       map[string]*networkingv1.NetworkPolicy
 	RoleBindings   []*rbacv1.RoleBinding
+	ImageParams    *corev1.ConfigMap
+	ImagePolicy    *admissionv1.ValidatingAdmissionPolicy
+	ImageBinding   *admissionv1.ValidatingAdmissionPolicyBinding
 }
 
 // Adopt reconstructs the spec that would produce the live objects, so an import followed by the
@@ -67,7 +72,35 @@ func Adopt(l Live) NamespaceSpec {
 	}
 	s.Network = adoptNetwork(l.Policies)
 	s.Access = adoptAccess(l.RoleBindings)
+	s.ImagePolicy = adoptImagePolicy(l)
 	return s
+}
+
+func adoptImagePolicy(l Live) *ImagePolicyInput {
+	if l.ImagePolicy == nil || l.ImageBinding == nil || len(l.ImageBinding.Spec.ValidationActions) == 0 {
+		return nil
+	}
+	p := &ImagePolicyInput{}
+	if l.ImageParams != nil {
+		keys := make([]int, 0, len(l.ImageParams.Data))
+		for k := range l.ImageParams.Data {
+			if n, err := strconv.Atoi(strings.TrimPrefix(k, "registry.")); err == nil && strings.HasPrefix(k, "registry.") {
+				keys = append(keys, n)
+			}
+		}
+		sort.Ints(keys)
+		for _, n := range keys {
+			p.AllowedRegistries = append(p.AllowedRegistries, l.ImageParams.Data["registry."+strconv.Itoa(n)])
+		}
+	}
+	forbid, digest := false, false
+	for _, v := range l.ImagePolicy.Spec.Validations {
+		forbid = forbid || strings.Contains(v.Expression, celTagOK)
+		digest = digest || strings.Contains(v.Expression, celDigestOK)
+	}
+	action := string(l.ImageBinding.Spec.ValidationActions[0])
+	p.ForbidLatestTag, p.RequireDigest, p.Action = &forbid, &digest, &action
+	return p
 }
 
 // overrides returns the live entries that differ from the preset (nil when none).
@@ -187,4 +220,3 @@ func adoptAccess(bindings []*rbacv1.RoleBinding) []AccessEntry {
 	}
 	return out
 }
-

@@ -20,6 +20,18 @@ type Finding struct {
 func Compliance(r Resolved) []Finding {
 	var out []Finding
 
+	img := Finding{Practice: 2, Title: "Only authorized, pinned images are admitted",
+		Checks: []string{"Kubescape C-0078", "Kubescape C-0075"}}
+	switch ip := r.ImagePolicy; {
+	case ip == nil:
+		img.Detail = "no image_policy: any registry and tag is admitted"
+	default:
+		img.Satisfied = len(ip.AllowedRegistries) > 0 && ip.ForbidLatestTag && ip.Action == ImageActionDeny
+		img.Detail = fmt.Sprintf("%d allowed registries, forbid_latest_tag = %t, require_digest = %t, action %s",
+			len(ip.AllowedRegistries), ip.ForbidLatestTag, ip.RequireDigest, ip.Action)
+	}
+	out = append(out, img)
+
 	clusterAdmin := slices.ContainsFunc(r.Access, func(e AccessEntry) bool { return e.Role == ClusterAdmin })
 	f := Finding{Practice: 4, Title: "RBAC: namespace-scoped permissions only", Satisfied: !clusterAdmin,
 		Checks: []string{"CIS 5.1.1", "Kubescape C-0035"}}

@@ -38,6 +38,8 @@ type Object struct {
 	Kind, Name string
 	// Obj is a typed API object with TypeMeta set, ready for server-side apply.
 	Obj runtime.Object
+	// ClusterScoped objects are not removed with the namespace and must be deleted explicitly.
+	ClusterScoped bool
 }
 
 // ID is "Kind/name", the form managed_objects lists.
@@ -105,6 +107,9 @@ func build(r Resolved) []Object {
 		np.ObjectMeta = meta(np.Name)
 		np.TypeMeta = metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"}
 		objs = append(objs, Object{Kind: "NetworkPolicy", Name: np.Name, Obj: np})
+	}
+	if r.ImagePolicy != nil {
+		objs = append(objs, imagePolicyObjects(r.Name, *r.ImagePolicy)...)
 	}
 	for _, e := range r.Access {
 		name := RoleBindingName(e.Role)

@@ -143,6 +143,14 @@ func Resolve(s NamespaceSpec) (Resolved, error) {
 		Access:                       s.Access,
 		AutomountServiceAccountToken: pick(s.AutomountServiceAccountToken, false),
 	}
+	if ip := s.ImagePolicy; ip != nil {
+		r.ImagePolicy = &ImagePolicy{
+			AllowedRegistries: ip.AllowedRegistries,
+			ForbidLatestTag:   pick(ip.ForbidLatestTag, true),
+			RequireDigest:     pick(ip.RequireDigest, false),
+			Action:            pick(ip.Action, ImageActionDeny),
+		}
+	}
 	return r, nil
 }
 

@@ -16,6 +16,16 @@ type NamespaceSpec struct {
 	Access        []AccessEntry
 	// AutomountServiceAccountToken is what the default ServiceAccount gets (nil: false).
 	AutomountServiceAccountToken *bool
+	// ImagePolicy, when set, restricts the images pods may run (nil: no image policy).
+	ImagePolicy *ImagePolicyInput
+}
+
+// ImagePolicyInput is the user's image_policy block; nil fields take their defaults.
+type ImagePolicyInput struct {
+	AllowedRegistries []string
+	ForbidLatestTag   *bool
+	RequireDigest     *bool
+	Action            *string
 }
 
 // PodSecurityInput is the user's pod_security block; nil fields come from the preset.
@@ -55,6 +65,7 @@ type Resolved struct {
 	Network                      Network
 	Access                       []AccessEntry
 	AutomountServiceAccountToken bool
+	ImagePolicy                  *ImagePolicy
 }
 
 // LimitRange holds effective container limits.

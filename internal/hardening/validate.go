@@ -84,6 +84,7 @@ func Validate(s NamespaceSpec) []FieldError {
 	}
 	errs = append(errs, validateNetwork(s.Network)...)
 	errs = append(errs, validateAccess(s.Access)...)
+	errs = append(errs, validateImagePolicy(s.ImagePolicy)...)
 	if len(errs) > 0 {
 		return errs
 	}
@@ -350,4 +351,34 @@ func quantityCmp(a, b string) int {
 		return 0
 	}
 	return qa.Cmp(qb)
+}
+
+func validateImagePolicy(p *ImagePolicyInput) []FieldError {
+	if p == nil {
+		return nil
+	}
+	var errs []FieldError
+	seen := map[string]bool{}
+	for i, r := range p.AllowedRegistries {
+		if err := ValidateRegistry(r); err != nil {
+			errs = append(errs, FieldError{Path: []any{"image_policy", "allowed_registries", i}, Msg: err.Error()})
+		} else if seen[r] {
+			errs = append(errs, FieldError{Path: []any{"image_policy", "allowed_registries", i}, Msg: fmt.Sprintf("%q is listed twice", r)})
+		}
+		seen[r] = true
+	}
+	if len(p.AllowedRegistries) > 100 {
+		errs = append(errs, FieldError{Path: []any{"image_policy", "allowed_registries"}, Msg: "at most 100 registries"})
+	}
+	if p.Action != nil {
+		if err := ValidateImageAction(*p.Action); err != nil {
+			errs = append(errs, FieldError{Path: []any{"image_policy", "action"}, Msg: err.Error()})
+		}
+	}
+	forbid := p.ForbidLatestTag == nil || *p.ForbidLatestTag
+	digest := p.RequireDigest != nil && *p.RequireDigest
+	if len(p.AllowedRegistries) == 0 && !forbid && !digest {
+		errs = append(errs, FieldError{Path: []any{"image_policy"}, Msg: "this image_policy checks nothing: list allowed_registries, or keep forbid_latest_tag = true, or set require_digest = true"})
+	}
+	return errs
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -24,17 +25,27 @@ var resources = map[string]schema.GroupVersionResource{
 	"LimitRange":     {Version: "v1", Resource: "limitranges"},
 	"NetworkPolicy":  {Group: "networking.k8s.io", Version: "v1", Resource: "networkpolicies"},
 	"RoleBinding":    {Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings"},
+	"ConfigMap":      {Version: "v1", Resource: "configmaps"},
+	"ValidatingAdmissionPolicy": {Group: "admissionregistration.k8s.io", Version: "v1",
+		Resource: "validatingadmissionpolicies"},
+	"ValidatingAdmissionPolicyBinding": {Group: "admissionregistration.k8s.io", Version: "v1",
+		Resource: "validatingadmissionpolicybindings"},
 }
 
-// NamespacedKinds are read back when a namespace is refreshed.
-var NamespacedKinds = []string{"ServiceAccount", "ResourceQuota", "LimitRange", "NetworkPolicy", "RoleBinding"}
+var clusterScoped = map[string]bool{"Namespace": true, "ValidatingAdmissionPolicy": true, "ValidatingAdmissionPolicyBinding": true}
+
+// NamespacedKinds are the kinds that may live inside a hardened namespace.
+var NamespacedKinds = []string{"ServiceAccount", "ResourceQuota", "LimitRange", "NetworkPolicy", "RoleBinding", "ConfigMap"}
+
+// IsClusterScoped reports whether a managed kind lives outside namespaces.
+func IsClusterScoped(kind string) bool { return clusterScoped[kind] }
 
 func (c *Client) resource(kind, namespace string) (dynamic.ResourceInterface, error) {
 	gvr, ok := resources[kind]
 	if !ok {
 		return nil, fmt.Errorf("kind %s is not managed by this provider", kind)
 	}
-	if kind == "Namespace" {
+	if clusterScoped[kind] {
 		return c.Dynamic.Resource(gvr), nil
 	}
 	return c.Dynamic.Resource(gvr).Namespace(namespace), nil
@@ -51,6 +62,7 @@ func (c *Client) Apply(ctx context.Context, o hardening.Object, namespace string
 		return nil, err
 	}
 	u := &unstructured.Unstructured{Object: body}
+
 	var out *unstructured.Unstructured
 	err = applyRepairingDrift(ctx, force, func(force bool) (err error) {
 		out, err = ri.Apply(ctx, o.Name, u, metav1.ApplyOptions{FieldManager: c.FieldManager, Force: force})
@@ -95,10 +107,28 @@ func (c *Client) Delete(ctx context.Context, kind, namespace, name string) error
 // ReadManaged returns the live objects of the given kinds in a namespace, keyed "Kind/name".
 // Kinds are read concurrently: one LIST per kind selected by the managed-by label, and a GET
 // for the default ServiceAccount, which carries no label of ours.
-func (c *Client) ReadManaged(ctx context.Context, namespace string, kinds []string) (map[string]*unstructured.Unstructured, error) {
+func (c *Client) ReadManaged(ctx context.Context, namespace string, kinds []string, clusterIDs []string) (map[string]*unstructured.Unstructured, error) {
 	var mu sync.Mutex
 	out := map[string]*unstructured.Unstructured{}
-	err := parallel(kinds, func(kind string) error {
+	// Cluster-scoped objects are fetched by name: listing them would read every namespace's.
+	err := parallel(append(append([]string(nil), kinds...), clusterIDs...), func(kind string) error {
+		if k, name, ok := strings.Cut(kind, "/"); ok {
+			ri, err := c.resource(k, "")
+			if err != nil {
+				return err
+			}
+			obj, err := ri.Get(ctx, name, metav1.GetOptions{})
+			if apierrors.IsNotFound(err) {
+				return nil
+			}
+			if err != nil {
+				return Explain(err, c.Host)
+			}
+			mu.Lock()
+			out[kind] = obj
+			mu.Unlock()
+			return nil
+		}
 		ri, err := c.resource(kind, namespace)
 		if err != nil {
 			return err

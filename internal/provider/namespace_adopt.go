@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	admissionv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -41,6 +42,17 @@ func (m *namespaceModel) adoptLive(ctx context.Context, ns *corev1.Namespace, li
 			np := &networkingv1.NetworkPolicy{}
 			err = fromUnstructured(u, np)
 			l.Policies[np.Name] = np
+		case "ConfigMap":
+			if u.GetName() == hardening.ImagePolicyParamsName {
+				l.ImageParams = &corev1.ConfigMap{}
+				err = fromUnstructured(u, l.ImageParams)
+			}
+		case "ValidatingAdmissionPolicy":
+			l.ImagePolicy = &admissionv1.ValidatingAdmissionPolicy{}
+			err = fromUnstructured(u, l.ImagePolicy)
+		case "ValidatingAdmissionPolicyBinding":
+			l.ImageBinding = &admissionv1.ValidatingAdmissionPolicyBinding{}
+			err = fromUnstructured(u, l.ImageBinding)
 		case "RoleBinding":
 			rb := &rbacv1.RoleBinding{}
 			err = fromUnstructured(u, rb)
@@ -106,6 +118,13 @@ func (m *namespaceModel) adoptLive(ctx context.Context, ns *corev1.Namespace, li
 		"allow_ingress_ports": optList(n.AllowIngressPorts), "allow_egress_to_namespaces": optList(n.AllowEgressToNamespaces),
 		"allow_egress_to_cidrs": optList(n.AllowEgressToCIDRs), "allow_egress_ports": optList(n.AllowEgressPorts),
 	})
+	m.ImagePolicy = types.ObjectNull(imagePolicyAttrTypes)
+	if ip := s.ImagePolicy; ip != nil {
+		m.ImagePolicy = types.ObjectValueMust(imagePolicyAttrTypes, map[string]attr.Value{
+			"allowed_registries": optList(ip.AllowedRegistries), "forbid_latest_tag": optBool(ip.ForbidLatestTag),
+			"require_digest": optBool(ip.RequireDigest), "action": optStr(ip.Action),
+		})
+	}
 	m.Access = types.ListNull(types.ObjectType{AttrTypes: accessAttrTypes})
 	if len(s.Access) > 0 {
 		var entries []attr.Value

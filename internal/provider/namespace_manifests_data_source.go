@@ -30,6 +30,7 @@ type namespaceManifestsModel struct {
 	LimitRange                   types.Object `tfsdk:"limit_range"`
 	NetworkPolicy                types.Object `tfsdk:"network_policy"`
 	Access                       types.List   `tfsdk:"access"`
+	ImagePolicy                  types.Object `tfsdk:"image_policy"`
 	AutomountServiceAccountToken types.Bool   `tfsdk:"automount_service_account_token"`
 	ID                           types.String `tfsdk:"id"`
 	YAML                         types.String `tfsdk:"yaml"`
@@ -40,7 +41,8 @@ type namespaceManifestsModel struct {
 func (m namespaceManifestsModel) asResource() namespaceModel {
 	return namespaceModel{Name: m.Name, Labels: m.Labels, Annotations: m.Annotations, Environment: m.Environment,
 		PodSecurity: m.PodSecurity, ResourceQuota: m.ResourceQuota, LimitRange: m.LimitRange,
-		NetworkPolicy: m.NetworkPolicy, Access: m.Access, AutomountServiceAccountToken: m.AutomountServiceAccountToken}
+		NetworkPolicy: m.NetworkPolicy, Access: m.Access, ImagePolicy: m.ImagePolicy,
+		AutomountServiceAccountToken: m.AutomountServiceAccountToken}
 }
 
 func (d *NamespaceManifestsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -89,6 +91,11 @@ func (d *NamespaceManifestsDataSource) Schema(_ context.Context, _ datasource.Sc
 					"users": strList("Users."), "groups": strList("Groups."), "service_accounts": strList("`namespace/name`."),
 					"allow_cluster_admin": boolean("Allow cluster-admin."),
 				}}},
+			"image_policy": schema.SingleNestedAttribute{Optional: true, MarkdownDescription: "Image policy, as on `hardened_namespace`.",
+				Attributes: map[string]schema.Attribute{
+					"allowed_registries": strList("Allowed registries."), "forbid_latest_tag": boolean("Refuse untagged and :latest images (default `true`)."),
+					"require_digest": boolean("Require digests (default `false`)."), "action": str("`Deny` (default), `Warn` or `Audit`."),
+				}},
 			"automount_service_account_token": boolean("Value for the default ServiceAccount (default `false`)."),
 			"id":                              schema.StringAttribute{Computed: true, MarkdownDescription: "The namespace name."},
 			"yaml":                            schema.StringAttribute{Computed: true, MarkdownDescription: "All objects as one multi-document YAML stream, namespace first."},

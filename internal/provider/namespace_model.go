@@ -26,6 +26,7 @@ type namespaceModel struct {
 	LimitRange                   types.Object   `tfsdk:"limit_range"`
 	NetworkPolicy                types.Object   `tfsdk:"network_policy"`
 	Access                       types.List     `tfsdk:"access"`
+	ImagePolicy                  types.Object   `tfsdk:"image_policy"`
 	AutomountServiceAccountToken types.Bool     `tfsdk:"automount_service_account_token"`
 	WaitForDefaultServiceAccount types.Bool     `tfsdk:"wait_for_default_service_account"`
 	DeletionProtection           types.Bool     `tfsdk:"deletion_protection"`
@@ -65,6 +66,13 @@ type networkModel struct {
 	AllowEgressToNamespaces    types.List `tfsdk:"allow_egress_to_namespaces"`
 	AllowEgressToCIDRs         types.List `tfsdk:"allow_egress_to_cidrs"`
 	AllowEgressPorts           types.List `tfsdk:"allow_egress_ports"`
+}
+
+type imagePolicyModel struct {
+	AllowedRegistries types.List   `tfsdk:"allowed_registries"`
+	ForbidLatestTag   types.Bool   `tfsdk:"forbid_latest_tag"`
+	RequireDigest     types.Bool   `tfsdk:"require_digest"`
+	Action            types.String `tfsdk:"action"`
 }
 
 type accessModel struct {
@@ -195,6 +203,11 @@ func (m namespaceModel) spec(ctx context.Context) (hardening.NamespaceSpec, bool
 			AllowEgressToNamespaces: r.list(nm.AllowEgressToNamespaces), AllowEgressToCIDRs: r.list(nm.AllowEgressToCIDRs),
 			AllowEgressPorts: r.list(nm.AllowEgressPorts),
 		}
+	}
+	var ip imagePolicyModel
+	if r.object(m.ImagePolicy, &ip) {
+		s.ImagePolicy = &hardening.ImagePolicyInput{AllowedRegistries: r.list(ip.AllowedRegistries),
+			ForbidLatestTag: r.boolean(ip.ForbidLatestTag), RequireDigest: r.boolean(ip.RequireDigest), Action: r.str(ip.Action)}
 	}
 	if m.Access.IsUnknown() {
 		r.unknown = true

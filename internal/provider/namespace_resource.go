@@ -19,6 +19,7 @@ import (
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 	"github.com/kubehardening/terraform-provider-hardened/internal/kube"
+	"github.com/kubehardening/terraform-provider-hardened/internal/releases"
 )
 
 var (
@@ -115,6 +116,12 @@ func (r *NamespaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if err != nil {
 		return // ValidateConfig reported it at the attribute.
 	}
+	if res.ImagePolicy != nil {
+		r.checkImagePolicySupported(ctx, resp)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	resp.Diagnostics.Append(plan.setComputed(ctx, res, objs)...)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -196,9 +203,14 @@ func (r *NamespaceResource) apply(ctx context.Context, client *kube.Client, plan
 			return
 		}
 	}
-	if err := client.ApplyEach(ctx, name, objs[1:], force); err != nil {
-		diags.AddError("Cannot apply the objects of namespace "+name, err.Error())
-		return
+	// The image policy binding goes last: bound before its policy and parameters exist, it would
+	// refuse every pod in the namespace for a moment.
+	first, last := splitBindings(objs[1:])
+	for _, batch := range [][]hardening.Object{first, last} {
+		if err := client.ApplyEach(ctx, name, batch, force); err != nil {
+			diags.AddError("Cannot apply the objects of namespace "+name, err.Error())
+			return
+		}
 	}
 	want := hardening.ManagedIDs(objs)
 	for _, id := range prior {
@@ -209,7 +221,11 @@ func (r *NamespaceResource) apply(ctx context.Context, client *kube.Client, plan
 		if kind == "Namespace" || kind == "ServiceAccount" {
 			continue
 		}
-		if err := client.Delete(ctx, kind, name, objName); err != nil {
+		ns := name
+		if kube.IsClusterScoped(kind) {
+			ns = ""
+		}
+		if err := client.Delete(ctx, kind, ns, objName); err != nil {
 			diags.AddError("Cannot remove "+id+" from namespace "+name, err.Error())
 		}
 	}
@@ -248,7 +264,17 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	imported, diags := req.Private.GetKey(ctx, importedKey)
 	resp.Diagnostics.Append(diags...)
 	isImport := len(imported) > 0
-	live, err := client.ReadManaged(ctx, name, kube.NamespacedKinds)
+	// Read only the kinds this namespace uses (all of them for an import, which cannot know).
+	kinds, clusterIDs := kube.NamespacedKinds, []string{
+		"ValidatingAdmissionPolicy/" + hardening.ImagePolicyObjectName(name),
+		"ValidatingAdmissionPolicyBinding/" + hardening.ImagePolicyObjectName(name),
+	}
+	if !isImport {
+		_, stateObjs, d := state.desired(ctx)
+		resp.Diagnostics.Append(d...)
+		kinds, clusterIDs = readPlan(stateObjs)
+	}
+	live, err := client.ReadManaged(ctx, name, kinds, clusterIDs)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read the objects of namespace "+name, err.Error())
 		return
@@ -355,7 +381,17 @@ func (r *NamespaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// Child objects go with the namespace; deleting them one by one first would only cost requests.
+	// Namespaced objects go with the namespace; deleting them one by one first would only cost
+	// requests. Cluster-scoped ones (the image policy) do not, so they go first, binding first.
+	_, objs, _ := state.desired(ctx)
+	for i := len(objs) - 1; i >= 0; i-- {
+		if o := objs[i]; o.ClusterScoped && o.Kind != "Namespace" {
+			if err := client.Delete(ctx, o.Kind, "", o.Name); err != nil {
+				resp.Diagnostics.AddError("Cannot delete "+o.ID(), err.Error())
+				return
+			}
+		}
+	}
 	if err := client.DeleteNamespace(ctx, state.Name.ValueString()); err != nil {
 		resp.Diagnostics.AddError("Cannot delete namespace "+state.Name.ValueString(), err.Error())
 	}
@@ -402,4 +438,58 @@ func livePodSecurity(labels map[string]string) types.Object {
 func toUnstructured(obj runtime.Object) (*unstructured.Unstructured, error) {
 	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
 	return &unstructured.Unstructured{Object: m}, err
+}
+
+// readPlan lists the kinds to LIST inside the namespace and the cluster-scoped objects to GET.
+func readPlan(objs []hardening.Object) (kinds, clusterIDs []string) {
+	seen := map[string]bool{}
+	for _, o := range objs {
+		switch {
+		case o.Kind == "Namespace":
+		case o.ClusterScoped:
+			clusterIDs = append(clusterIDs, o.ID())
+		case !seen[o.Kind]:
+			seen[o.Kind] = true
+			kinds = append(kinds, o.Kind)
+		}
+	}
+	return kinds, clusterIDs
+}
+
+func splitBindings(objs []hardening.Object) (first, last []hardening.Object) {
+	for _, o := range objs {
+		if o.Kind == "ValidatingAdmissionPolicyBinding" {
+			last = append(last, o)
+		} else {
+			first = append(first, o)
+		}
+	}
+	return first, last
+}
+
+// checkImagePolicySupported refuses image_policy at plan time on clusters without
+// ValidatingAdmissionPolicy v1 (GA in Kubernetes 1.30). It costs one /version request, made only
+// when image_policy is set and the cluster is known.
+func (r *NamespaceResource) checkImagePolicySupported(ctx context.Context, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || r.data.configUnknown {
+		return
+	}
+	client, diags := r.data.client()
+	if diags.HasError() {
+		return // Create reports the configuration problem with its full explanation.
+	}
+	v, err := client.ServerVersion(ctx)
+	if err != nil {
+		tflog.Warn(ctx, "cannot read the server version to check image_policy support", map[string]any{"error": err.Error()})
+		return
+	}
+	parsed, err := releases.ParseVersion(v)
+	if err != nil {
+		return
+	}
+	if parsed.Major == 1 && parsed.Minor < 30 {
+		resp.Diagnostics.AddAttributeError(path.Root("image_policy"), "image_policy needs Kubernetes 1.30 or newer",
+			fmt.Sprintf("The cluster runs Kubernetes %s; image_policy uses ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1), "+
+				"GA in 1.30. Upgrade the cluster or remove image_policy.", v))
+	}
 }

@@ -33,6 +33,10 @@ var (
 		"allow_egress_to_namespaces": stringList, "allow_egress_to_cidrs": stringList,
 		"allow_ingress_ports": stringList, "allow_egress_ports": stringList,
 	}
+	imagePolicyAttrTypes = map[string]attr.Type{
+		"allowed_registries": stringList, "forbid_latest_tag": types.BoolType, "require_digest": types.BoolType,
+		"action": types.StringType,
+	}
 	complianceAttrTypes = map[string]attr.Type{
 		"practice": types.Int64Type, "title": types.StringType, "satisfied": types.BoolType,
 		"detail": types.StringType, "checks": stringList,
@@ -145,6 +149,26 @@ func (r *NamespaceResource) Schema(ctx context.Context, _ resource.SchemaRequest
 					"allow_cluster_admin": schema.BoolAttribute{Optional: true,
 						MarkdownDescription: "Allow `role = \"cluster-admin\"` for this entry."},
 				}},
+			},
+			"image_policy": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "Admission-level image policy: a ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, " +
+					"Kubernetes 1.30+) and a binding scoped to this namespace. It covers Pods (all container kinds, including init and " +
+					"ephemeral) and the pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs and CronJobs. " +
+					"Registries are passed to the policy as parameters (a ConfigMap), never written into its expressions.",
+				Attributes: map[string]schema.Attribute{
+					"allowed_registries": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+						MarkdownDescription: "Registries (or registry/path prefixes) images must come from, such as " +
+							"`registry.example.com` or `ghcr.io/my-org`. An image matches when it starts with the value followed by `/`, " +
+							"so `registry.example.com.evil.io/x` does not pass for `registry.example.com`. Images must name their registry."},
+					"forbid_latest_tag": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+						MarkdownDescription: "Refuse images without a tag or with the `:latest` tag (default `true`)."},
+					"require_digest": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+						MarkdownDescription: "Refuse images not pinned by digest (`image@sha256:...`) (default `false`)."},
+					"action": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("Deny"),
+						Validators:          []validator.String{stringvalidator.OneOf(hardening.ImageActions...)},
+						MarkdownDescription: "`Deny` (default) refuses the object; `Warn` admits it with a warning; `Audit` records it in the audit log."},
+				},
 			},
 			"automount_service_account_token": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
