@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// Hand-written findings. Each test case lists all five findings in order.
+// Hand-written findings. Each test case lists all six findings in order.
 var (
 	tChecksRBAC      = []string{"CIS 5.1.1", "Kubescape C-0035"}
 	tChecksAutomount = []string{"CIS 5.1.5", "CIS 5.1.6", "Kubescape C-0034"}
@@ -14,6 +14,11 @@ var (
 	tChecksPSARestr  = []string{"CIS 5.2.1", "Kubescape C-0057", "Kubescape C-0013", "Kubescape C-0016"}
 	tChecksPSA       = []string{"CIS 5.2.1", "Kubescape C-0057"}
 	tChecksQuota     = []string{"Kubescape C-0009", "Kubescape C-0004", "Kubescape C-0050"}
+	tChecksImages    = []string{"Kubescape C-0078", "Kubescape C-0075"}
+
+	// No spec below sets image_policy, so practice 2 is always reported unsatisfied first.
+	tNoImagePolicy = Finding{Practice: 2, Title: "Only authorized, pinned images are admitted", Satisfied: false,
+		Detail: "no image_policy: any registry and tag is admitted", Checks: tChecksImages}
 )
 
 const (
@@ -44,6 +49,7 @@ func TestCompliance(t *testing.T) {
 			name: "prod default with one access entry: all satisfied",
 			spec: NamespaceSpec{Name: "a", Access: []AccessEntry{{Role: "edit", Users: alice}}},
 			want: []Finding{
+				tNoImagePolicy,
 				{Practice: 4, Title: tTitleRBAC, Satisfied: true, Detail: "1 RoleBinding(s) to namespace-scoped roles; no cluster-admin", Checks: tChecksRBAC},
 				automountOK, netOK, psaProd, quotaOK,
 			},
@@ -52,6 +58,7 @@ func TestCompliance(t *testing.T) {
 			name: "prod default without access",
 			spec: NamespaceSpec{Name: "a"},
 			want: []Finding{
+				tNoImagePolicy,
 				{Practice: 4, Title: tTitleRBAC, Satisfied: true, Detail: "0 RoleBinding(s) to namespace-scoped roles; no cluster-admin", Checks: tChecksRBAC},
 				automountOK, netOK, psaProd, quotaOK,
 			},
@@ -61,6 +68,7 @@ func TestCompliance(t *testing.T) {
 			spec: NamespaceSpec{Name: "a", Access: []AccessEntry{
 				{Role: "view", Users: alice}, {Role: "cluster-admin", Groups: []string{"ops"}, AllowClusterAdmin: true}}},
 			want: []Finding{
+				tNoImagePolicy,
 				{Practice: 4, Title: tTitleRBAC, Satisfied: false, Detail: "access grants cluster-admin inside the namespace (allowed explicitly)", Checks: tChecksRBAC},
 				automountOK, netOK, psaProd, quotaOK,
 			},
@@ -69,6 +77,7 @@ func TestCompliance(t *testing.T) {
 			name: "deny_egress false: practice 5 not satisfied",
 			spec: NamespaceSpec{Name: "a", Network: NetworkInput{DenyEgress: tBoolPtr(false)}},
 			want: []Finding{
+				tNoImagePolicy,
 				{Practice: 4, Title: tTitleRBAC, Satisfied: true, Detail: "0 RoleBinding(s) to namespace-scoped roles; no cluster-admin", Checks: tChecksRBAC},
 				automountOK,
 				{Practice: 5, Title: tTitleNetwork, Satisfied: false, Detail: "deny_ingress = true, deny_egress = false", Checks: tChecksNetwork},
@@ -79,6 +88,7 @@ func TestCompliance(t *testing.T) {
 			name: "deny_ingress false: practice 5 not satisfied",
 			spec: NamespaceSpec{Name: "a", Network: NetworkInput{DenyIngress: tBoolPtr(false)}},
 			want: []Finding{
+				tNoImagePolicy,
 				{Practice: 4, Title: tTitleRBAC, Satisfied: true, Detail: "0 RoleBinding(s) to namespace-scoped roles; no cluster-admin", Checks: tChecksRBAC},
 				automountOK,
 				{Practice: 5, Title: tTitleNetwork, Satisfied: false, Detail: "deny_ingress = false, deny_egress = true", Checks: tChecksNetwork},
@@ -89,6 +99,7 @@ func TestCompliance(t *testing.T) {
 			name: "enforce privileged: practice 6 not satisfied",
 			spec: NamespaceSpec{Name: "a", PodSecurity: PodSecurityInput{Enforce: tStrPtr("privileged")}},
 			want: []Finding{
+				tNoImagePolicy,
 				{Practice: 4, Title: tTitleRBAC, Satisfied: true, Detail: "0 RoleBinding(s) to namespace-scoped roles; no cluster-admin", Checks: tChecksRBAC},
 				automountOK, netOK,
 				{Practice: 6, Title: tTitlePSA, Satisfied: false,
@@ -100,6 +111,7 @@ func TestCompliance(t *testing.T) {
 			name: "dev: enforce baseline is satisfied but without the restricted-only checks",
 			spec: NamespaceSpec{Name: "a", Environment: "dev"},
 			want: []Finding{
+				tNoImagePolicy,
 				{Practice: 4, Title: tTitleRBAC, Satisfied: true, Detail: "0 RoleBinding(s) to namespace-scoped roles; no cluster-admin", Checks: tChecksRBAC},
 				automountOK, netOK,
 				{Practice: 6, Title: tTitlePSA, Satisfied: true,
@@ -111,6 +123,7 @@ func TestCompliance(t *testing.T) {
 			name: "automount true: the service account finding is not satisfied",
 			spec: NamespaceSpec{Name: "a", AutomountServiceAccountToken: tBoolPtr(true), PodSecurity: PodSecurityInput{Version: tStrPtr("v1.35")}},
 			want: []Finding{
+				tNoImagePolicy,
 				{Practice: 4, Title: tTitleRBAC, Satisfied: true, Detail: "0 RoleBinding(s) to namespace-scoped roles; no cluster-admin", Checks: tChecksRBAC},
 				{Practice: 4, Title: tTitleAutomount, Satisfied: false,
 					Detail: "default ServiceAccount automountServiceAccountToken = true", Checks: tChecksAutomount},
@@ -124,6 +137,7 @@ func TestCompliance(t *testing.T) {
 			name: "quota lifting the LoadBalancer ban is reported in the detail",
 			spec: NamespaceSpec{Name: "a", Environment: "staging", ResourceQuota: map[string]string{"services.loadbalancers": "2"}},
 			want: []Finding{
+				tNoImagePolicy,
 				{Practice: 4, Title: tTitleRBAC, Satisfied: true, Detail: "0 RoleBinding(s) to namespace-scoped roles; no cluster-admin", Checks: tChecksRBAC},
 				automountOK, netOK,
 				{Practice: 6, Title: tTitlePSA, Satisfied: true,
@@ -150,6 +164,7 @@ func TestComplianceEmptyResolved(t *testing.T) {
 	r := Resolved{Name: "bare", Environment: "prod", PodSecurity: PodSecurity{Enforce: "privileged"},
 		ResourceQuota: map[string]string{"cpu": "1"}, LimitRange: LimitRange{Default: map[string]string{"cpu": "1"}}}
 	want := []Finding{
+		tNoImagePolicy,
 		{Practice: 4, Title: tTitleRBAC, Satisfied: true, Detail: "0 RoleBinding(s) to namespace-scoped roles; no cluster-admin", Checks: tChecksRBAC},
 		{Practice: 4, Title: tTitleAutomount, Satisfied: true, Detail: "default ServiceAccount automountServiceAccountToken = false", Checks: tChecksAutomount},
 		{Practice: 5, Title: tTitleNetwork, Satisfied: false, Detail: "deny_ingress = false, deny_egress = false", Checks: tChecksNetwork},
@@ -163,7 +178,7 @@ func TestComplianceEmptyResolved(t *testing.T) {
 	// Plain cpu / memory quota keys also bound the namespace.
 	r.ResourceQuota = map[string]string{"cpu": "1", "memory": "1Gi"}
 	r.LimitRange.Default = map[string]string{"cpu": "1", "memory": "1Gi"}
-	got := Compliance(r)[4]
+	got := Compliance(r)[5]
 	if !got.Satisfied || got.Detail != "quota bounds cpu and memory: true; containers get default limits: true; services.loadbalancers = unset, services.nodeports = unset" {
 		t.Errorf("practice 7 with cpu/memory keys = %+v", got)
 	}

@@ -24,10 +24,11 @@ func ValidateLabel(key, value string) error {
 	if errs := validation.IsQualifiedName(key); len(errs) > 0 {
 		return fmt.Errorf("label key %q is invalid: %s", key, strings.Join(errs, "; "))
 	}
-	for _, p := range reservedLabelPrefixes {
-		if strings.HasPrefix(key, p) {
-			return fmt.Errorf("label key %q is managed by the provider or the API server: set pod_security instead of %s* labels", key, PodSecurityLabelPrefix)
-		}
+	if strings.HasPrefix(key, PodSecurityLabelPrefix) {
+		return fmt.Errorf("label key %q is managed by the provider: set pod_security instead of %s* labels", key, PodSecurityLabelPrefix)
+	}
+	if key == namespaceNameLabel {
+		return fmt.Errorf("label key %q is set by the API server to the namespace name", key)
 	}
 	if key == ManagedByLabel || key == EnvironmentLabel {
 		return fmt.Errorf("label key %q is set by the provider (see environment)", key)

@@ -109,7 +109,26 @@ func ValidateQuotaEntry(key, value string) error {
 		return fmt.Errorf("%q is not a ResourceQuota resource name (such as requests.cpu, limits.memory, pods, "+
 			"services.loadbalancers, count/deployments.apps): %s", key, strings.Join(errs, "; "))
 	}
-	return validateQuantity(value)
+	if err := validateQuantity(value); err != nil {
+		return err
+	}
+	if countedQuota(key) {
+		q, _ := resource.ParseQuantity(value)
+		if q.MilliValue()%1000 != 0 {
+			return fmt.Errorf("%s counts objects: %q must be a whole number", key, value)
+		}
+	}
+	return nil
+}
+
+// countedQuota reports quota keys that count objects, which the API server requires to be integers.
+func countedQuota(key string) bool {
+	switch key {
+	case "pods", "services", "services.loadbalancers", "services.nodeports", "persistentvolumeclaims",
+		"configmaps", "secrets", "replicationcontrollers", "resourcequotas":
+		return true
+	}
+	return strings.HasPrefix(key, "count/")
 }
 
 var limitResources = []string{"cpu", "memory", "ephemeral-storage"}
@@ -130,8 +149,13 @@ func validateQuantity(v string) error {
 	if q.Sign() < 0 {
 		return fmt.Errorf("%q is negative: quantities must be zero or more", v)
 	}
+	if q.Cmp(maxQuantity) > 0 {
+		return fmt.Errorf("%q is larger than any cluster: use at most 8Ei", v)
+	}
 	return nil
 }
+
+var maxQuantity = resource.MustParse("8Ei")
 
 // validateLimitOrder refuses limit ranges the API server would accept but that make every pod
 // fail admission: min <= default_request <= default <= max for each resource.
@@ -226,6 +250,9 @@ func ValidateCIDR(s string) error {
 	if p.Masked() != p {
 		return fmt.Errorf("%q has host bits set: use %q", s, p.Masked().String())
 	}
+	if p.Addr().Is4In6() || p.String() != s {
+		return fmt.Errorf("%q is not in canonical form: use %q", s, p.Masked().String())
+	}
 	return nil
 }
 
@@ -236,6 +263,9 @@ func ValidatePort(s string) error {
 	m := portRe.FindStringSubmatch(s)
 	if m == nil {
 		return fmt.Errorf("%q is not a port: use a number with an optional protocol, such as \"443\", \"8443/TCP\" or \"53/UDP\"", s)
+	}
+	if len(m[1]) > 1 && m[1][0] == '0' {
+		return fmt.Errorf("%q: write the port without leading zeros", s)
 	}
 	if n, _ := strconv.Atoi(m[1]); n < 1 || n > 65535 {
 		return fmt.Errorf("port %s is out of range: use 1-65535", m[1])
@@ -255,10 +285,12 @@ func validateAccess(entries []AccessEntry) []FieldError {
 	for i, e := range entries {
 		if err := ValidateRoleName(e.Role); err != nil {
 			at(err.Error(), i, "role")
-		} else if prev, dup := roles[e.Role]; dup {
-			at(fmt.Sprintf("role %q is already granted by access[%d]: put all its subjects in one entry", e.Role, prev), i, "role")
+		} else if prev, dup := roles[RoleBindingName(e.Role)]; dup {
+			at(fmt.Sprintf("role %q gives the same RoleBinding (%s) as access[%d]: put all its subjects in one entry",
+				e.Role, RoleBindingName(e.Role), prev), i, "role")
+		} else {
+			roles[RoleBindingName(e.Role)] = i
 		}
-		roles[e.Role] = i
 		if e.Role == ClusterAdmin && !e.AllowClusterAdmin {
 			at("binding cluster-admin gives full control of the namespace, including its RoleBindings and Pod Security "+
 				"labels' effects; use admin, edit or view, or set allow_cluster_admin = true on this entry if it is really meant", i, "role")

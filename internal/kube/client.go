@@ -14,6 +14,11 @@ type Client struct {
 	Dynamic      dynamic.Interface
 	FieldManager string
 	Host         string
+	// RESTConfig is the configuration the clients were built from (TLS settings, host), for
+	// requests that do not go through them, such as the posture check's anonymous probe.
+	RESTConfig *rest.Config
+
+	snap snapshotCache
 }
 
 // NewClient connects lazily: client-go makes no request until the first call.
@@ -34,7 +39,7 @@ func newClientFromREST(cfg *rest.Config, fieldManager string) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{Clientset: cs, Dynamic: dyn, FieldManager: fieldManager, Host: cfg.Host}, nil
+	return &Client{Clientset: cs, Dynamic: dyn, FieldManager: fieldManager, Host: cfg.Host, RESTConfig: cfg}, nil
 }
 
 // Lazy builds the client on first use, so configurations that never touch a cluster (functions,

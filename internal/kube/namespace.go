@@ -23,6 +23,7 @@ func (c *Client) GetNamespace(ctx context.Context, name string) (*corev1.Namespa
 // DeleteNamespace deletes a namespace and waits until the API server no longer has it. Child
 // objects go with the namespace; deleting them one by one first would only cost requests.
 func (c *Client) DeleteNamespace(ctx context.Context, name string) error {
+	c.snap.invalidate()
 	err := c.Clientset.CoreV1().Namespaces().Delete(ctx, name, metav1.DeleteOptions{})
 	if apierrors.IsNotFound(err) {
 		return nil

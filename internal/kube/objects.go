@@ -62,6 +62,7 @@ func (c *Client) Apply(ctx context.Context, o hardening.Object, namespace string
 		return nil, err
 	}
 	u := &unstructured.Unstructured{Object: body}
+	c.snap.invalidate()
 
 	var out *unstructured.Unstructured
 	err = applyRepairingDrift(ctx, force, func(force bool) (err error) {
@@ -94,6 +95,7 @@ func (c *Client) Delete(ctx context.Context, kind, namespace, name string) error
 	if err != nil {
 		return err
 	}
+	c.snap.invalidate()
 	err = ri.Delete(ctx, name, metav1.DeleteOptions{})
 	if apierrors.IsNotFound(err) {
 		return nil

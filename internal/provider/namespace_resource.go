@@ -251,16 +251,6 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if name == "" {
 		name = state.Name.ValueString()
 	}
-	ns, err := client.GetNamespace(ctx, name)
-	if apierrors.IsNotFound(err) || (err == nil && ns.DeletionTimestamp != nil) {
-		tflog.Info(ctx, "namespace is gone or terminating; removing it from state", map[string]any{"name": name})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read namespace "+name, err.Error())
-		return
-	}
 	imported, diags := req.Private.GetKey(ctx, importedKey)
 	resp.Diagnostics.Append(diags...)
 	isImport := len(imported) > 0
@@ -274,9 +264,14 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		resp.Diagnostics.Append(d...)
 		kinds, clusterIDs = readPlan(stateObjs)
 	}
-	live, err := client.ReadManaged(ctx, name, kinds, clusterIDs)
+	ns, live, err := client.Observe(ctx, name, kinds, clusterIDs)
+	if apierrors.IsNotFound(err) || (err == nil && ns.DeletionTimestamp != nil) {
+		tflog.Info(ctx, "namespace is gone or terminating; removing it from state", map[string]any{"name": name})
+		resp.State.RemoveResource(ctx)
+		return
+	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the objects of namespace "+name, err.Error())
+		resp.Diagnostics.AddError("Cannot read namespace "+name, err.Error())
 		return
 	}
 	if isImport {
