@@ -50,7 +50,7 @@ func TestAccNamespace_imagePolicy(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: resource.ComposeAggregateTestCheckFunc(testAccCheckNamespacesGone(t, name, other), policyGone),
+		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(testAccCheckNamespacesGone(t, name, other), policyGone),
 		Steps: []resource.TestStep{
 			{
 				Config: imagePolicyConfig(name, other, "image_policy = { "+registries+" }"),
