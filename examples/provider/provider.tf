@@ -1,8 +1,17 @@
-# Reads the cluster from a kubeconfig, like the hashicorp/kubernetes provider.
+terraform {
+  required_providers {
+    hardened = {
+      source = "kubehardening/hardened"
+    }
+  }
+}
+
+# Reads the cluster from a kubeconfig, like the hashicorp/kubernetes provider. The path is never
+# implied: without config_path (or KUBE_CONFIG_PATH) ~/.kube/config is not read.
 provider "hardened" {
   config_path    = "~/.kube/config"
   config_context = "prod"
 }
 
-# Or, in Terraform Cloud / CI, configure nothing here and set KUBE_HOST, KUBE_TOKEN and
-# KUBE_CLUSTER_CA_CERT_DATA in the workspace's environment.
+# Or, in Terraform Cloud / CI, leave the block empty (provider "hardened" {}) and set
+# KUBE_HOST, KUBE_TOKEN and KUBE_CLUSTER_CA_CERT_DATA in the workspace's environment.

@@ -24,6 +24,14 @@ resource "hardened_namespace" "team_a" {
     audit   = "restricted"
     warn    = "restricted"
   }
+
+  # The team's developers get the built-in edit role, inside this namespace only (a RoleBinding).
+  access = [
+    {
+      role   = "edit"
+      groups = ["team-a-developers"]
+    },
+  ]
 }
 
 output "namespace" {
@@ -32,4 +40,16 @@ output "namespace" {
 
 output "uid" {
   value = hardened_namespace.team_a.uid
+}
+
+# The objects the namespace is made of (Namespace, ServiceAccount, ResourceQuota, LimitRange,
+# NetworkPolicies, RoleBinding), as Kind/name. One changed outside Terraform drops out of this
+# list until the next apply restores it.
+output "managed_objects" {
+  value = hardened_namespace.team_a.managed_objects
+}
+
+# For each practice the namespace covers (4, 5, 6, 7): satisfied or not, with CIS / Kubescape check ids.
+output "compliance" {
+  value = hardened_namespace.team_a.compliance
 }

@@ -90,7 +90,7 @@ func (p *HardenedProvider) Resources(_ context.Context) []func() resource.Resour
 
 // DataSources lists the data sources.
 func (p *HardenedProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewVersionSupportDataSource, NewNamespaceManifestsDataSource}
+	return []func() datasource.DataSource{NewVersionSupportDataSource, NewNamespaceManifestsDataSource, NewAuditPolicyDataSource, NewClusterPostureDataSource}
 }
 
 // Functions lists the provider functions.

@@ -1,0 +1,38 @@
+# staging preset: restricted Pod Security in every mode. Quota: 8 CPU / 16Gi requested, 100 pods.
+# Developers may look but not change: changes arrive through the pipeline.
+terraform {
+  required_providers {
+    hardened = {
+      source = "kubehardening/hardened"
+    }
+  }
+}
+
+# Configured from the environment, for example: export KUBE_CONFIG_PATH=$HOME/.kube/config
+provider "hardened" {}
+
+resource "hardened_namespace" "team_a" {
+  name        = "team-a-staging"
+  environment = "staging"
+
+  labels = {
+    team = "team-a"
+  }
+
+  access = [
+    {
+      role   = "view"
+      groups = ["team-a-developers"]
+    },
+  ]
+}
+
+output "managed_objects" {
+  description = "The objects the namespace is made of, as Kind/name."
+  value       = hardened_namespace.team_a.managed_objects
+}
+
+output "compliance" {
+  description = "Which checklist practices the namespace satisfies, with scanner check ids."
+  value       = hardened_namespace.team_a.compliance
+}

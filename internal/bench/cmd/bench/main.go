@@ -1,0 +1,265 @@
+// Command bench runs `make bench`: it starts the local control plane and, for each N, applies,
+// plans (no-op and after drift) and destroys N hardened_namespace resources, the same objects
+// through hashicorp/kubernetes, and N terraform_data instances, then writes docs/benchmarks.md.
+//
+//	bench [-sizes 50,200] [-large] [-out docs/benchmarks.md] [-provider bin/terraform-provider-hardened]
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/bench"
+	"github.com/kubehardening/terraform-provider-hardened/internal/testcluster"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	root, err := testcluster.RepoRoot()
+	if err != nil {
+		return err
+	}
+	sizesFlag := flag.String("sizes", "50,200", "comma-separated values of N")
+	large := flag.Bool("large", os.Getenv("BENCH_LARGE") == "1", "also run N=500 (default from BENCH_LARGE=1)")
+	out := flag.String("out", filepath.Join(root, "docs", "benchmarks.md"), "Markdown file to write")
+	provider := flag.String("provider", filepath.Join(root, "bin", "terraform-provider-hardened"), "our provider binary (make build)")
+	version := flag.String("version", "0.1.0", "version our provider is installed as in the mirror")
+	work := flag.String("work", filepath.Join(root, ".cache", "bench"), "working folder (mirror, CLI config, one folder per variant)")
+	parallelism := flag.Int("parallelism", bench.DefaultParallelism, "terraform -parallelism")
+	k8sVersion := flag.String("k8s-version", os.Getenv("HARDENED_TEST_K8S_VERSION"), "Kubernetes release of the local control plane")
+	flag.Parse()
+
+	sizes, err := parseSizes(*sizesFlag)
+	if err != nil {
+		return err
+	}
+	if *large && !slices.Contains(sizes, bench.TargetRSSPreferredN) {
+		sizes = append(sizes, bench.TargetRSSPreferredN)
+	}
+	slices.Sort(sizes)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := os.Stderr
+
+	tf, err := exec.LookPath("terraform")
+	if err != nil {
+		return fmt.Errorf("the benchmark drives the terraform CLI and none is on PATH: %w", err)
+	}
+	if _, err := os.Stat(*provider); err != nil {
+		return fmt.Errorf("our provider binary (run `make build` first): %w", err)
+	}
+	cache, err := testcluster.CacheDir()
+	if err != nil {
+		return err
+	}
+	anchorBin, err := bench.EnsureAnchor(ctx, cache, log)
+	if err != nil {
+		return fmt.Errorf("building the anchor provider hashicorp/kubernetes: %w", err)
+	}
+
+	// A private mirror and CLI config: snapshots of both binaries, so a rebuild of bin/ by
+	// someone else during the run changes nothing.
+	if err := os.MkdirAll(*work, 0o755); err != nil {
+		return err
+	}
+	mirror := filepath.Join(*work, "mirror")
+	if err := os.RemoveAll(mirror); err != nil {
+		return err
+	}
+	platform := runtime.GOOS + "_" + runtime.GOARCH
+	if err := bench.CopyExecutable(*provider, bench.MirrorPath(mirror, "kubehardening", "hardened", *version, platform)); err != nil {
+		return err
+	}
+	if err := bench.CopyExecutable(anchorBin, bench.MirrorPath(mirror, "hashicorp", "kubernetes", bench.AnchorVersion, platform)); err != nil {
+		return err
+	}
+	cliConfig := filepath.Join(*work, "terraformrc")
+	if err := os.WriteFile(cliConfig, []byte(bench.CLIConfig(mirror)), 0o644); err != nil {
+		return err
+	}
+
+	rep := bench.Report{Date: time.Now(), Sizes: sizes, Parallelism: *parallelism}
+	rep.Machine = machine(ctx, tf)
+	rep.Machine.OurVersion = *version
+	rep.Machine.AnchorVersion = bench.AnchorVersion + " (built from " + bench.AnchorModuleVersion + ")"
+	rep.Machine.Commit = commit(ctx, root)
+	rep.Machine.LoadStart = bench.LoadAvg()
+
+	fmt.Fprintf(log, "bench: starting the local control plane\n")
+	c, err := testcluster.Start(ctx, testcluster.Options{Version: *k8sVersion, Log: log})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := c.Stop(); err != nil {
+			fmt.Fprintln(log, "bench: stopping the control plane:", err)
+		}
+	}()
+	client, err := c.HTTPClient()
+	if err != nil {
+		return err
+	}
+	client.Timeout = 30 * time.Second
+	api := bench.API{Host: c.Host, Client: client}
+	rep.Machine.KubernetesVersion = serverVersion(ctx, api, c.Version)
+
+	// Let the controller manager settle after start-up, then measure its idle request rate.
+	time.Sleep(5 * time.Second)
+	if rate, err := api.BackgroundRate(ctx, 10*time.Second); err == nil {
+		rep.Machine.BackgroundRPS = rate
+		fmt.Fprintf(log, "bench: background API traffic %.1f requests/s\n", rate)
+	}
+
+	runner := &bench.Runner{API: api, Terraform: tf, CLIConfig: cliConfig, Kubeconfig: c.AdminKubeconfig,
+		WorkRoot: *work, Parallelism: *parallelism, Log: log}
+	started := time.Now()
+	for _, n := range sizes {
+		anchorCfg, err := bench.AnchorConfig(n, bench.AnchorVersion)
+		if err != nil {
+			return err
+		}
+		for _, cfg := range []bench.Config{bench.OursConfig(n, *version), anchorCfg, bench.FloorConfig(n)} {
+			if ctx.Err() != nil {
+				break
+			}
+			rep.Results = append(rep.Results, runner.RunVariant(ctx, cfg))
+			// Written after every variant: an interrupted run still leaves what it measured.
+			if err := write(*out, *work, rep); err != nil {
+				return err
+			}
+		}
+	}
+	rep.Machine.LoadEnd = bench.LoadAvg()
+	if ctx.Err() != nil {
+		rep.Notes = append(rep.Notes, "The run was interrupted; sizes or variants without numbers did not run.")
+	}
+	rep.Notes = append(rep.Notes, fmt.Sprintf("The whole run took %s. Raw numbers, including each of the %d no-op plans: `.cache/bench/results.json`; terraform output: `.cache/bench/<variant>-<N>/terraform-*.log`.",
+		time.Since(started).Round(time.Second), bench.NoopPlanRepeats))
+	if err := write(*out, *work, rep); err != nil {
+		return err
+	}
+	fmt.Fprintf(log, "bench: wrote %s\n", *out)
+	return ctx.Err()
+}
+
+func write(out, work string, rep bench.Report) error {
+	if rep.Machine.LoadEnd == "" {
+		rep.Machine.LoadEnd = bench.LoadAvg() + " (run still going)"
+	}
+	if err := os.WriteFile(out, []byte(bench.Render(rep)), 0o644); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(work, "results.json"), b, 0o644)
+}
+
+func parseSizes(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("-sizes: %q is not a positive number", f)
+		}
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("-sizes: no sizes")
+	}
+	return out, nil
+}
+
+func machine(ctx context.Context, tf string) bench.Machine {
+	m := bench.Machine{CPUs: runtime.NumCPU(), MemTotal: "unknown", GoVersion: "unknown", TerraformVersion: "unknown"}
+	if out, err := exec.CommandContext(ctx, "nproc").Output(); err == nil {
+		if n, err := strconv.Atoi(strings.TrimSpace(string(out))); err == nil {
+			m.CPUs = n
+		}
+	}
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if rest, ok := strings.CutPrefix(l, "MemTotal:"); ok {
+				f := strings.Fields(rest)
+				if len(f) == 0 {
+					break
+				}
+				if kb, err := strconv.ParseFloat(f[0], 64); err == nil {
+					m.MemTotal = fmt.Sprintf("%.1f GiB (%s kB)", kb/1024/1024, f[0])
+				}
+			}
+		}
+	}
+	if out, err := exec.CommandContext(ctx, "go", "version").Output(); err == nil {
+		m.GoVersion = strings.TrimPrefix(strings.TrimSpace(string(out)), "go version ")
+	}
+	cmd := exec.CommandContext(ctx, tf, "version", "-json")
+	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
+	if out, err := cmd.Output(); err == nil {
+		var v struct {
+			TerraformVersion string `json:"terraform_version"`
+		}
+		if json.Unmarshal(out, &v) == nil && v.TerraformVersion != "" {
+			m.TerraformVersion = v.TerraformVersion
+		}
+	}
+	return m
+}
+
+func serverVersion(ctx context.Context, api bench.API, fallback string) string {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, api.Host+"/version", nil)
+	if err != nil {
+		return fallback
+	}
+	resp, err := api.Client.Do(req)
+	if err != nil {
+		return fallback
+	}
+	defer resp.Body.Close()
+	var v struct {
+		GitVersion string `json:"gitVersion"`
+	}
+	b, _ := io.ReadAll(resp.Body)
+	if json.Unmarshal(b, &v) != nil || v.GitVersion == "" {
+		return fallback
+	}
+	return v.GitVersion
+}
+
+func commit(ctx context.Context, root string) string {
+	cmd := exec.CommandContext(ctx, "git", "describe", "--always", "--dirty")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	return "git " + strings.TrimSpace(string(out))
+}

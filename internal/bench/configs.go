@@ -1,0 +1,240 @@
+package bench
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
+)
+
+// Config is one variant's Terraform configuration at one N.
+type Config struct {
+	Variant string
+	N       int
+	// Namespaces are the namespaces the configuration creates (none for the floor).
+	Namespaces []string
+	// ProviderBinary is the base name of the plugin executable whose RSS is tracked ("" for none).
+	ProviderBinary string
+	HCL            string
+}
+
+// Names returns the N names a variant uses; each variant has its own prefix so a slow namespace
+// deletion of one can never collide with the next.
+func Names(variant string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("bench-%s-%04d", variant, i)
+	}
+	return out
+}
+
+// DriftTargets returns the names that get drifted: DriftPercent of them, rounded up, spread evenly.
+func DriftTargets(names []string) []string {
+	if len(names) == 0 {
+		return nil
+	}
+	k := (len(names)*DriftPercent + 99) / 100
+	out := make([]string, 0, k)
+	for i := 0; i < k; i++ {
+		out = append(out, names[i*len(names)/k])
+	}
+	return out
+}
+
+func namesLocal(names []string) string {
+	var b strings.Builder
+	b.WriteString("locals {\n  names = toset([\n")
+	for _, n := range names {
+		fmt.Fprintf(&b, "    %q,\n", n)
+	}
+	b.WriteString("  ])\n}\n")
+	return b.String()
+}
+
+// OursConfig is N hardened_namespace instances with the prod preset and one access entry.
+func OursConfig(n int, version string) Config {
+	names := Names(Ours, n)
+	hcl := fmt.Sprintf(`terraform {
+  required_providers {
+    hardened = {
+      source  = "kubehardening/hardened"
+      version = %q
+    }
+  }
+}
+
+# Configured by KUBE_CONFIG_PATH.
+provider "hardened" {}
+
+%s
+resource "hardened_namespace" "bench" {
+  for_each    = local.names
+  name        = each.key
+  environment = "prod"
+  access = [
+    { role = "edit", groups = ["team-x"] },
+  ]
+}
+`, version, namesLocal(names))
+	return Config{Variant: Ours, N: n, Namespaces: names, ProviderBinary: "terraform-provider-hardened", HCL: hcl}
+}
+
+// AnchorConfig is the same objects through hashicorp/kubernetes, with the values of the prod
+// preset taken from the hardening package so the two cannot drift apart.
+func AnchorConfig(n int, version string) (Config, error) {
+	preset, err := hardening.PresetFor(hardening.EnvProd)
+	if err != nil {
+		return Config{}, err
+	}
+	names := Names(Anchor, n)
+	nsLabels := preset.PodSecurity.Labels()
+	nsLabels[hardening.ManagedByLabel] = hardening.ManagedByValue
+	nsLabels[hardening.EnvironmentLabel] = hardening.EnvProd
+	managed := map[string]string{hardening.ManagedByLabel: hardening.ManagedByValue}
+	lr := preset.LimitRange
+	var limit strings.Builder
+	limit.WriteString("      type = \"Container\"\n")
+	for _, m := range []struct {
+		attr string
+		vals map[string]string
+	}{{"default_request", lr.DefaultRequest}, {"default", lr.Default}, {"max", lr.Max}, {"min", lr.Min}} {
+		if len(m.vals) > 0 {
+			fmt.Fprintf(&limit, "      %s = %s\n", m.attr, hclMap(m.vals, 6))
+		}
+	}
+	hcl := fmt.Sprintf(`terraform {
+  required_providers {
+    kubernetes = {
+      source  = "hashicorp/kubernetes"
+      version = %[1]q
+    }
+  }
+}
+
+# Configured by KUBE_CONFIG_PATH.
+provider "kubernetes" {}
+
+%[2]s
+resource "kubernetes_namespace_v1" "bench" {
+  for_each = local.names
+  metadata {
+    name   = each.key
+    labels = %[3]s
+  }
+}
+
+resource "kubernetes_resource_quota_v1" "bench" {
+  for_each = local.names
+  metadata {
+    name      = %[4]q
+    namespace = kubernetes_namespace_v1.bench[each.key].metadata[0].name
+    labels    = %[5]s
+  }
+  spec {
+    hard = %[6]s
+  }
+}
+
+resource "kubernetes_limit_range_v1" "bench" {
+  for_each = local.names
+  metadata {
+    name      = %[7]q
+    namespace = kubernetes_namespace_v1.bench[each.key].metadata[0].name
+    labels    = %[5]s
+  }
+  spec {
+    limit {
+%[8]s    }
+  }
+}
+
+resource "kubernetes_network_policy_v1" "default_deny" {
+  for_each = local.names
+  metadata {
+    name      = %[9]q
+    namespace = kubernetes_namespace_v1.bench[each.key].metadata[0].name
+    labels    = %[5]s
+  }
+  spec {
+    pod_selector {}
+    policy_types = ["Ingress", "Egress"]
+  }
+}
+
+resource "kubernetes_network_policy_v1" "allow_dns" {
+  for_each = local.names
+  metadata {
+    name      = %[10]q
+    namespace = kubernetes_namespace_v1.bench[each.key].metadata[0].name
+    labels    = %[5]s
+  }
+  spec {
+    pod_selector {}
+    policy_types = ["Egress"]
+    egress {
+      to {
+        namespace_selector {
+          match_labels = { "kubernetes.io/metadata.name" = "kube-system" }
+        }
+      }
+      ports {
+        port     = "53"
+        protocol = "UDP"
+      }
+      ports {
+        port     = "53"
+        protocol = "TCP"
+      }
+    }
+  }
+}
+
+resource "kubernetes_role_binding_v1" "edit" {
+  for_each = local.names
+  metadata {
+    name      = %[11]q
+    namespace = kubernetes_namespace_v1.bench[each.key].metadata[0].name
+    labels    = %[5]s
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "ClusterRole"
+    name      = "edit"
+  }
+  subject {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Group"
+    name      = "team-x"
+  }
+}
+`, version, namesLocal(names), hclMap(nsLabels, 4), hardening.ResourceQuotaName, hclMap(managed, 4),
+		hclMap(preset.ResourceQuota, 4), hardening.LimitRangeName, limit.String(), hardening.PolicyDefaultDeny,
+		hardening.PolicyAllowDNS, hardening.RoleBindingName("edit"))
+	return Config{Variant: Anchor, N: n, Namespaces: names, ProviderBinary: "terraform-provider-kubernetes", HCL: hcl}, nil
+}
+
+// FloorConfig is N terraform_data instances: Terraform core with no provider at all.
+func FloorConfig(n int) Config {
+	names := Names(Floor, n)
+	hcl := fmt.Sprintf(`%s
+resource "terraform_data" "bench" {
+  for_each = local.names
+  input    = each.key
+}
+`, namesLocal(names))
+	return Config{Variant: Floor, N: n, HCL: hcl}
+}
+
+// hclMap renders a string map as a multi-line HCL object, keys sorted, indented for its nesting.
+func hclMap(m map[string]string, indent int) string {
+	pad := strings.Repeat(" ", indent)
+	var b strings.Builder
+	b.WriteString("{\n")
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		fmt.Fprintf(&b, "%s  %q = %q\n", pad, k, m[k])
+	}
+	b.WriteString(pad + "}")
+	return b.String()
+}

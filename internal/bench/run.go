@@ -1,0 +1,342 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// API is what the runner needs from the control plane: an admin HTTPS client and its address.
+type API struct {
+	Host   string
+	Client *http.Client
+}
+
+// Requests returns the current sum of apiserver_request_total.
+func (a API) Requests(ctx context.Context) (float64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.Host+"/metrics", nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := a.Client.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("GET /metrics: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("GET /metrics: %s", resp.Status)
+	}
+	sum, samples, err := SumMetric(resp.Body, RequestsMetric)
+	if err != nil {
+		return 0, fmt.Errorf("parsing /metrics: %w", err)
+	}
+	if samples == 0 {
+		return 0, fmt.Errorf("/metrics has no %s samples", RequestsMetric)
+	}
+	return sum, nil
+}
+
+// SetEnforce sets the pod-security enforce label of a namespace, as someone with kubectl would.
+func (a API) SetEnforce(ctx context.Context, namespace, level string) error {
+	body := fmt.Sprintf(`{"metadata":{"labels":{%q:%q}}}`, PodSecurityEnforce, level)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, a.Host+"/api/v1/namespaces/"+url.PathEscape(namespace), strings.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/merge-patch+json")
+	resp, err := a.Client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 2048))
+		return fmt.Errorf("PATCH namespace %s: %s: %s", namespace, resp.Status, b)
+	}
+	return nil
+}
+
+// BackgroundRate measures requests per second over d with nothing of ours running.
+func (a API) BackgroundRate(ctx context.Context, d time.Duration) (float64, error) {
+	before, err := a.Requests(ctx)
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	select {
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	case <-time.After(d):
+	}
+	after, err := a.Requests(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return (after - before) / time.Since(start).Seconds(), nil
+}
+
+// Runner runs the terraform steps of each variant.
+type Runner struct {
+	API         API
+	Terraform   string
+	CLIConfig   string
+	Kubeconfig  string
+	WorkRoot    string
+	Parallelism int
+	Log         io.Writer
+}
+
+// Env is the environment terraform runs with: the caller's, minus anything that would point the
+// providers or the CLI elsewhere, plus the offline CLI config and the admin kubeconfig.
+func (r *Runner) Env() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "KUBE_") || strings.HasPrefix(k, "TF_") || k == "CHECKPOINT_DISABLE" {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env,
+		"TF_CLI_CONFIG_FILE="+r.CLIConfig,
+		"TF_IN_AUTOMATION=1",
+		"TF_INPUT=0",
+		"CHECKPOINT_DISABLE=1",
+		"KUBE_CONFIG_PATH="+r.Kubeconfig,
+	)
+}
+
+var summaryRE = regexp.MustCompile(`(?m)^(Plan: \d+ to add, \d+ to change, \d+ to destroy\.|No changes\..*|Apply complete!.*|Destroy complete!.*)$`)
+
+// Run measures one terraform command in dir: wall time, API requests and the provider's peak RSS.
+func (r *Runner) Run(ctx context.Context, dir, providerBinary string, args ...string) Step {
+	before, err := r.API.Requests(ctx)
+	if err != nil {
+		return Step{Err: err.Error()}
+	}
+	var out bytes.Buffer
+	cmd := exec.CommandContext(ctx, r.Terraform, args...)
+	cmd.Dir = dir
+	cmd.Env = r.Env()
+	cmd.Stdout = &out
+	cmd.Stderr = &out
+	// Interrupted: let terraform stop its providers and release state instead of killing it.
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGINT) }
+	cmd.WaitDelay = 60 * time.Second
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return Step{Err: err.Error()}
+	}
+	var mon *RSSMonitor
+	if providerBinary != "" {
+		mon = StartRSSMonitor(cmd.Process.Pid, providerBinary, RSSPollInterval)
+	}
+	waitErr := cmd.Wait()
+	elapsed := time.Since(start)
+	s := Step{Seconds: elapsed.Seconds()}
+	if mon != nil {
+		s.PeakRSSKB, _ = mon.Stop()
+	}
+	after, err := r.API.Requests(context.WithoutCancel(ctx))
+	if err == nil {
+		s.Requests = after - before
+	}
+	if m := summaryRE.FindAllString(out.String(), -1); len(m) > 0 {
+		s.Summary = strings.TrimSpace(m[len(m)-1])
+	}
+	logPath := filepath.Join(dir, "terraform-"+args[0]+".log")
+	_ = appendFile(logPath, fmt.Sprintf("$ terraform %s\n%s\n[%.2f s, exit %v]\n\n", strings.Join(args, " "), out.String(), elapsed.Seconds(), waitErr))
+	var exitErr *exec.ExitError
+	switch {
+	case waitErr == nil:
+	case errors.As(waitErr, &exitErr):
+		s.ExitCode = exitErr.ExitCode()
+	default:
+		s.ExitCode = -1
+	}
+	isPlan := args[0] == "plan"
+	if waitErr != nil && !(isPlan && s.ExitCode == 2) {
+		s.Err = fmt.Sprintf("terraform %s: %v: %s (full output in %s)", args[0], waitErr, lastLines(out.String(), 12), logPath)
+	}
+	if err != nil && s.Err == "" {
+		s.Err = err.Error()
+	}
+	fmt.Fprintf(r.Log, "bench:   terraform %-7s %7.2f s  %6.0f requests  peak RSS %6.1f MB  %s\n",
+		args[0], s.Seconds, s.Requests, float64(s.PeakRSSKB)/kbPerMB, firstNonEmpty(s.Summary, s.Err))
+	return s
+}
+
+func appendFile(path, text string) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = f.WriteString(text)
+	return err
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// lastLines keeps the end of terraform's output, where its error is, without the box drawing.
+func lastLines(s string, n int) string {
+	var keep []string
+	for _, l := range strings.Split(s, "\n") {
+		l = strings.TrimSpace(strings.TrimLeft(l, "│╷╵ "))
+		if l != "" {
+			keep = append(keep, l)
+		}
+	}
+	if len(keep) > n {
+		keep = keep[len(keep)-n:]
+	}
+	return strings.Join(keep, " / ")
+}
+
+// RunVariant runs init, apply, the no-op plans, drift and its plan, and destroy for one config.
+// A failed apply still destroys whatever was created, so the next variant starts clean.
+func (r *Runner) RunVariant(ctx context.Context, c Config) Result {
+	res := Result{Variant: c.Variant, N: c.N, HasProvider: c.ProviderBinary != "", LoadBefore: load1()}
+	defer func() { res.LoadAfter = load1() }()
+	fmt.Fprintf(r.Log, "bench: %s, N=%d\n", c.Variant, c.N)
+	dir := filepath.Join(r.WorkRoot, fmt.Sprintf("%s-%d", c.Variant, c.N))
+	if err := os.RemoveAll(dir); err != nil {
+		res.Err = err.Error()
+		return res
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		res.Err = err.Error()
+		return res
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(c.HCL), 0o644); err != nil {
+		res.Err = err.Error()
+		return res
+	}
+	initStep := r.Run(ctx, dir, "", "init", "-input=false", "-no-color")
+	if initStep.Err != "" {
+		res.Err = initStep.Err
+		return res
+	}
+	par := "-parallelism=" + strconv.Itoa(r.Parallelism)
+	res.Apply = ptr(r.Run(ctx, dir, c.ProviderBinary, "apply", "-input=false", "-no-color", "-auto-approve", par))
+	if res.Apply.Err == "" {
+		for i := 0; i < NoopPlanRepeats && ctx.Err() == nil; i++ {
+			res.NoopPlans = append(res.NoopPlans, r.Run(ctx, dir, c.ProviderBinary, "plan", "-input=false", "-no-color", "-detailed-exitcode", par))
+		}
+		if targets := DriftTargets(c.Namespaces); len(targets) > 0 && ctx.Err() == nil {
+			var derr error
+			for _, ns := range targets {
+				if derr = r.API.SetEnforce(ctx, ns, DriftEnforceLevel); derr != nil {
+					break
+				}
+			}
+			if derr != nil {
+				res.DriftPlan = &Step{Err: "drifting: " + derr.Error()}
+			} else {
+				res.Drifted = len(targets)
+				fmt.Fprintf(r.Log, "bench:   drifted %s on %d namespaces\n", PodSecurityEnforce, len(targets))
+				res.DriftPlan = ptr(r.Run(ctx, dir, c.ProviderBinary, "plan", "-input=false", "-no-color", "-detailed-exitcode", par))
+			}
+		}
+	} else {
+		res.Err = "apply failed: " + res.Apply.Err
+	}
+	res.Destroy = ptr(r.Run(context.WithoutCancel(ctx), dir, c.ProviderBinary, "destroy", "-input=false", "-no-color", "-auto-approve", par))
+	if res.Destroy.Err != "" && res.Err == "" {
+		res.Err = "destroy failed: " + res.Destroy.Err
+	}
+	return res
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func load1() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	v, _ := strconv.ParseFloat(f[0], 64)
+	return v
+}
+
+// LoadAvg returns the 1, 5 and 15 minute load averages as written in /proc/loadavg.
+func LoadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " / ")
+}
+
+// CLIConfig is a Terraform CLI configuration installing both providers from a filesystem mirror
+// and never from the network.
+func CLIConfig(mirror string) string {
+	return fmt.Sprintf(`provider_installation {
+  filesystem_mirror {
+    path    = %q
+    include = ["registry.terraform.io/kubehardening/hardened", "registry.terraform.io/hashicorp/kubernetes"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/kubehardening/hardened", "registry.terraform.io/hashicorp/kubernetes"]
+  }
+}
+`, mirror)
+}
+
+// MirrorPath is where a provider binary goes in an unpacked filesystem mirror.
+func MirrorPath(mirror, namespace, name, version, platform string) string {
+	return filepath.Join(mirror, "registry.terraform.io", namespace, name, version, platform,
+		fmt.Sprintf("terraform-provider-%s_v%s", name, version))
+}
+
+// CopyExecutable copies src to dst (replacing it) with mode 0755.
+func CopyExecutable(src, dst string) error {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	tmp := dst + ".tmp"
+	out, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o755)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, dst)
+}
