@@ -463,3 +463,15 @@ func (c *Cluster) Port() int {
 	p, _ := strconv.Atoi(c.Host[i+1:])
 	return p
 }
+
+// StopControllerManager stops kube-controller-manager only (namespace deletion, quota status and
+// default ServiceAccounts then stall, which fault tests use to hold an apply in a wait).
+func (c *Cluster) StopControllerManager() error { return c.stopProc("kube-controller-manager") }
+
+// StartControllerManager (re)starts kube-controller-manager.
+func (c *Cluster) StartControllerManager() error {
+	if err := c.launch("kube-controller-manager"); err != nil {
+		return err
+	}
+	return c.save()
+}

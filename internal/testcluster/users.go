@@ -80,3 +80,13 @@ func (c *Cluster) loadCA() (*CA, error) {
 	c.ca = &CA{Cert: cert, Key: key, CertPEM: certPEM}
 	return c.ca, nil
 }
+
+// IssueServingCert signs a serving certificate for hosts with the cluster's CA, for test servers
+// (such as fault-injecting proxies) that clients must trust like the API server.
+func (c *Cluster) IssueServingCert(hosts ...string) (KeyPair, error) {
+	ca, err := c.loadCA()
+	if err != nil {
+		return KeyPair{}, err
+	}
+	return ca.Issue("test-server", nil, hosts, true)
+}
