@@ -34,7 +34,7 @@ func ValidateLabel(key, value string) error {
 		return fmt.Errorf("label key %q is set by the provider (see environment)", key)
 	}
 	if errs := validation.IsValidLabelValue(value); len(errs) > 0 {
-		return fmt.Errorf("label %q has an invalid value %q: %s", key, value, strings.Join(errs, "; "))
+		return fmt.Errorf("label %q has an invalid value %q: %s", key, Truncate(value), strings.Join(errs, "; "))
 	}
 	return nil
 }
@@ -66,4 +66,13 @@ func hasReservedPrefix(key string) bool {
 		}
 	}
 	return false
+}
+
+// Truncate shortens user input quoted in messages, so a huge value does not flood the output.
+func Truncate(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + fmt.Sprintf("... (%d bytes)", len(s))
 }

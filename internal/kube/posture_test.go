@@ -92,7 +92,7 @@ func TestReadPostureForbidden(t *testing.T) {
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}},
 		&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "debug", Namespace: "default"}},
 		&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "web-1", Namespace: "default", OwnerReferences: []metav1.OwnerReference{
-			{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: "web", UID: "1", Controller: ptrTo(true)}}}},
+			{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: "web", UID: "1", Controller: postureTestPtr(true)}}}},
 		&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "kube-apiserver-cp1", Namespace: "kube-system",
 			Labels: map[string]string{"component": "kube-apiserver"}}},
 		&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "coredns-1", Namespace: "kube-system"}},
@@ -101,7 +101,7 @@ func TestReadPostureForbidden(t *testing.T) {
 	cs.Discovery().(*fakediscovery.FakeDiscovery).FakedServerVersion = &version.Info{GitVersion: "v1.37.2"}
 	cs.PrependReactor("list", "clusterrolebindings", func(k8stesting.Action) (bool, runtime.Object, error) {
 		return true, nil, apierrors.NewForbidden(schema.GroupResource{Group: "rbac.authorization.k8s.io", Resource: "clusterrolebindings"},
-			"", errFake(`User "reader" cannot list resource "clusterrolebindings"`))
+			"", postureTestErr(`User "reader" cannot list resource "clusterrolebindings"`))
 	})
 	cs.PrependReactor("list", "cronjobs", func(k8stesting.Action) (bool, runtime.Object, error) {
 		return true, nil, apierrors.NewNotFound(schema.GroupResource{Group: "batch", Resource: "cronjobs"}, "")
@@ -137,15 +137,15 @@ func TestReadPostureForbidden(t *testing.T) {
 
 	// Anything else than 403 and 404 fails the read.
 	cs.PrependReactor("list", "services", func(k8stesting.Action) (bool, runtime.Object, error) {
-		return true, nil, apierrors.NewInternalError(errFake("etcd is down"))
+		return true, nil, apierrors.NewInternalError(postureTestErr("etcd is down"))
 	})
 	if _, err := c.ReadPosture(context.Background()); err == nil || !strings.Contains(err.Error(), "cannot list Services") {
 		t.Errorf("internal error: got %v", err)
 	}
 }
 
-type errFake string
+type postureTestErr string
 
-func (e errFake) Error() string { return string(e) }
+func (e postureTestErr) Error() string { return string(e) }
 
-func ptrTo[T any](v T) *T { return &v }
+func postureTestPtr[T any](v T) *T { return &v }

@@ -161,47 +161,6 @@ func TestAccNamespace_deletedOutOfBand(t *testing.T) {
 	})
 }
 
-func TestAccNamespace_invalidConfig(t *testing.T) {
-	cases := []struct{ body, want string }{
-		{`name = "Not_Valid"`, `(?s)name = "Not_Valid".*"Not_Valid" is not a valid namespace name`},
-		{`name = "ok-name"
-  labels = { "pod-security.kubernetes.io/enforce" = "privileged" }`, `(?s)set pod_security instead`},
-		{`name = "ok-name"
-  pod_security = { enforce = "strict" }`, `(?s)pod_security.enforce.*value must be one of`},
-		{`name = "ok-name"
-  pod_security = { version = "1.37" }`, `(?s)use "latest" or a Kubernetes minor`},
-		{`name = "ok-name"
-  labels = { team = "has spaces" }`, `(?s)label "team" has an invalid value`},
-		{`name = "ok-name"
-  access = [{ role = "cluster-admin", groups = ["ops"] }]`, `(?s)binding cluster-admin.*allow_cluster_admin = true`},
-		{`name = "ok-name"
-  resource_quota = { hard = { "requests.cpu" = "lots" } }`, `(?s)"lots" is not a Kubernetes quantity`},
-		{`name = "ok-name"
-  network_policy = { allow_egress_to_cidrs = ["10.0.0.1/8"] }`, `(?s)"10.0.0.1/8" has host bits set: use "10.0.0.0/8"`},
-		{`name = "ok-name"
-  network_policy = { deny_egress = false, allow_egress_to_namespaces = ["db"] }`, `(?s)deny_egress = false allows all egress`},
-		{`name = "ok-name"
-  limit_range = { default = { cpu = "50m" } }`, `(?s)default_request cpu = 100m is above default cpu = 50m`},
-		{`name = "ok-name"
-  environment = "production"`, `(?s)environment.*value must be one of`},
-		{`name = "ok-name"
-  access = [{ role = "edit", service_accounts = ["deployer"] }]`, `(?s)use "namespace/name"`},
-	}
-	for i, tc := range cases {
-		t.Run(fmt.Sprint(i), func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      "resource \"hardened_namespace\" \"test\" {\n  " + tc.body + "\n}\n",
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(wrapTolerant(tc.want)),
-				}},
-			})
-		})
-	}
-}
-
 func testAccNamespaceConfig(name, body string) string {
 	return fmt.Sprintf(`
 resource "hardened_namespace" "test" {

@@ -1,0 +1,149 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// hostileCase is one invalid configuration: want must match the diagnostic (terraform prints the
+// offending configuration line, then the detail, so patterns start with the attribute's line).
+type hostileCase struct {
+	name, config, want string
+}
+
+func ns(body string) string {
+	return "resource \"hardened_namespace\" \"test\" {\n  name = \"hostile-ns\"\n  " + body + "\n}\n"
+}
+
+func nsNamed(name string) string {
+	return fmt.Sprintf("resource \"hardened_namespace\" \"test\" {\n  name = %q\n}\n", name)
+}
+
+func manifests(body string) string {
+	return "data \"hardened_namespace_manifests\" \"test\" {\n  name = \"hostile-ns\"\n  " + body + "\n}\n"
+}
+
+func versionDS(body string) string {
+	return "data \"hardened_version_support\" \"test\" {\n  " + body + "\n}\n"
+}
+
+func auditDS(body string) string {
+	return "data \"hardened_audit_policy\" \"test\" {\n  " + body + "\n}\n"
+}
+
+func fn(args string) string {
+	return `terraform {
+  required_providers {
+    hardened = { source = "registry.terraform.io/hashicorp/hardened" }
+  }
+}
+output "v" {
+  value = provider::hardened::version_support(` + args + `)
+}
+`
+}
+
+var hostileCases = []hostileCase{
+	// hardened_namespace: names
+	{"uppercase name", nsNamed("Not_Valid"), `name = "Not_Valid".*"Not_Valid" is not a valid namespace name`},
+	{"empty name", nsNamed(""), `name = "".*"" is not a valid namespace name`},
+	{"64 character name", nsNamed(strings.Repeat("a", 64)), `must be no more than 63 characters`},
+	{"leading dash", nsNamed("-team"), `"-team" is not a valid namespace name`},
+	{"unicode name", nsNamed("équipe"), `"équipe" is not a valid namespace name`},
+	{"name with a slash", nsNamed("team/a"), `"team/a" is not a valid namespace name`},
+	// labels and annotations
+	{"PSA label", ns(`labels = { "pod-security.kubernetes.io/enforce" = "privileged" }`), `set pod_security instead`},
+	{"metadata.name label", ns(`labels = { "kubernetes.io/metadata.name" = "other" }`), `set by the API server to the namespace name`},
+	{"managed-by label", ns(`labels = { "app.kubernetes.io/managed-by" = "me" }`), `is set by the provider`},
+	{"label value with spaces", ns(`labels = { team = "has spaces" }`), `label "team" has an invalid value`},
+	{"huge label value", ns(`labels = { team = "` + strings.Repeat("x", 10000) + `" }`), `invalid value "x{64}\.\.\. \(10000 bytes\)": must be no more than 63`},
+	{"empty label key", ns(`labels = { "" = "x" }`), `label key "" is invalid`},
+	{"bad annotation key", ns(`annotations = { "bad key!" = "x" }`), `annotation key "bad key!" is invalid`},
+	// environment and pod security
+	{"unknown environment", ns(`environment = "production"`), `environment.*value must be one of`},
+	{"empty environment", ns(`environment = ""`), `environment.*value must be one of`},
+	{"unknown PSA level", ns(`pod_security = { enforce = "strict" }`), `pod_security.enforce.*value must be one of`},
+	{"PSA version without v", ns(`pod_security = { version = "1.37" }`), `use "latest" or a Kubernetes minor`},
+	// quotas and limits
+	{"garbage quantity", ns(`resource_quota = { hard = { "requests.cpu" = "lots" } }`), `"lots" is not a Kubernetes quantity`},
+	{"negative quantity", ns(`resource_quota = { hard = { "requests.memory" = "-1Gi" } }`), `"-1Gi" is negative`},
+	{"fractional pods", ns(`resource_quota = { hard = { pods = "1.5" } }`), `pods counts objects: "1.5" must be a whole number`},
+	{"astronomical quantity", ns(`resource_quota = { hard = { "limits.memory" = "1e100000" } }`), `is larger than any cluster`},
+	{"bad quota key", ns(`resource_quota = { hard = { "requests cpu" = "1" } }`), `is not a ResourceQuota resource name`},
+	{"limit for gpus", ns(`limit_range = { max = { gpu = "1" } }`), `"gpu" is not a container resource a LimitRange bounds here`},
+	{"default below request", ns(`limit_range = { default = { cpu = "50m" } }`), `default_request cpu = 100m is above default cpu = 50m`},
+	{"min above max", ns(`limit_range = { min = { memory = "64Gi" } }`), `min memory = 64Gi is above`},
+	// network policy
+	{"CIDR with host bits", ns(`network_policy = { allow_egress_to_cidrs = ["10.0.0.1/8"] }`), `"10.0.0.1/8" has host bits set: use "10.0.0.0/8"`},
+	{"not a CIDR", ns(`network_policy = { allow_egress_to_cidrs = ["internet"] }`), `"internet" is not a CIDR`},
+	{"port out of range", ns(`network_policy = { allow_egress_to_cidrs = ["10.0.0.0/8"], allow_egress_ports = ["70000"] }`), `port 70000 is out of range`},
+	{"port protocol", ns(`network_policy = { allow_egress_to_cidrs = ["10.0.0.0/8"], allow_egress_ports = ["53/ICMP"] }`), `"53/ICMP" is not a port`},
+	{"egress allows without deny", ns(`network_policy = { deny_egress = false, allow_egress_to_namespaces = ["db"] }`), `deny_egress = false allows all egress`},
+	{"ingress allows without deny", ns(`network_policy = { deny_ingress = false, allow_ingress_from_namespaces = ["web"] }`), `deny_ingress = false allows all ingress`},
+	{"duplicate namespace", ns(`network_policy = { allow_ingress_from_namespaces = ["web", "web"] }`), `"web" is listed twice`},
+	{"ports without destinations", ns(`network_policy = { allow_ingress_ports = ["443"] }`), `allow_ingress_from_namespaces, which is empty`},
+	// access
+	{"cluster-admin", ns(`access = [{ role = "cluster-admin", groups = ["ops"] }]`), `binding cluster-admin.*allow_cluster_admin = true`},
+	{"empty role", ns(`access = [{ role = "", groups = ["ops"] }]`), `role is empty`},
+	{"no subjects", ns(`access = [{ role = "view" }]`), `needs at least one of users, groups or service_accounts`},
+	{"service account without namespace", ns(`access = [{ role = "edit", service_accounts = ["deployer"] }]`), `use "namespace/name"`},
+	{"same binding twice", ns(`access = [{ role = "edit", users = ["a"] }, { role = "Edit", users = ["b"] }]`), `gives the same RoleBinding \(hardened-access-edit\) as access\[0\]`},
+	{"subject with control character", ns(`access = [{ role = "view", users = ["bob\u0007"] }]`), `is not a usable subject name`},
+	// image policy
+	{"registry with scheme", ns(`image_policy = { allowed_registries = ["https://registry.example.com"] }`), `has a scheme`},
+	{"registry with tag", ns(`image_policy = { allowed_registries = ["registry.example.com/app:1"] }`), `is not a registry`},
+	{"policy that checks nothing", ns(`image_policy = { forbid_latest_tag = false }`), `this image_policy checks nothing`},
+	{"unknown action", ns(`image_policy = { allowed_registries = ["r.example.com"], action = "Block" }`), `image_policy.action.*value must be one of`},
+	// hardened_namespace_manifests runs the same rules
+	{"manifests: bad name", "data \"hardened_namespace_manifests\" \"test\" {\n  name = \"UPPER\"\n}\n", `"UPPER" is not a valid namespace name`},
+	{"manifests: bad CIDR", manifests(`network_policy = { allow_egress_to_cidrs = ["300.0.0.0/8"] }`), `"300.0.0.0/8" is not a CIDR`},
+	// hardened_version_support
+	{"version nonsense", versionDS(`version = "latest"`), `version = "latest".*expected a Kubernetes version such as`},
+	{"version major 2", versionDS(`version = "v2.0.0"`), `version = "v2.0.0".*expected a Kubernetes version`},
+	{"bad as_of", versionDS(`version = "1.37.2"
+  as_of = "26/11/2026"`), `as_of.*expected a date such as "2026-11-26"`},
+	{"negative warn_days", versionDS(`version = "1.37.2"
+  warn_days = -1`), `warn_days.*at least 0`},
+	// hardened_audit_policy
+	{"audit profile", auditDS(`profile = "everything"`), `"everything" is not a profile`},
+	{"audit stage", auditDS(`omit_stages = ["Received"]`), `"Received" is not an audit stage`},
+	{"audit raises secrets", auditDS(`extra_rules = [{ level = "RequestResponse", resources = [{ group = "", resources = ["secrets"] }] }]`), `asks to log the bodies of`},
+	// provider::hardened::version_support
+	{"function: bad version", fn(`"1.x", "2026-11-26"`), `expected a Kubernetes version such as`},
+	{"function: bad date", fn(`"1.37.2", "tomorrow"`), `expected a date such as "2026-11-26"`},
+}
+
+// TestAccHostileInput: every invalid configuration is refused at plan time with the attribute
+// and what would be valid, and nothing reaches the cluster.
+func TestAccHostileInput(t *testing.T) {
+	testAccPreCheck(t)
+	if len(hostileCases) < 40 {
+		t.Fatalf("only %d hostile cases", len(hostileCases))
+	}
+	for _, tc := range hostileCases {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      tc.config,
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile("(?s)" + wrapTolerant(tc.want)),
+				}},
+			})
+		})
+	}
+	t.Cleanup(func() {
+		_, err := adminClientset(t).CoreV1().Namespaces().Get(context.Background(), "hostile-ns", metav1.GetOptions{})
+		if !apierrors.IsNotFound(err) {
+			t.Errorf("a hostile configuration reached the cluster: namespace hostile-ns exists or the check failed: %v", err)
+		}
+	})
+}
