@@ -6,10 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -81,7 +83,35 @@ resource "hardened_namespace" "test" {
 				Config:      cfg(`, { role = "cluster-admin", users = ["root"], allow_cluster_admin = true }`),
 				ExpectError: regexp.MustCompile(wrapTolerant(`(?s)RoleBinding hardened-access-cluster-admin: RBAC's escalation check refused a RoleBinding: the provider's identity needs the ` + "`bind`" + ` verb`)),
 			},
-			{Config: cfg("")},
+			{
+				// The posture data source works as the same identity: no permission errors, and the
+				// hardened namespace has no findings.
+				Config: cfg("") + fmt.Sprintf(`
+data "hardened_cluster_posture" "p" {
+  namespaces = { include = [%q] }
+  depends_on = [hardened_namespace.test]
+}
+`, name),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					func(s *terraform.State) error {
+						attrs := s.RootModule().Resources["data.hardened_cluster_posture.p"].Primary.Attributes
+						for k, v := range attrs {
+							if strings.HasSuffix(k, ".namespace") && v == name {
+								return fmt.Errorf("posture reports a finding for the hardened namespace: %s", k)
+							}
+							// Only what no identity can see here (the API server's static pod) may be
+							// unknown: the role grants every read the checks need.
+							if strings.HasSuffix(k, ".status") && v == "unknown" {
+								id := attrs[strings.TrimSuffix(k, ".status")+".id"]
+								if id != "HRD-8002" && id != "HRD-10001" {
+									return fmt.Errorf("posture check %s is unknown for the least-privilege identity", id)
+								}
+							}
+						}
+						return nil
+					},
+				),
+			},
 			{ResourceName: "hardened_namespace.test", ImportState: true, ImportStateId: name, ImportStateVerify: true,
 				ImportStateVerifyIgnore: []string{"timeouts"}},
 		},
