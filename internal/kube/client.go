@@ -59,3 +59,10 @@ func (l *Lazy) Get() (*Client, error) {
 	l.once.Do(func() { l.client, l.err = NewClient(l.config) })
 	return l.client, l.err
 }
+
+// StaticLazy wraps an existing client (tests inject a fake clientset for error paths).
+func StaticLazy(c *Client) *Lazy {
+	l := &Lazy{client: c}
+	l.once.Do(func() {})
+	return l
+}

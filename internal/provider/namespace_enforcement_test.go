@@ -103,6 +103,13 @@ func TestAccNamespace_prodPreset(t *testing.T) {
 						if got := q.Spec.Hard[corev1.ResourcePods]; got.String() != "2" {
 							return fmt.Errorf("quota pods = %s after repair, want 2", got.String())
 						}
+						lr, err := adminClientset(t).CoreV1().LimitRanges(name).Get(context.Background(), "hardened-limits", metav1.GetOptions{})
+						if err != nil {
+							return err
+						}
+						if got := lr.Spec.Limits[0].Max[corev1.ResourceCPU]; got.String() != "8" {
+							return fmt.Errorf("limit range max cpu = %s after repair, want the preset's 8", got.String())
+						}
 						return nil
 					},
 				),
@@ -143,6 +150,9 @@ func makeDrift(t *testing.T, ns string) {
 	must(err)
 	_, err = cs.CoreV1().ServiceAccounts(ns).Patch(ctx, "default", types.MergePatchType,
 		[]byte(`{"automountServiceAccountToken":true}`), metav1.PatchOptions{FieldManager: "kubectl-patch"})
+	must(err)
+	_, err = cs.CoreV1().LimitRanges(ns).Patch(ctx, "hardened-limits", types.JSONPatchType,
+		[]byte(`[{"op":"replace","path":"/spec/limits/0/max/cpu","value":"64"}]`), metav1.PatchOptions{FieldManager: "kubectl-edit"})
 	must(err)
 	patchNamespaceLabels(t, ns, `{"metadata":{"labels":{"pod-security.kubernetes.io/enforce":"privileged"}}}`)
 }

@@ -1,0 +1,46 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"k8s.io/apimachinery/pkg/version"
+	fakediscovery "k8s.io/client-go/discovery/fake"
+	"k8s.io/client-go/kubernetes/fake"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/kube"
+)
+
+// TestImagePolicyNeedsKubernetes130 covers the one path the 1.37 test cluster cannot reach: a
+// cluster older than 1.30 gets a plan-time error naming its version.
+func TestImagePolicyNeedsKubernetes130(t *testing.T) {
+	for _, tc := range []struct {
+		server string
+		refuse bool
+	}{{"v1.29.4-eks-1a2b3c", true}, {"v1.28.0", true}, {"v1.30.0", false}, {"v1.37.2", false}} {
+		cs := fake.NewClientset()
+		cs.Discovery().(*fakediscovery.FakeDiscovery).FakedServerVersion = &version.Info{GitVersion: tc.server}
+		r := &NamespaceResource{data: &providerData{kube: kube.StaticLazy(&kube.Client{Clientset: cs, Host: "https://fake"})}}
+		resp := &resource.ModifyPlanResponse{}
+		r.checkImagePolicySupported(context.Background(), resp)
+		if !tc.refuse {
+			if resp.Diagnostics.HasError() {
+				t.Errorf("%s: image_policy refused: %v", tc.server, resp.Diagnostics)
+			}
+			continue
+		}
+		if !resp.Diagnostics.HasError() {
+			t.Fatalf("%s: image_policy accepted on a cluster without ValidatingAdmissionPolicy v1", tc.server)
+		}
+		d := resp.Diagnostics.Errors()[0]
+		if !strings.Contains(d.Detail(), tc.server) || !strings.Contains(d.Detail(), "1.30") {
+			t.Errorf("%s: detail should name the server version and 1.30: %s", tc.server, d.Detail())
+		}
+		if wp, ok := d.(interface{ Path() path.Path }); !ok || !wp.Path().Equal(path.Root("image_policy")) {
+			t.Errorf("%s: error not at image_policy", tc.server)
+		}
+	}
+}
