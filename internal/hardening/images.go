@@ -159,3 +159,13 @@ func imagePolicyObjects(namespace string, p ImagePolicy) []Object {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// ImagePolicySupported says whether a cluster can run image_policy: ValidatingAdmissionPolicy
+// admissionregistration.k8s.io/v1 is GA from Kubernetes 1.30.
+func ImagePolicySupported(major, minor int, serverVersion string) error {
+	if major == 1 && minor < 30 {
+		return fmt.Errorf("the cluster runs Kubernetes %s; image_policy uses ValidatingAdmissionPolicy "+
+			"(admissionregistration.k8s.io/v1), GA in 1.30. Upgrade the cluster or remove image_policy", serverVersion)
+	}
+	return nil
+}

@@ -482,9 +482,7 @@ func (r *NamespaceResource) checkImagePolicySupported(ctx context.Context, resp 
 	if err != nil {
 		return
 	}
-	if parsed.Major == 1 && parsed.Minor < 30 {
-		resp.Diagnostics.AddAttributeError(path.Root("image_policy"), "image_policy needs Kubernetes 1.30 or newer",
-			fmt.Sprintf("The cluster runs Kubernetes %s; image_policy uses ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1), "+
-				"GA in 1.30. Upgrade the cluster or remove image_policy.", v))
+	if err := hardening.ImagePolicySupported(parsed.Major, parsed.Minor, v); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("image_policy"), "image_policy needs Kubernetes 1.30 or newer", err.Error()+".")
 	}
 }
