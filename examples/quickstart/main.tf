@@ -32,6 +32,11 @@ resource "hardened_namespace" "team_a" {
       groups = ["team-a-developers"]
     },
   ]
+
+  # Only images from these registries, never untagged or :latest (Kubernetes 1.30+).
+  image_policy = {
+    allowed_registries = ["registry.k8s.io", "ghcr.io/team-a"]
+  }
 }
 
 output "namespace" {
@@ -49,7 +54,7 @@ output "managed_objects" {
   value = hardened_namespace.team_a.managed_objects
 }
 
-# For each practice the namespace covers (4, 5, 6, 7): satisfied or not, with CIS / Kubescape check ids.
+# For each practice the namespace covers (2, 4, 5, 6, 7): satisfied or not, with CIS / Kubescape check ids.
 output "compliance" {
   value = hardened_namespace.team_a.compliance
 }
