@@ -7,29 +7,12 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/fielderr"
 )
 
 // FieldError is a problem at an attribute path: strings are attribute names, ints list indexes.
-type FieldError struct {
-	Path []any
-	Msg  string
-}
-
-func (e FieldError) Error() string {
-	var b strings.Builder
-	for i, p := range e.Path {
-		switch v := p.(type) {
-		case string:
-			if i > 0 {
-				b.WriteByte('.')
-			}
-			b.WriteString(v)
-		case int:
-			fmt.Fprintf(&b, "[%d]", v)
-		}
-	}
-	return b.String() + ": " + e.Msg
-}
+type FieldError = fielderr.Error
 
 // rbacOnlyVerbs are authorization verbs that never appear as the verb of a request.
 var rbacOnlyVerbs = []string{"bind", "escalate", "impersonate", "use", "approve", "sign", "attest"}

@@ -10,36 +10,17 @@ import (
 	"unicode"
 
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/fielderr"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // MapKey marks a map key in a FieldError path.
-type MapKey string
+type MapKey = fielderr.MapKey
 
-// FieldError is a validation failure at an attribute path: strings are attribute names, ints
-// list indexes, MapKey map keys. The provider turns the path into Terraform's.
-type FieldError struct {
-	Path []any
-	Msg  string
-}
-
-func (e FieldError) Error() string {
-	var b strings.Builder
-	for i, p := range e.Path {
-		switch v := p.(type) {
-		case string:
-			if i > 0 {
-				b.WriteByte('.')
-			}
-			b.WriteString(v)
-		case int:
-			fmt.Fprintf(&b, "[%d]", v)
-		case MapKey:
-			fmt.Fprintf(&b, "[%q]", string(v))
-		}
-	}
-	return b.String() + ": " + e.Msg
-}
+// FieldError is a validation failure at an attribute path; the provider turns the path into
+// Terraform's.
+type FieldError = fielderr.Error
 
 // Validate checks a whole spec, reporting every problem with the attribute it belongs to.
 // Contradictions are judged on the effective values (after presets), but reported at the user's

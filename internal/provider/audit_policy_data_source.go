@@ -144,7 +144,7 @@ func (d *AuditPolicyDataSource) ValidateConfig(ctx context.Context, req datasour
 	// error inside extra_rules.
 	for _, fe := range audit.Validate(p) {
 		if !underAny(fe.Path, unknown) { // judged when the value is known
-			resp.Diagnostics.AddAttributeError(auditAttrPath(fe.Path), "Invalid hardened_audit_policy configuration", fe.Error())
+			resp.Diagnostics.AddAttributeError(fieldErrorPath(fe.Path), "Invalid hardened_audit_policy configuration", fe.Error())
 		}
 	}
 }
@@ -161,13 +161,13 @@ func (d *AuditPolicyDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	for _, fe := range audit.Validate(p) {
-		resp.Diagnostics.AddAttributeError(auditAttrPath(fe.Path), "Invalid hardened_audit_policy configuration", fe.Error())
+		resp.Diagnostics.AddAttributeError(fieldErrorPath(fe.Path), "Invalid hardened_audit_policy configuration", fe.Error())
 	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	for _, w := range audit.Warnings(p) {
-		resp.Diagnostics.AddAttributeWarning(auditAttrPath(w.Path), "Audit policy setting does not do what it seems", w.Error())
+		resp.Diagnostics.AddAttributeWarning(fieldErrorPath(w.Path), "Audit policy setting does not do what it seems", w.Error())
 	}
 	doc, pol, err := audit.Render(p)
 	if err != nil {

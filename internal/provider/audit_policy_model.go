@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -105,7 +104,7 @@ func (c *auditConverter) strs(l types.List, at ...any) []string {
 	for i, e := range l.Elements() {
 		s, ok := e.(types.String)
 		if !ok {
-			c.diags.AddAttributeError(auditAttrPath(at), "Unexpected value type", "expected a list of strings")
+			c.diags.AddAttributeError(fieldErrorPath(at), "Unexpected value type", "expected a list of strings")
 			return nil
 		}
 		out = append(out, c.str(s, append(slices.Clone(at), i)...))
@@ -126,7 +125,7 @@ func (c *auditConverter) objects(l types.List, at ...any) []*types.Object {
 	for i, e := range l.Elements() {
 		o, ok := e.(types.Object)
 		if !ok {
-			c.diags.AddAttributeError(auditAttrPath(at), "Unexpected value type", "expected a list of objects")
+			c.diags.AddAttributeError(fieldErrorPath(at), "Unexpected value type", "expected a list of objects")
 			return nil
 		}
 		if o.IsUnknown() || o.IsNull() {
@@ -137,24 +136,6 @@ func (c *auditConverter) objects(l types.List, at ...any) []*types.Object {
 			continue
 		}
 		out = append(out, &o)
-	}
-	return out
-}
-
-// auditAttrPath turns an internal/audit error path into Terraform's.
-func auditAttrPath(p []any) path.Path {
-	var out path.Path
-	for i, step := range p {
-		switch v := step.(type) {
-		case string:
-			if i == 0 {
-				out = path.Root(v)
-			} else {
-				out = out.AtName(v)
-			}
-		case int:
-			out = out.AtListIndex(v)
-		}
 	}
 	return out
 }

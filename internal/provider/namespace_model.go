@@ -296,7 +296,7 @@ func (m *namespaceModel) setUnknownComputed() {
 	m.Compliance = types.ListUnknown(types.ObjectType{AttrTypes: complianceAttrTypes})
 }
 
-// fieldErrorPath converts a hardening path into Terraform's.
+// fieldErrorPath converts a validation path (internal/fielderr) into Terraform's.
 func fieldErrorPath(p []any) path.Path {
 	var out path.Path
 	for i, step := range p {
