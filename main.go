@@ -6,6 +6,7 @@ import (
 	"flag"
 	"log"
 	"os"
+	rdebug "runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -20,6 +21,11 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 	quietSDKLogs()
+	// A soft heap target keeps the resident size of a large plan down (the GC works harder near
+	// it); GOMEMLIMIT, when set, wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		rdebug.SetMemoryLimit(96 << 20)
+	}
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/kubehardening/hardened",

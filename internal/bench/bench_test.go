@@ -109,7 +109,7 @@ func sampleReport() Report {
 		Results: []Result{
 			{Variant: Ours, N: 200, HasProvider: true, Apply: step(20, 2000, 50*1024), NoopPlans: plans(3, 2, 4),
 				DriftPlan: &Step{Seconds: 2.5, ExitCode: 2, Summary: "Plan: 0 to add, 10 to change, 0 to destroy."}, Drifted: 10,
-				Destroy: step(30, 9000, 60*1024)},
+				Destroy: step(30, 9000, 60*1024), LoadBefore: 9.5, LoadAfter: 10.25},
 			{Variant: Anchor, N: 200, HasProvider: true, Apply: step(80, 4000, 100*1024), NoopPlans: plans(8, 8, 8),
 				DriftPlan: &Step{Seconds: 9, ExitCode: 2}, Drifted: 10, Destroy: step(214, 12000, 90*1024)},
 			{Variant: Floor, N: 200, Apply: step(1, 5, 0), NoopPlans: plans(1.5, 1, 2), Destroy: step(1, 4, 0)},
@@ -134,6 +134,7 @@ func TestRender(t *testing.T) {
 		"| ours/anchor | 0.25x | 0.50x | 0.38x | 1.00x | 0.28x | 0.14x | 0.75x | 0.60x |",
 		"| ours/floor | 20.00x | — | 2.00x | — | 1.67x | 30.00x | — | — |",
 		"ours: drift on 10 of 200 namespaces detected by the plan (Plan: 0 to add, 10 to change, 0 to destroy, 0 API requests)",
+		"- 1-minute load average before → after each variant (2 cores): ours 9.50 → 10.25\n",
 		"## N = 50",
 		"| ours: `hardened_namespace` | failed | failed | not run | not run | not run | 2.00 | 10 | — |",
 		"ours: **failed**: apply failed: boom",

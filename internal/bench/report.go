@@ -327,7 +327,8 @@ func renderSize(b *strings.Builder, rep Report, n int) {
 			cell := "—"
 			// The floor has no provider and touches no API: its requests are background noise,
 			// so a ratio against them means nothing.
-			if ours != nil && o != nil && !(other == Floor && (c.requests || c.rss)) {
+			meaningless := other == Floor && (c.requests || c.rss)
+			if ours != nil && o != nil && !meaningless {
 				a, okA := c.get(*ours)
 				d, okD := c.get(*o)
 				cell = Ratio(a, d, okA, okD)
@@ -344,6 +345,15 @@ func renderSize(b *strings.Builder, rep Report, n int) {
 			continue
 		}
 		lines = append(lines, resultNotes(*r)...)
+	}
+	var loads []string
+	for _, v := range []string{Ours, Anchor, Floor} {
+		if r := rep.Find(v, n); r != nil && (r.LoadBefore > 0 || r.LoadAfter > 0) {
+			loads = append(loads, fmt.Sprintf("%s %.2f → %.2f", v, r.LoadBefore, r.LoadAfter))
+		}
+	}
+	if len(loads) > 0 {
+		lines = append(lines, "1-minute load average before → after each variant (2 cores): "+strings.Join(loads, ", "))
 	}
 	for _, l := range lines {
 		fmt.Fprintf(b, "- %s\n", l)
@@ -377,9 +387,6 @@ func resultNotes(r Result) []string {
 		}
 		out = append(out, fmt.Sprintf("%s: drift on %d of %d namespaces %s by the plan (%s, %.0f API requests)",
 			name, r.Drifted, r.N, verdict, strings.TrimSuffix(orNone(d.Summary), "."), d.Requests))
-	}
-	if r.LoadBefore > 0 || r.LoadAfter > 0 {
-		out = append(out, fmt.Sprintf("%s: 1-minute load average %.2f before, %.2f after", name, r.LoadBefore, r.LoadAfter))
 	}
 	return out
 }

@@ -166,8 +166,9 @@ func (r *Runner) Run(ctx context.Context, dir, providerBinary string, args ...st
 	default:
 		s.ExitCode = -1
 	}
-	isPlan := args[0] == "plan"
-	if waitErr != nil && !(isPlan && s.ExitCode == 2) {
+	// -detailed-exitcode: a plan with changes exits 2 and is not a failure.
+	planWithChanges := args[0] == "plan" && s.ExitCode == 2
+	if waitErr != nil && !planWithChanges {
 		s.Err = fmt.Sprintf("terraform %s: %v: %s (full output in %s)", args[0], waitErr, lastLines(out.String(), 12), logPath)
 	}
 	if err != nil && s.Err == "" {
@@ -214,8 +215,8 @@ func lastLines(s string, n int) string {
 
 // RunVariant runs init, apply, the no-op plans, drift and its plan, and destroy for one config.
 // A failed apply still destroys whatever was created, so the next variant starts clean.
-func (r *Runner) RunVariant(ctx context.Context, c Config) Result {
-	res := Result{Variant: c.Variant, N: c.N, HasProvider: c.ProviderBinary != "", LoadBefore: load1()}
+func (r *Runner) RunVariant(ctx context.Context, c Config) (res Result) {
+	res = Result{Variant: c.Variant, N: c.N, HasProvider: c.ProviderBinary != "", LoadBefore: load1()}
 	defer func() { res.LoadAfter = load1() }()
 	fmt.Fprintf(r.Log, "bench: %s, N=%d\n", c.Variant, c.N)
 	dir := filepath.Join(r.WorkRoot, fmt.Sprintf("%s-%d", c.Variant, c.N))

@@ -72,6 +72,9 @@ func (c *Client) snapshot(ctx context.Context) (*snapshot, error) {
 		defer mu.Unlock()
 		for i := range list.Items {
 			o := &list.Items[i]
+			// managedFields are most of an object's size and no Read compares them; dropping them
+			// keeps a snapshot of hundreds of namespaces small.
+			o.SetManagedFields(nil)
 			id := kind + "/" + o.GetName()
 			switch {
 			case kind == "Namespace":

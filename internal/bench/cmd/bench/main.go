@@ -49,6 +49,12 @@ func run() error {
 	k8sVersion := flag.String("k8s-version", os.Getenv("HARDENED_TEST_K8S_VERSION"), "Kubernetes release of the local control plane")
 	flag.Parse()
 
+	// terraform runs inside the variant folders: every path handed to it must be absolute.
+	for _, p := range []*string{work, out, provider} {
+		if *p, err = filepath.Abs(*p); err != nil {
+			return err
+		}
+	}
 	sizes, err := parseSizes(*sizesFlag)
 	if err != nil {
 		return err
