@@ -125,8 +125,8 @@ func as(r tRequest, user string, groups ...string) tRequest {
 	return r
 }
 
-func nonResource(verb, path string) tRequest {
-	return tRequest{user: "alice", groups: []string{"system:authenticated"}, verb: verb, path: path}
+func nonResourceGet(path string) tRequest {
+	return tRequest{user: "alice", groups: []string{"system:authenticated"}, verb: "get", path: path}
 }
 
 // The level each profile gives typical requests: the rule table, checked by behaviour.
@@ -158,12 +158,12 @@ func TestProfileLevels(t *testing.T) {
 		{admin("get", "rbac.authorization.k8s.io", "rolebindings", "default", "x"), N, M, M},
 		{admin("list", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "", ""), N, M, M},
 		// 3. Noise.
-		{nonResource("get", "/healthz"), N, N, N},
-		{nonResource("get", "/healthz/etcd"), N, N, N},
-		{nonResource("get", "/readyz"), N, N, N},
-		{nonResource("get", "/livez/ping"), N, N, N},
-		{nonResource("get", "/version"), N, N, N},
-		{nonResource("get", "/metrics"), N, N, N},
+		{nonResourceGet("/healthz"), N, N, N},
+		{nonResourceGet("/healthz/etcd"), N, N, N},
+		{nonResourceGet("/readyz"), N, N, N},
+		{nonResourceGet("/livez/ping"), N, N, N},
+		{nonResourceGet("/version"), N, N, N},
+		{nonResourceGet("/metrics"), N, N, N},
 		{as(admin("watch", "discovery.k8s.io", "endpointslices", "", ""), "system:kube-proxy", "system:authenticated"), N, N, N},
 		{as(admin("watch", "", "services", "", ""), "system:kube-proxy", "system:authenticated"), N, N, N},
 		{as(admin("update", "coordination.k8s.io", "leases", "kube-system", "kube-controller-manager"), "system:kube-controller-manager"), N, N, N},
@@ -183,7 +183,7 @@ func TestProfileLevels(t *testing.T) {
 		{admin("get", "", "pods", "default", "p"), N, M, M},
 		{admin("list", "", "namespaces", "", ""), N, M, M},
 		{sub(admin("create", "", "pods", "default", "p"), "exec"), M, M, Q},
-		{nonResource("get", "/apis"), N, M, M},
+		{nonResourceGet("/apis"), N, M, M},
 	}
 	for _, profile := range Profiles {
 		pol := tBuild(t, Params{Profile: profile})
@@ -325,7 +325,7 @@ func TestExtraRulesOrder(t *testing.T) {
 			{admin("get", "apps", "deployments", "payments", "api"), LevelRequestResponse},
 			{admin("watch", "apps", "deployments", "payments", ""), LevelRequestResponse},
 			{as(admin("create", "", "pods", "default", "p"), "system:serviceaccount:monitoring:prometheus"), LevelNone},
-			{nonResource("get", "/healthz"), LevelRequest},
+			{nonResourceGet("/healthz"), LevelRequest},
 			// ...but not before the safety rules.
 			{as(admin("get", "", "secrets", "default", "s"), "system:serviceaccount:monitoring:prometheus"), LevelMetadata},
 			{as(admin("patch", "rbac.authorization.k8s.io", "roles", "default", "r"), "system:serviceaccount:monitoring:prometheus"), LevelRequestResponse},

@@ -11,7 +11,7 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// Rewrite the golden files with: go test ./internal/audit -run TestGolden -update
+// update rewrites the golden files: go test ./internal/audit -run TestGolden -update.
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 var tGolden = []struct {

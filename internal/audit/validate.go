@@ -92,8 +92,8 @@ func (x ExtraRule) validate(i int) []FieldError {
 	}
 
 	for k, ns := range x.Namespaces {
-		switch {
-		case ns == "":
+		switch ns {
+		case "":
 			add("must not be empty: give a namespace name, or leave namespaces unset to match every namespace.", "namespaces", k)
 		default:
 			if msgs := validation.IsDNS1123Label(ns); len(msgs) > 0 {

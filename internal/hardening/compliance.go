@@ -22,10 +22,9 @@ func Compliance(r Resolved) []Finding {
 
 	img := Finding{Practice: 2, Title: "Only authorized, pinned images are admitted",
 		Checks: []string{"Kubescape C-0078", "Kubescape C-0075"}}
-	switch ip := r.ImagePolicy; {
-	case ip == nil:
+	if ip := r.ImagePolicy; ip == nil {
 		img.Detail = "no image_policy: any registry and tag is admitted"
-	default:
+	} else {
 		img.Satisfied = len(ip.AllowedRegistries) > 0 && ip.ForbidLatestTag && ip.Action == ImageActionDeny
 		img.Detail = fmt.Sprintf("%d allowed registries, forbid_latest_tag = %t, require_digest = %t, action %s",
 			len(ip.AllowedRegistries), ip.ForbidLatestTag, ip.RequireDigest, ip.Action)

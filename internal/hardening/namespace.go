@@ -70,9 +70,9 @@ func hasReservedPrefix(key string) bool {
 
 // Truncate shortens user input quoted in messages, so a huge value does not flood the output.
 func Truncate(s string) string {
-	const max = 64
-	if len(s) <= max {
+	const maxLen = 64
+	if len(s) <= maxLen {
 		return s
 	}
-	return s[:max] + fmt.Sprintf("... (%d bytes)", len(s))
+	return s[:maxLen] + fmt.Sprintf("... (%d bytes)", len(s))
 }

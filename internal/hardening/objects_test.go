@@ -15,7 +15,7 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// Rewrite the golden files with: go test ./internal/hardening -run TestGolden -update
+// update rewrites the golden files: go test ./internal/hardening -run TestGolden -update.
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // tGoldenSpecs are rendered to testdata/<name>.yaml.
@@ -283,7 +283,7 @@ func TestNamespaceObject(t *testing.T) {
 		t.Errorf("namespace TypeMeta/namespace = %q %q %q", ns.APIVersion, ns.Kind, ns.Namespace)
 	}
 
-	sa := objs[1].Obj.(*corev1.ServiceAccount)
+	sa := as[*corev1.ServiceAccount](t, objs[1].Obj)
 	if sa.Name != "default" || sa.Namespace != "sandbox" || sa.AutomountServiceAccountToken == nil || *sa.AutomountServiceAccountToken {
 		t.Errorf("default ServiceAccount = %+v, want automount false", sa)
 	}
@@ -295,7 +295,7 @@ func TestNamespaceObject(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		meta := m["metadata"].(map[string]any)
+		meta := as[map[string]any](t, m["metadata"])
 		labels, _ := meta["labels"].(map[string]any)
 		if meta["namespace"] != "sandbox" || labels["app.kubernetes.io/managed-by"] != "terraform-provider-hardened" || len(labels) != 1 {
 			t.Errorf("%s metadata = %v", o.ID(), meta)
@@ -432,9 +432,9 @@ func TestSameNamespacePolicyFollowsDeniedDirections(t *testing.T) {
 			for _, o := range objs {
 				switch o.Name {
 				case "hardened-default-deny":
-					deny = o.Obj.(*networkingv1.NetworkPolicy)
+					deny = as[*networkingv1.NetworkPolicy](t, o.Obj)
 				case "hardened-allow-same-namespace":
-					same = o.Obj.(*networkingv1.NetworkPolicy)
+					same = as[*networkingv1.NetworkPolicy](t, o.Obj)
 				}
 			}
 			if deny == nil || same == nil {
@@ -492,7 +492,7 @@ func TestLimitRangeAndQuotaObjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := objs[2].Obj.(*corev1.ResourceQuota)
+	q := as[*corev1.ResourceQuota](t, objs[2].Obj)
 	wantQuota := map[string]string{
 		"requests.cpu": "3", "requests.memory": "4Gi", "limits.cpu": "4", "limits.memory": "8Gi",
 		"pods": "20", "persistentvolumeclaims": "5", "services.loadbalancers": "0", "services.nodeports": "0",
@@ -507,7 +507,7 @@ func TestLimitRangeAndQuotaObjects(t *testing.T) {
 			t.Errorf("quota %s = %s, want %s", k, got.String(), v)
 		}
 	}
-	lr := objs[3].Obj.(*corev1.LimitRange)
+	lr := as[*corev1.LimitRange](t, objs[3].Obj)
 	if len(lr.Spec.Limits) != 1 || lr.Spec.Limits[0].Type != corev1.LimitTypeContainer {
 		t.Fatalf("limit range = %+v", lr.Spec)
 	}
@@ -528,7 +528,7 @@ func TestLimitRangeAndQuotaObjects(t *testing.T) {
 	check("default", item.Default, map[string]string{"cpu": "1", "memory": "512Mi", "ephemeral-storage": "1Gi"})
 	check("max", item.Max, map[string]string{"cpu": "2", "memory": "2Gi", "ephemeral-storage": "4Gi"})
 	check("min", item.Min, map[string]string{"memory": "32Mi"})
-	if sa := objs[1].Obj.(*corev1.ServiceAccount); sa.AutomountServiceAccountToken == nil || !*sa.AutomountServiceAccountToken {
+	if sa := as[*corev1.ServiceAccount](t, objs[1].Obj); sa.AutomountServiceAccountToken == nil || !*sa.AutomountServiceAccountToken {
 		t.Errorf("automount = %v, want true", sa.AutomountServiceAccountToken)
 	}
 }
@@ -553,4 +553,14 @@ func TestUnstructuredDropsStatusAndCreationTimestamp(t *testing.T) {
 			t.Errorf("%s: kind %v apiVersion %v", o.ID(), m["kind"], m["apiVersion"])
 		}
 	}
+}
+
+// as returns v as a T, failing the test when it is something else.
+func as[T any](t *testing.T, v any) T {
+	t.Helper()
+	got, ok := v.(T)
+	if !ok {
+		t.Fatalf("got %T, want %T", v, *new(T))
+	}
+	return got
 }

@@ -1,7 +1,6 @@
 package kube
 
 import (
-	"context"
 	"errors"
 	"regexp"
 
@@ -18,7 +17,7 @@ var conflictManager = regexp.MustCompile(`conflict with "([^"]+)"`)
 // plan already showed, so the apply is repeated with force to restore the desired values. A
 // conflict with another declarative owner (operation Apply: another tool's server-side apply) is
 // returned for the user to resolve, unless force was asked for.
-func applyRepairingDrift(ctx context.Context, force bool, apply func(force bool) error, managedFields func() ([]metav1.ManagedFieldsEntry, error)) error {
+func applyRepairingDrift(force bool, apply func(force bool) error, managedFields func() ([]metav1.ManagedFieldsEntry, error)) error {
 	err := apply(force)
 	if err == nil || force || !apierrors.IsConflict(err) {
 		return err

@@ -65,7 +65,7 @@ func (c *Client) Apply(ctx context.Context, o hardening.Object, namespace string
 	c.snap.invalidate()
 
 	var out *unstructured.Unstructured
-	err = applyRepairingDrift(ctx, force, func(force bool) (err error) {
+	err = applyRepairingDrift(force, func(force bool) (err error) {
 		out, err = ri.Apply(ctx, o.Name, u, metav1.ApplyOptions{FieldManager: c.FieldManager, Force: force})
 		return err
 	}, func() ([]metav1.ManagedFieldsEntry, error) {

@@ -98,7 +98,11 @@ func TestReadPostureForbidden(t *testing.T) {
 		&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "coredns-1", Namespace: "kube-system"}},
 		&rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "rb", Namespace: "team-a"}},
 	)
-	cs.Discovery().(*fakediscovery.FakeDiscovery).FakedServerVersion = &version.Info{GitVersion: "v1.37.2"}
+	fd, ok := cs.Discovery().(*fakediscovery.FakeDiscovery)
+	if !ok {
+		t.Fatal("fake clientset without fake discovery")
+	}
+	fd.FakedServerVersion = &version.Info{GitVersion: "v1.37.2"}
 	cs.PrependReactor("list", "clusterrolebindings", func(k8stesting.Action) (bool, runtime.Object, error) {
 		return true, nil, apierrors.NewForbidden(schema.GroupResource{Group: "rbac.authorization.k8s.io", Resource: "clusterrolebindings"},
 			"", postureTestErr(`User "reader" cannot list resource "clusterrolebindings"`))

@@ -213,7 +213,7 @@ output "audit_policy" {
 	found := map[string]auditEvent{}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		raw, events = readAuditLog(t, logFile)
+		_, events = readAuditLog(t, logFile)
 		clear(found)
 		for _, x := range required {
 			for _, e := range events {

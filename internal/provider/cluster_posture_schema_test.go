@@ -31,7 +31,11 @@ func TestClusterPostureSchema(t *testing.T) {
 		}
 	}
 	// The finding object type in the schema is the one Read builds.
-	findings := sr.Schema.Attributes["findings"].GetType().(types.ListType).ElemType
+	list, ok := sr.Schema.Attributes["findings"].GetType().(types.ListType)
+	if !ok {
+		t.Fatalf("findings is a %T, want a list", sr.Schema.Attributes["findings"].GetType())
+	}
+	findings := list.ElemType
 	if want := (types.ObjectType{AttrTypes: clusterPostureFindingAttrTypes}); !findings.Equal(want) {
 		t.Errorf("findings element type %s, Read builds %s", findings, want)
 	}

@@ -22,7 +22,11 @@ func TestImagePolicyNeedsKubernetes130(t *testing.T) {
 		refuse bool
 	}{{"v1.29.4-eks-1a2b3c", true}, {"v1.28.0", true}, {"v1.30.0", false}, {"v1.37.2", false}} {
 		cs := fake.NewClientset()
-		cs.Discovery().(*fakediscovery.FakeDiscovery).FakedServerVersion = &version.Info{GitVersion: tc.server}
+		disc, ok := cs.Discovery().(*fakediscovery.FakeDiscovery)
+		if !ok {
+			t.Fatalf("fake clientset discovery is %T", cs.Discovery())
+		}
+		disc.FakedServerVersion = &version.Info{GitVersion: tc.server}
 		r := &NamespaceResource{data: &providerData{kube: kube.StaticLazy(&kube.Client{Clientset: cs, Host: "https://fake"})}}
 		resp := &resource.ModifyPlanResponse{}
 		r.checkImagePolicySupported(context.Background(), resp)

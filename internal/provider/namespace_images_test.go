@@ -77,7 +77,7 @@ func TestAccNamespace_imagePolicy(t *testing.T) {
 			},
 			{
 				Config: imagePolicyConfig(name, other, "image_policy = { "+registries+", action = \"Warn\" }"),
-				Check:  expectWarnedButAdmitted(t, name, "docker.io/library/nginx:1.25"),
+				Check:  expectWarnedButAdmitted(name, "docker.io/library/nginx:1.25"),
 			},
 			{
 				ResourceName: "hardened_namespace.test", ImportState: true, ImportStateId: name, ImportStateVerify: true,
@@ -158,7 +158,7 @@ func (w *warnings) HandleWarningHeader(_ int, _ string, text string) {
 }
 
 // expectWarnedButAdmitted: with action Warn the pod is admitted and the client gets a warning.
-func expectWarnedButAdmitted(t *testing.T, ns, image string) resource.TestCheckFunc {
+func expectWarnedButAdmitted(ns, image string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		cfg, err := clientcmd.BuildConfigFromFlags("", testCluster.AdminKubeconfig)
 		if err != nil {

@@ -219,9 +219,35 @@ func (r *NamespaceResource) Schema(ctx context.Context, _ resource.SchemaRequest
 					"checks":    schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Scanner check ids."},
 				}},
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+			"timeouts": timeoutsAttribute(ctx),
 		},
 	}
+}
+
+// timeoutsAttribute is the timeouts package's attribute with Markdown descriptions: the package
+// sets only plain Description, which the Registry documentation does not show.
+func timeoutsAttribute(ctx context.Context) schema.Attribute {
+	attr := timeouts.Attributes(ctx, timeouts.Opts{
+		Create:            true,
+		Update:            true,
+		Delete:            true,
+		CreateDescription: "How long create may take, including the wait for the `default` ServiceAccount (default `5m`).",
+		UpdateDescription: "How long update may take (default `5m`).",
+		DeleteDescription: "How long to wait for the namespace, and everything in it, to be gone (default `10m`). " +
+			"When it runs out, the error names the finalizers and remaining content that hold the namespace.",
+	})
+	a, ok := attr.(schema.SingleNestedAttribute)
+	if !ok {
+		return attr // TestSchemaDescriptions_resources reports the missing descriptions
+	}
+	a.MarkdownDescription = "Operation timeouts, as Go durations such as `30s` or `15m`."
+	for name, nested := range a.Attributes {
+		if str, ok := nested.(schema.StringAttribute); ok {
+			str.MarkdownDescription = str.Description
+			a.Attributes[name] = str
+		}
+	}
+	return a
 }
 
 func levelAttribute(mode string) schema.StringAttribute {

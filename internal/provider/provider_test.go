@@ -56,7 +56,11 @@ func run(m *testing.M) int {
 		return 1
 	}
 	testCluster = c
-	defer c.Stop()
+	defer func() {
+		if err := c.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "acceptance tests: stopping the control plane:", err)
+		}
+	}()
 	clearKubeEnv()
 	os.Setenv("KUBE_CONFIG_PATH", c.AdminKubeconfig)
 	return m.Run()

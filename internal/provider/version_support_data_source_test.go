@@ -206,7 +206,7 @@ func diagTexts(ds diag.Diagnostics) string {
 }
 
 func TestVersionSupportDataSource_warnings(t *testing.T) {
-	ds := NewVersionSupportDataSource().(*VersionSupportDataSource)
+	ds := newVersionSupportDataSource(t)
 	resp, m := readVersionSupport(t, ds, map[string]tftypes.Value{"version": tfString("v1.35.3"), "as_of": tfString("2027-01-15")})
 	if resp.Diagnostics.HasError() || resp.Diagnostics.WarningsCount() != 1 {
 		t.Fatalf("want exactly one warning, got:\n%s", diagTexts(resp.Diagnostics))
@@ -235,7 +235,7 @@ func TestVersionSupportDataSource_warnings(t *testing.T) {
 }
 
 func TestVersionSupportDataSource_defaultAsOf(t *testing.T) {
-	ds := NewVersionSupportDataSource().(*VersionSupportDataSource)
+	ds := newVersionSupportDataSource(t)
 	// 01:00 at UTC+2 is still the previous day in UTC.
 	ds.now = func() time.Time { return time.Date(2026, 11, 27, 1, 0, 0, 0, time.FixedZone("UTC+2", 2*3600)) }
 	resp, m := readVersionSupport(t, ds, map[string]tftypes.Value{"version": tfString("1.37.2")})
@@ -254,7 +254,7 @@ func TestVersionSupportDataSource_defaultAsOf(t *testing.T) {
 }
 
 func TestVersionSupportDataSource_failWhenUnsupported(t *testing.T) {
-	ds := NewVersionSupportDataSource().(*VersionSupportDataSource)
+	ds := newVersionSupportDataSource(t)
 	cases := []struct {
 		version, asOf string
 		want          []string // in the error; none means no error
@@ -295,7 +295,7 @@ func TestVersionSupportDataSource_failWhenUnsupported(t *testing.T) {
 
 func TestVersionSupportDataSource_noCluster(t *testing.T) {
 	// Without version the cluster is read; without provider data that is an explanatory error.
-	ds := NewVersionSupportDataSource().(*VersionSupportDataSource)
+	ds := newVersionSupportDataSource(t)
 	resp, _ := readVersionSupport(t, ds, map[string]tftypes.Value{"as_of": tfString("2026-11-26")})
 	if !strings.Contains(diagTexts(resp.Diagnostics), "Kubernetes cluster not known yet") {
 		t.Errorf("got:\n%s", diagTexts(resp.Diagnostics))
@@ -334,4 +334,13 @@ func TestVersionSupportSchema(t *testing.T) {
 	if len(versionSupportResultDescriptions) != len(versionSupportAttrTypes) {
 		t.Errorf("%d descriptions for %d result attributes", len(versionSupportResultDescriptions), len(versionSupportAttrTypes))
 	}
+}
+
+func newVersionSupportDataSource(t *testing.T) *VersionSupportDataSource {
+	t.Helper()
+	ds, ok := NewVersionSupportDataSource().(*VersionSupportDataSource)
+	if !ok {
+		t.Fatalf("NewVersionSupportDataSource returned %T", NewVersionSupportDataSource())
+	}
+	return ds
 }

@@ -65,12 +65,15 @@ func BuildOpenTofu(ctx context.Context, log io.Writer) (string, error) {
 	if err := os.RemoveAll(src); err != nil {
 		return "", err
 	}
-	// The module cache is read-only; the build needs a writable copy.
-	if err := exec.CommandContext(ctx, "cp", "-r", mod.Dir, src).Run(); err != nil {
-		return "", fmt.Errorf("copying OpenTofu sources: %w", err)
-	}
-	if err := exec.CommandContext(ctx, "chmod", "-R", "u+w", src).Run(); err != nil {
+	if err := os.MkdirAll(filepath.Dir(src), 0o755); err != nil {
 		return "", err
+	}
+	// The module cache is read-only; the build needs a writable copy.
+	if out, err := exec.CommandContext(ctx, "cp", "-r", mod.Dir, src).CombinedOutput(); err != nil {
+		return "", fmt.Errorf("copying OpenTofu sources: %w: %s", err, out)
+	}
+	if out, err := exec.CommandContext(ctx, "chmod", "-R", "u+w", src).CombinedOutput(); err != nil {
+		return "", fmt.Errorf("making the OpenTofu sources writable: %w: %s", err, out)
 	}
 	if err := goBuild(ctx, log, src, out, "-s -w -X github.com/opentofu/opentofu/version.dev=no", "./cmd/tofu"); err != nil {
 		return "", err

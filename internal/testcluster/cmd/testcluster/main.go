@@ -6,6 +6,7 @@
 //	testcluster down [-dir D]    stop it
 //	testcluster kubeconfig       print the running cluster's kubeconfig path
 //	testcluster terraform        print the terraform (or OpenTofu) CLI the tests use
+//	testcluster tofu             build (or find cached) OpenTofu; prints the tofu path
 //	testcluster pod-check -namespace N   show Pod Security Admission refusing a privileged pod
 package main
 
@@ -74,6 +75,12 @@ func main() {
 			fail(err)
 		}
 		fmt.Println(p)
+	case "tofu":
+		p, err := testcluster.BuildOpenTofu(ctx, os.Stderr)
+		if err != nil {
+			fail(err)
+		}
+		fmt.Println(p)
 	case "pod-check":
 		kc := *kubeconfig
 		if kc == "" {
@@ -99,7 +106,7 @@ func envOr(k, d string) string {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: testcluster build|up|down|kubeconfig|terraform|pod-check [flags]")
+	fmt.Fprintln(os.Stderr, "usage: testcluster build|up|down|kubeconfig|terraform|tofu|pod-check [flags]")
 	os.Exit(2)
 }
 
