@@ -190,6 +190,8 @@ func (r *NamespaceResource) Create(ctx context.Context, req resource.CreateReque
 func (r *NamespaceResource) apply(ctx context.Context, client *kube.Client, plan *namespaceModel, objs []hardening.Object, prior []string, diags *diag.Diagnostics) {
 	name := plan.Name.ValueString()
 	force := plan.ForceConflicts.ValueBool()
+	tflog.Debug(ctx, "applying namespace objects with server-side apply", map[string]any{
+		"namespace": name, "objects": hardening.ManagedIDs(objs), "force_conflicts": force, "field_manager": client.FieldManager})
 	ns, err := client.Apply(ctx, objs[0], "", force)
 	if err != nil {
 		diags.AddError("Cannot apply namespace "+name, err.Error())
@@ -198,6 +200,7 @@ func (r *NamespaceResource) apply(ctx context.Context, client *kube.Client, plan
 	plan.ID = types.StringValue(name)
 	plan.UID = types.StringValue(string(ns.GetUID()))
 	if plan.WaitForDefaultServiceAccount.ValueBool() {
+		tflog.Debug(ctx, "waiting for the default ServiceAccount", map[string]any{"namespace": name})
 		if err := client.WaitServiceAccount(ctx, name, hardening.DefaultServiceAccount); err != nil {
 			diags.AddError("Default ServiceAccount not created in "+name, err.Error())
 			return
@@ -225,6 +228,7 @@ func (r *NamespaceResource) apply(ctx context.Context, client *kube.Client, plan
 		if kube.IsClusterScoped(kind) {
 			ns = ""
 		}
+		tflog.Debug(ctx, "pruning an object no longer desired", map[string]any{"namespace": name, "object": id})
 		if err := client.Delete(ctx, kind, ns, objName); err != nil {
 			diags.AddError("Cannot remove "+id+" from namespace "+name, err.Error())
 		}
@@ -316,6 +320,7 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 			continue
 		}
 		if where, differs := kube.Drift(body, l.Object); differs {
+			tflog.Debug(ctx, "drift detected", map[string]any{"namespace": name, "object": o.ID(), "where": where})
 			if !isImport {
 				resp.Diagnostics.AddWarning("Object changed outside Terraform",
 					fmt.Sprintf("%s in namespace %s: %s; apply restores it.", o.ID(), name, where))
@@ -387,6 +392,7 @@ func (r *NamespaceResource) Delete(ctx context.Context, req resource.DeleteReque
 			}
 		}
 	}
+	tflog.Debug(ctx, "deleting the namespace and waiting until it is gone", map[string]any{"namespace": state.Name.ValueString()})
 	if err := client.DeleteNamespace(ctx, state.Name.ValueString()); err != nil {
 		resp.Diagnostics.AddError("Cannot delete namespace "+state.Name.ValueString(), err.Error())
 	}
