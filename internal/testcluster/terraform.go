@@ -24,6 +24,7 @@ func TerraformCLI(ctx context.Context, log io.Writer) (path string, isTofu bool,
 	if p, err := exec.LookPath("terraform"); err == nil {
 		return p, false, nil
 	}
+	fmt.Fprintln(log, "testcluster: no terraform on PATH; the tests will drive OpenTofu")
 	path, err = BuildOpenTofu(ctx, log)
 	return path, true, err
 }
@@ -52,7 +53,7 @@ func BuildOpenTofu(ctx context.Context, log io.Writer) (string, error) {
 	if exists(bin) {
 		return bin, nil
 	}
-	fmt.Fprintf(log, "testcluster: no terraform on PATH; building OpenTofu %s from its Go module (a few minutes cold)\n", OpenTofuVersion)
+	fmt.Fprintf(log, "testcluster: building OpenTofu %s from its Go module (several minutes cold; cached in %s)\n", OpenTofuVersion, out)
 	dl, err := exec.CommandContext(ctx, "go", "mod", "download", "-json", "github.com/opentofu/opentofu@"+OpenTofuVersion).Output()
 	if err != nil {
 		return "", fmt.Errorf("downloading OpenTofu %s: %w", OpenTofuVersion, err)
