@@ -263,10 +263,16 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		"ValidatingAdmissionPolicy/" + hardening.ImagePolicyObjectName(name),
 		"ValidatingAdmissionPolicyBinding/" + hardening.ImagePolicyObjectName(name),
 	}
+	// What the state asks for decides what to read; an import decides it after adopting.
+	var res hardening.Resolved
+	var objs []hardening.Object
 	if !isImport {
-		_, stateObjs, d := state.desired(ctx)
-		resp.Diagnostics.Append(d...)
-		kinds, clusterIDs = readPlan(stateObjs)
+		res, objs, diags = state.desired(ctx)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		kinds, clusterIDs = readPlan(objs)
 	}
 	ns, live, err := client.Observe(ctx, name, kinds, clusterIDs)
 	if apierrors.IsNotFound(err) || (err == nil && ns.DeletionTimestamp != nil) {
@@ -288,10 +294,12 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	state.Annotations, diags = refreshMap(ctx, state.Annotations, userAnnotations(ns.Annotations), isImport)
 	resp.Diagnostics.Append(diags...)
 
-	res, objs, diags := state.desired(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if isImport {
+		res, objs, diags = state.desired(ctx)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	nsLive, err := toUnstructured(ns)
 	if err != nil {
