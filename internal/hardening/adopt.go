@@ -3,7 +3,6 @@ package hardening
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	admissionv1 "k8s.io/api/admissionregistration/v1"
@@ -20,9 +19,10 @@ type Live struct {
 	LimitRange     *corev1.LimitRange
 	Policies       map[string]*networkingv1.NetworkPolicy
 	RoleBindings   []*rbacv1.RoleBinding
-	ImageParams    *corev1.ConfigMap
 	ImagePolicy    *admissionv1.ValidatingAdmissionPolicy
 	ImageBinding   *admissionv1.ValidatingAdmissionPolicyBinding
+	// TamperProtection: the namespace's tamper guard exists.
+	TamperProtection bool
 }
 
 // Adopt reconstructs the spec that would produce the live objects, so an import followed by the
@@ -81,16 +81,9 @@ func adoptImagePolicy(l Live) *ImagePolicyInput {
 		return nil
 	}
 	p := &ImagePolicyInput{}
-	if l.ImageParams != nil {
-		keys := make([]int, 0, len(l.ImageParams.Data))
-		for k := range l.ImageParams.Data {
-			if n, err := strconv.Atoi(strings.TrimPrefix(k, "registry.")); err == nil && strings.HasPrefix(k, "registry.") {
-				keys = append(keys, n)
-			}
-		}
-		sort.Ints(keys)
-		for _, n := range keys {
-			p.AllowedRegistries = append(p.AllowedRegistries, l.ImageParams.Data["registry."+strconv.Itoa(n)])
+	for _, v := range l.ImagePolicy.Spec.Variables {
+		if v.Name == "allowed" {
+			p.AllowedRegistries = parseCELList(v.Expression)
 		}
 	}
 	forbid, digest := false, false

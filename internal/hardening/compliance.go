@@ -3,6 +3,7 @@ package hardening
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Finding says whether a namespace satisfies one checklist practice, and which scanner checks
@@ -15,9 +16,11 @@ type Finding struct {
 	Checks    []string
 }
 
-// Compliance evaluates the practices a hardened namespace covers. It judges the resolved spec,
-// i.e. what is applied; drift is repaired by the next apply.
-func Compliance(r Resolved) []Finding {
+// Compliance evaluates the practices a hardened namespace covers. It judges the resolved spec (what
+// is applied; drift in the provider's own objects is repaired by the next apply) together with what
+// others added to the live namespace that apply does not remove: policies that re-open it and
+// bindings that escalate.
+func Compliance(r Resolved, foreign Foreign) []Finding {
 	var out []Finding
 
 	img := Finding{Practice: 2, Title: "Only authorized, pinned images are admitted",
@@ -39,6 +42,10 @@ func Compliance(r Resolved) []Finding {
 	} else {
 		f.Detail = fmt.Sprintf("%d RoleBinding(s) to namespace-scoped roles; no cluster-admin", len(r.Access))
 	}
+	if len(foreign.EscalatingBindings) > 0 {
+		f.Satisfied = false
+		f.Detail += "; not made by Terraform: " + strings.Join(foreign.EscalatingBindings, "; ")
+	}
 	out = append(out, f)
 
 	out = append(out, Finding{Practice: 4, Title: "Default service account does not automount an API token",
@@ -47,10 +54,15 @@ func Compliance(r Resolved) []Finding {
 		Checks:    []string{"CIS 5.1.5", "CIS 5.1.6", "Kubescape C-0034"}})
 
 	n := r.Network
-	out = append(out, Finding{Practice: 5, Title: "Network policies: default deny for ingress and egress",
+	net := Finding{Practice: 5, Title: "Network policies: default deny for ingress and egress",
 		Satisfied: n.DenyIngress && n.DenyEgress,
 		Detail:    fmt.Sprintf("deny_ingress = %t, deny_egress = %t", n.DenyIngress, n.DenyEgress),
-		Checks:    []string{"CIS 5.3.2", "Kubescape C-0260", "Kubescape C-0206", "Kubescape C-0030"}})
+		Checks:    []string{"CIS 5.3.2", "Kubescape C-0260", "Kubescape C-0206", "Kubescape C-0030"}}
+	if len(foreign.OpenPolicies) > 0 {
+		net.Satisfied = false
+		net.Detail += "; re-opened by policies not made by Terraform: " + strings.Join(foreign.OpenPolicies, "; ")
+	}
+	out = append(out, net)
 
 	ps := r.PodSecurity
 	checks := []string{"CIS 5.2.1", "Kubescape C-0057"}

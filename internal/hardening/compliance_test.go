@@ -154,7 +154,7 @@ func TestCompliance(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Desired: %v", err)
 			}
-			tCompareFindings(t, Compliance(r), tt.want)
+			tCompareFindings(t, Compliance(r, Foreign{}), tt.want)
 		})
 	}
 }
@@ -173,12 +173,12 @@ func TestComplianceEmptyResolved(t *testing.T) {
 			Detail: "quota bounds cpu and memory: false; containers get default limits: false; services.loadbalancers = unset, services.nodeports = unset",
 			Checks: tChecksQuota},
 	}
-	tCompareFindings(t, Compliance(r), want)
+	tCompareFindings(t, Compliance(r, Foreign{}), want)
 
 	// Plain cpu / memory quota keys also bound the namespace.
 	r.ResourceQuota = map[string]string{"cpu": "1", "memory": "1Gi"}
 	r.LimitRange.Default = map[string]string{"cpu": "1", "memory": "1Gi"}
-	got := Compliance(r)[5]
+	got := Compliance(r, Foreign{})[5]
 	if !got.Satisfied || got.Detail != "quota bounds cpu and memory: true; containers get default limits: true; services.loadbalancers = unset, services.nodeports = unset" {
 		t.Errorf("practice 7 with cpu/memory keys = %+v", got)
 	}

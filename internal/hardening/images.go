@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	admissionv1 "k8s.io/api/admissionregistration/v1"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -22,8 +21,10 @@ const (
 // ImageActions lists the valid actions.
 var ImageActions = []string{ImageActionDeny, ImageActionWarn, ImageActionAudit}
 
-// ImagePolicyParamsName is the ConfigMap the policy reads its registries from.
-const ImagePolicyParamsName = "hardened-image-policy"
+// LegacyImagePolicyParamsName is the ConfigMap that releases before 0.2 read registries from.
+// Tenants can write ConfigMaps in their namespace, so registries now live in the policy itself;
+// an object of this name carrying the managed-by label is pruned on the next apply.
+const LegacyImagePolicyParamsName = "hardened-image-policy"
 
 // ImagePolicy restricts the images pods in the namespace may run.
 type ImagePolicy struct {
@@ -39,7 +40,9 @@ func ImagePolicyObjectName(namespace string) string { return "hardened-images." 
 // registryRe: host[:port][/path], lower case, no scheme, tag or digest.
 var registryRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*$`)
 
-// ValidateRegistry checks one allowed registry (or registry/path prefix).
+// ValidateRegistry checks one allowed registry (or registry/path prefix). The first part must be a
+// registry host the way container runtimes recognise one (a dot, a port or "localhost"): any other
+// first part is a Docker Hub organisation, so "harbor" would allow docker.io/harbor/*.
 func ValidateRegistry(r string) error {
 	if strings.Contains(r, "://") {
 		return fmt.Errorf("%q has a scheme: write the registry host as it appears in image names, such as \"registry.example.com\" or \"ghcr.io/my-org\"", r)
@@ -47,7 +50,18 @@ func ValidateRegistry(r string) error {
 	if len(r) > 255 || !registryRe.MatchString(r) {
 		return fmt.Errorf("%q is not a registry: use a lower-case host with optional port and path, such as \"registry.example.com\", \"registry.example.com:5000\" or \"ghcr.io/my-org\" (no tag, digest or trailing /)", r)
 	}
+	if host, _, _ := strings.Cut(r, "/"); !isRegistryHost(host) {
+		return fmt.Errorf("%q does not start with a registry host: container runtimes pull %s/... from Docker Hub. "+
+			"Name the host (a dot, a port or \"localhost\"), such as \"%s.example.com\"; for Docker Hub write \"docker.io/<org>\" "+
+			"(\"docker.io/library\" for official images)", r, r, host)
+	}
 	return nil
+}
+
+// isRegistryHost mirrors how image references are split: the first part is a registry host when it
+// has a dot or a port, or is localhost.
+func isRegistryHost(s string) bool {
+	return strings.ContainsAny(s, ".:") || s == "localhost"
 }
 
 // ValidateImageAction checks action.
@@ -58,33 +72,75 @@ func ValidateImageAction(a string) error {
 	return fmt.Errorf("%q is not an action: use Deny, Warn or Audit", a)
 }
 
-// The CEL below never contains user input: registries are read from the params ConfigMap, so a
-// registry value cannot change the policy's logic.
+// The registries are written into the policy as a CEL list literal (tenants can write ConfigMaps in
+// their namespace, not cluster-scoped policies). Only validated registry strings reach it, and they
+// are quoted by celString, so a value cannot change the policy's logic.
 const (
 	celPodSpec = `object.kind == 'Pod' ? object.spec : (object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec)`
-	celImages  = `(variables.podSpec.containers + (has(variables.podSpec.initContainers) ? variables.podSpec.initContainers : []) + (has(variables.podSpec.ephemeralContainers) ? variables.podSpec.ephemeralContainers : [])).map(c, c.image)`
+	// Every way a pod names an image: containers, init and ephemeral containers, image volumes.
+	celImages = `(variables.podSpec.containers + (has(variables.podSpec.initContainers) ? variables.podSpec.initContainers : []) + ` +
+		`(has(variables.podSpec.ephemeralContainers) ? variables.podSpec.ephemeralContainers : [])).filter(c, has(c.image)).map(c, c.image) + ` +
+		`(has(variables.podSpec.volumes) ? variables.podSpec.volumes.filter(v, has(v.image) && has(v.image.reference)).map(v, v.image.reference) : [])`
+	// celResolved spells each image out the way container runtimes resolve it: a first part that is
+	// not a host (no dot or port, not localhost) is a Docker Hub organisation, and a name with no
+	// slash is an official image (nginx -> docker.io/library/nginx). Hosts compare in lower case.
+	celHost     = `i.substring(0, i.indexOf('/'))`
+	celResolved = `variables.images.map(i, i.indexOf('/') < 0 ? 'docker.io/library/' + i : ` +
+		`((` + celHost + `.contains('.') || ` + celHost + `.contains(':') || ` + celHost + `.lowerAscii() == 'localhost') ? ` +
+		celHost + `.lowerAscii() + i.substring(i.indexOf('/')) : 'docker.io/' + i))`
 	// An image is from an allowed registry when it starts with "<registry>/": the slash keeps
 	// registry.example.com.evil.io from passing for registry.example.com.
-	celAllowed    = `params.data.exists(k, k.startsWith('registry.') && i.startsWith(params.data[k] + '/'))`
-	celRegistries = `params.data.filter(k, k.startsWith('registry.')).map(k, params.data[k]).join(', ')`
+	celAllowed = `variables.allowed.exists(r, i.startsWith(r + '/'))`
 	// Tagged: a ':' after the last '/', or a digest. Untagged means :latest.
 	celTagOK    = `i.contains('@') || (i.substring(i.lastIndexOf('/') + 1).contains(':') && !i.endsWith(':latest'))`
 	celDigestOK = `i.contains('@sha256:')`
 )
 
+// celString quotes s as a CEL string literal (Go's escapes are a subset of CEL's).
+func celString(s string) string { return strconv.Quote(s) }
+
+// celList renders strings as a CEL list literal.
+func celList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = celString(s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// parseCELList reads back a list written by celList (for import); nil when it is not one.
+func parseCELList(expr string) []string {
+	expr = strings.TrimSpace(expr)
+	if !strings.HasPrefix(expr, "[") || !strings.HasSuffix(expr, "]") {
+		return nil
+	}
+	var out []string
+	for _, m := range celStringLiteral.FindAllString(expr, -1) {
+		if s, err := strconv.Unquote(m); err == nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+var celStringLiteral = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
 func imagePolicyObjects(namespace string, p ImagePolicy) []Object {
 	name := ImagePolicyObjectName(namespace)
 	labels := map[string]string{ManagedByLabel: ManagedByValue}
-	data := map[string]string{}
-	for i, r := range p.AllowedRegistries {
-		data["registry."+strconv.Itoa(i)] = r
+	variables := []admissionv1.Variable{
+		{Name: "podSpec", Expression: celPodSpec},
+		{Name: "images", Expression: celImages},
 	}
 	var validations []admissionv1.Validation
 	if len(p.AllowedRegistries) > 0 {
+		variables = append(variables,
+			admissionv1.Variable{Name: "allowed", Expression: celList(p.AllowedRegistries)},
+			admissionv1.Variable{Name: "resolved", Expression: celResolved})
 		validations = append(validations, admissionv1.Validation{
-			Expression: `variables.images.all(i, ` + celAllowed + `)`,
-			MessageExpression: `'image ' + variables.images.filter(i, !(` + celAllowed + `)).join(', ') + ` +
-				`' is not from an allowed registry (allowed: ' + ` + celRegistries + ` + ')'`,
+			Expression: `variables.resolved.all(i, ` + celAllowed + `)`,
+			MessageExpression: `'image ' + variables.resolved.filter(i, !(` + celAllowed + `)).join(', ') + ` +
+				`' is not from an allowed registry (allowed: ' + variables.allowed.join(', ') + ')'`,
 			Reason: ptr(metav1.StatusReasonForbidden),
 		})
 	}
@@ -113,13 +169,11 @@ func imagePolicyObjects(namespace string, p ImagePolicy) []Object {
 	}
 	selector := namespaceSelector(namespace)
 	fail := admissionv1.Fail
-	deny := admissionv1.DenyAction
 	policy := &admissionv1.ValidatingAdmissionPolicy{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: "ValidatingAdmissionPolicy"},
 		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
 		Spec: admissionv1.ValidatingAdmissionPolicySpec{
 			FailurePolicy: &fail,
-			ParamKind:     &admissionv1.ParamKind{APIVersion: "v1", Kind: "ConfigMap"},
 			MatchConstraints: &admissionv1.MatchResources{
 				NamespaceSelector: selector,
 				ResourceRules: []admissionv1.NamedRuleWithOperations{
@@ -128,10 +182,7 @@ func imagePolicyObjects(namespace string, p ImagePolicy) []Object {
 					rule("batch", "jobs", "cronjobs"),
 				},
 			},
-			Variables: []admissionv1.Variable{
-				{Name: "podSpec", Expression: celPodSpec},
-				{Name: "images", Expression: celImages},
-			},
+			Variables:   variables,
 			Validations: validations,
 		},
 	}
@@ -139,20 +190,12 @@ func imagePolicyObjects(namespace string, p ImagePolicy) []Object {
 		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: "ValidatingAdmissionPolicyBinding"},
 		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
 		Spec: admissionv1.ValidatingAdmissionPolicyBindingSpec{
-			PolicyName: name,
-			ParamRef: &admissionv1.ParamRef{Name: ImagePolicyParamsName, Namespace: namespace,
-				ParameterNotFoundAction: &deny},
+			PolicyName:        name,
 			MatchResources:    &admissionv1.MatchResources{NamespaceSelector: selector},
 			ValidationActions: []admissionv1.ValidationAction{admissionv1.ValidationAction(p.Action)},
 		},
 	}
-	params := &corev1.ConfigMap{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-		ObjectMeta: metav1.ObjectMeta{Name: ImagePolicyParamsName, Namespace: namespace, Labels: labels},
-		Data:       data,
-	}
 	return []Object{
-		{Kind: "ConfigMap", Name: ImagePolicyParamsName, Obj: params},
 		{Kind: "ValidatingAdmissionPolicy", Name: name, Obj: policy, ClusterScoped: true},
 		{Kind: "ValidatingAdmissionPolicyBinding", Name: name, Obj: binding, ClusterScoped: true},
 	}

@@ -58,6 +58,20 @@ func Desired(s NamespaceSpec) (Resolved, []Object, error) {
 	return r, build(r), nil
 }
 
+// FromState resolves and builds a spec that was accepted when it was written (Terraform state)
+// without judging it by today's validation rules: a rule tightened in a later release must not
+// make existing resources impossible to refresh or destroy.
+func FromState(s NamespaceSpec) (Resolved, []Object, error) {
+	if s.Environment != "" && ValidateEnvironment(s.Environment) != nil {
+		s.Environment = EnvProd
+	}
+	r, err := Resolve(s)
+	if err != nil {
+		return Resolved{}, nil, err
+	}
+	return r, build(r), nil
+}
+
 // build returns the desired objects for a resolved, validated spec: the namespace first.
 func build(r Resolved) []Object {
 	managed := map[string]string{ManagedByLabel: ManagedByValue}
@@ -91,13 +105,18 @@ func build(r Resolved) []Object {
 	}})
 	lr := r.LimitRange
 	if len(lr.DefaultRequest)+len(lr.Default)+len(lr.Max)+len(lr.Min) > 0 {
+		// Written already defaulted the way the API server defaults it (a limit defaults to max, a
+		// request to the limit, then to min), so the stored object equals the applied one and any
+		// difference is drift.
+		def := merge(lr.Max, lr.Default)
+		defaultRequest := merge(merge(lr.Min, def), lr.DefaultRequest)
 		objs = append(objs, Object{Kind: "LimitRange", Name: LimitRangeName, Obj: &corev1.LimitRange{
 			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "LimitRange"},
 			ObjectMeta: meta(LimitRangeName),
 			Spec: corev1.LimitRangeSpec{Limits: []corev1.LimitRangeItem{{
 				Type:           corev1.LimitTypeContainer,
-				DefaultRequest: resourceList(lr.DefaultRequest),
-				Default:        resourceList(lr.Default),
+				DefaultRequest: resourceList(defaultRequest),
+				Default:        resourceList(def),
 				Max:            resourceList(lr.Max),
 				Min:            resourceList(lr.Min),
 			}}},
@@ -120,8 +139,55 @@ func build(r Resolved) []Object {
 			Subjects:   subjects(e),
 		}})
 	}
+	if r.TamperProtection {
+		objs = append(objs, tamperObjects(r.Name, r.Identity)...)
+	}
 	return objs
 }
+
+// ApplyOrder splits objects into the batches apply writes one after another:
+//   - the tamper guard first, so a new Terraform identity is exempt before it touches anything;
+//   - the namespace;
+//   - everything inside the namespace, and admission policies;
+//   - policy bindings other than the guard's last: an image policy bound before the policy exists
+//     would refuse every pod for a moment.
+func ApplyOrder(objs []Object) (guard []Object, namespace Object, inside, last []Object) {
+	for _, o := range objs {
+		isGuard := o.ClusterScoped && strings.HasPrefix(o.Name, "hardened-tamper.")
+		switch {
+		case o.Kind == "Namespace":
+			namespace = o
+		case isGuard:
+			guard = append(guard, o)
+		case o.Kind == "ValidatingAdmissionPolicyBinding":
+			last = append(last, o)
+		default:
+			inside = append(inside, o)
+		}
+	}
+	return guard, namespace, inside, last
+}
+
+// PruneOrder sorts objects to delete so that nothing is briefly enforced half-configured: policy
+// bindings before their policies.
+func PruneOrder(ids []string) []string {
+	out := slices.Clone(ids)
+	rank := func(id string) int {
+		switch {
+		case strings.HasPrefix(id, "ValidatingAdmissionPolicyBinding/"):
+			return 0
+		case strings.HasPrefix(id, "ValidatingAdmissionPolicy/"):
+			return 1
+		}
+		return 2
+	}
+	slices.SortStableFunc(out, func(a, b string) int { return rank(a) - rank(b) })
+	return out
+}
+
+// NeverPruned are kinds that stay when no longer desired: the namespace is the resource itself,
+// and the default ServiceAccount belongs to the controller manager.
+func NeverPruned(kind string) bool { return kind == "Namespace" || kind == "ServiceAccount" }
 
 // RoleBindingName names the binding for a role; colons (system:...) are not valid in names.
 func RoleBindingName(role string) string {
@@ -151,7 +217,10 @@ func resourceList(m map[string]string) corev1.ResourceList {
 	}
 	out := corev1.ResourceList{}
 	for k, v := range m {
-		out[corev1.ResourceName(k)] = resource.MustParse(v)
+		// Desired validated every quantity; state written by an older release is never a reason to panic.
+		if q, err := resource.ParseQuantity(v); err == nil {
+			out[corev1.ResourceName(k)] = q
+		}
 	}
 	return out
 }

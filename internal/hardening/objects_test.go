@@ -192,8 +192,11 @@ func TestDesiredIDs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := ManagedIDs(objs); !slices.Equal(got, tt.want) {
-				t.Errorf("ManagedIDs =\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(tt.want, "\n  "))
+			// The tamper guard (on by default) comes last.
+			want := append(slices.Clone(tt.want), "ValidatingAdmissionPolicy/hardened-tamper."+tt.spec.Name,
+				"ValidatingAdmissionPolicyBinding/hardened-tamper."+tt.spec.Name)
+			if got := ManagedIDs(objs); !slices.Equal(got, want) {
+				t.Errorf("ManagedIDs =\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 			}
 			for _, o := range objs {
 				if o.Kind == "NetworkPolicy" && !tSpecDenies(tt.spec) {
@@ -291,6 +294,9 @@ func TestNamespaceObject(t *testing.T) {
 		t.Errorf("default ServiceAccount has labels %v: it must not be taken over", sa.Labels)
 	}
 	for _, o := range objs[2:] {
+		if o.ClusterScoped {
+			continue
+		}
 		m, err := Unstructured(o)
 		if err != nil {
 			t.Fatal(err)
@@ -467,9 +473,9 @@ func TestRoleBindingObjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rb, ok := objs[len(objs)-1].Obj.(*rbacv1.RoleBinding)
+	rb, ok := objs[len(objs)-3].Obj.(*rbacv1.RoleBinding)
 	if !ok {
-		t.Fatalf("last object is %T", objs[len(objs)-1].Obj)
+		t.Fatalf("last object before the tamper guard is %T", objs[len(objs)-3].Obj)
 	}
 	if rb.APIVersion != "rbac.authorization.k8s.io/v1" || rb.Name != "hardened-access-edit" || rb.Namespace != "payments" {
 		t.Errorf("RoleBinding meta = %q %q %q", rb.APIVersion, rb.Name, rb.Namespace)
@@ -524,7 +530,8 @@ func TestLimitRangeAndQuotaObjects(t *testing.T) {
 			}
 		}
 	}
-	check("defaultRequest", item.DefaultRequest, map[string]string{"cpu": "50m", "memory": "64Mi"})
+	// Written defaulted as the API server would store it: requests default to the limit.
+	check("defaultRequest", item.DefaultRequest, map[string]string{"cpu": "50m", "memory": "64Mi", "ephemeral-storage": "1Gi"})
 	check("default", item.Default, map[string]string{"cpu": "1", "memory": "512Mi", "ephemeral-storage": "1Gi"})
 	check("max", item.Max, map[string]string{"cpu": "2", "memory": "2Gi", "ephemeral-storage": "4Gi"})
 	check("min", item.Min, map[string]string{"memory": "32Mi"})

@@ -142,6 +142,8 @@ func Resolve(s NamespaceSpec) (Resolved, error) {
 		},
 		Access:                       s.Access,
 		AutomountServiceAccountToken: pick(s.AutomountServiceAccountToken, false),
+		TamperProtection:             pick(s.TamperProtection, true),
+		Identity:                     s.Identity,
 	}
 	if ip := s.ImagePolicy; ip != nil {
 		r.ImagePolicy = &ImagePolicy{

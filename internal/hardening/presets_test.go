@@ -425,6 +425,8 @@ func TestResolve(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Resolve: %v", err)
 			}
+			// tamper_protection is on in every preset unless set.
+			tt.want.TamperProtection = tt.spec.TamperProtection == nil || *tt.spec.TamperProtection
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Resolve =\n%#v\nwant\n%#v", got, tt.want)
 			}

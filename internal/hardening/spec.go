@@ -18,6 +18,12 @@ type NamespaceSpec struct {
 	AutomountServiceAccountToken *bool
 	// ImagePolicy, when set, restricts the images pods may run (nil: no image policy).
 	ImagePolicy *ImagePolicyInput
+	// TamperProtection guards the namespace's objects against everyone but Terraform (nil: true).
+	TamperProtection *bool
+	// Identity is the user name Terraform runs as, exempt from tamper protection. It is learned from
+	// the API server at apply time, never configured; "" renders a guard that exempts no one but
+	// the system controllers.
+	Identity string
 }
 
 // ImagePolicyInput is the user's image_policy block; nil fields take their defaults.
@@ -66,6 +72,8 @@ type Resolved struct {
 	Access                       []AccessEntry
 	AutomountServiceAccountToken bool
 	ImagePolicy                  *ImagePolicy
+	TamperProtection             bool
+	Identity                     string
 }
 
 // LimitRange holds effective container limits.

@@ -19,6 +19,11 @@ type Client struct {
 	RESTConfig *rest.Config
 
 	snap snapshotCache
+
+	idMu     sync.Mutex
+	identity *Identity
+	verMu    sync.Mutex
+	version  string
 }
 
 // NewClient connects lazily: client-go makes no request until the first call.

@@ -6,9 +6,14 @@ import (
 	"sort"
 )
 
-// Drift reports where live differs from desired, considering only what desired sets: fields
-// other managers or the API server add are not drift. Lists must match element by element.
+// Drift reports where live differs from desired. Metadata is compared only where desired sets it
+// (labels and annotations other tools add are theirs). Everything else in an object the provider
+// owns outright (see ownedWhole) must equal desired exactly: a rule a tenant added, a selector
+// narrowed or a subject appended is drift even though the provider never set that field. Other
+// kinds (the Namespace, the default ServiceAccount, admission policies) are compared only where
+// desired sets a value, because the API server and other controllers fill in the rest.
 func Drift(desired, live map[string]any) (string, bool) {
+	kind, _ := desired["kind"].(string)
 	// Typed clients drop apiVersion and kind from what they return; they are not drift.
 	d := make(map[string]any, len(desired))
 	for k, v := range desired {
@@ -16,7 +21,74 @@ func Drift(desired, live map[string]any) (string, bool) {
 			d[k] = v
 		}
 	}
-	return drift("", d, live)
+	if where, differs := drift("", d, live); differs {
+		return where, true
+	}
+	if !ownedWhole[kind] {
+		return "", false
+	}
+	return extra("", desired, live, true)
+}
+
+// ownedWhole are the kinds whose content (everything but metadata and status) is the provider's
+// alone. Their desired form is written exactly as the API server stores it (LimitRange defaults
+// included), so live can be compared both ways.
+var ownedWhole = map[string]bool{
+	"ResourceQuota": true, "LimitRange": true, "NetworkPolicy": true, "RoleBinding": true, "ConfigMap": true,
+}
+
+// OwnedWhole reports whether every field but metadata and status of a kind belongs to the provider.
+func OwnedWhole(kind string) bool { return ownedWhole[kind] }
+
+// extra finds a value live has that desired does not. Empty maps and lists count as absent.
+func extra(path string, desired, live any, top bool) (string, bool) {
+	switch l := live.(type) {
+	case map[string]any:
+		d, _ := desired.(map[string]any)
+		keys := make([]string, 0, len(l))
+		for k := range l {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if top && (k == "metadata" || k == "status" || k == "apiVersion" || k == "kind") {
+				continue
+			}
+			dv, ok := d[k]
+			if !ok || dv == nil {
+				if !isEmpty(l[k]) {
+					return fmt.Sprintf("%s.%s is %v (not set by Terraform)", path, k, short(l[k])), true
+				}
+				continue
+			}
+			if where, differs := extra(path+"."+k, dv, l[k], false); differs {
+				return where, true
+			}
+		}
+	case []any:
+		d, _ := desired.([]any)
+		for i := range l {
+			if i >= len(d) {
+				return fmt.Sprintf("%s[%d] is %v (not set by Terraform)", path, i, short(l[i])), true
+			}
+			if where, differs := extra(fmt.Sprintf("%s[%d]", path, i), d[i], l[i], false); differs {
+				return where, true
+			}
+		}
+	}
+	return "", false
+}
+
+func isEmpty(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case map[string]any:
+		return len(x) == 0
+	case []any:
+		return len(x) == 0
+	}
+	return false
 }
 
 func drift(path string, desired, live any) (string, bool) {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -78,6 +80,13 @@ func (c *Client) Apply(ctx context.Context, o hardening.Object, namespace string
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", o.Kind, o.Name, Explain(err, c.Host))
 	}
+	// Apply restores the fields the provider owns; what someone else added to an object that is
+	// the provider's alone (a rule, a subject) stays until it is replaced.
+	if _, differs := Drift(body, out.Object); differs && OwnedWhole(o.Kind) {
+		if out, err = c.replaceContent(ctx, ri, body, out); err != nil {
+			return nil, fmt.Errorf("%s %s: restoring its content: %w", o.Kind, o.Name, Explain(err, c.Host))
+		}
+	}
 	return out, nil
 }
 
@@ -106,12 +115,12 @@ func (c *Client) Delete(ctx context.Context, kind, namespace, name string) error
 	return nil
 }
 
-// ReadManaged returns the live objects of the given kinds in a namespace, keyed "Kind/name".
-// Kinds are read concurrently: one LIST per kind selected by the managed-by label, and a GET
-// for the default ServiceAccount, which carries no label of ours.
-func (c *Client) ReadManaged(ctx context.Context, namespace string, kinds []string, clusterIDs []string) (map[string]*unstructured.Unstructured, error) {
+// ReadManaged returns what Observe returns, read directly for one namespace (an identity that may
+// not list cluster-wide, or a namespace missing from the snapshot). Kinds are read concurrently:
+// one LIST per kind, and a GET for the default ServiceAccount, which carries no label of ours.
+func (c *Client) ReadManaged(ctx context.Context, namespace string, kinds []string, clusterIDs []string) (*Observed, error) {
 	var mu sync.Mutex
-	out := map[string]*unstructured.Unstructured{}
+	out := &Observed{Managed: map[string]*unstructured.Unstructured{}}
 	// Cluster-scoped objects are fetched by name: listing them would read every namespace's.
 	err := parallel(append(append([]string(nil), kinds...), clusterIDs...), func(kind string) error {
 		if k, name, ok := strings.Cut(kind, "/"); ok {
@@ -121,13 +130,13 @@ func (c *Client) ReadManaged(ctx context.Context, namespace string, kinds []stri
 			}
 			obj, err := ri.Get(ctx, name, metav1.GetOptions{})
 			if apierrors.IsNotFound(err) {
-				return nil
+				return nil // absent, or the kind is not served
 			}
 			if err != nil {
 				return Explain(err, c.Host)
 			}
 			mu.Lock()
-			out[kind] = obj
+			out.Managed[kind] = obj
 			mu.Unlock()
 			return nil
 		}
@@ -144,22 +153,62 @@ func (c *Client) ReadManaged(ctx context.Context, namespace string, kinds []stri
 				return Explain(err, c.Host)
 			}
 			mu.Lock()
-			out[kind+"/"+sa.GetName()] = sa
+			out.Managed[kind+"/"+sa.GetName()] = sa
 			mu.Unlock()
 			return nil
 		}
-		list, err := ri.List(ctx, metav1.ListOptions{LabelSelector: hardening.ManagedByLabel + "=" + hardening.ManagedByValue})
+		list, err := ri.List(ctx, listOptions(kind))
+		if apierrors.IsNotFound(err) {
+			return nil // the server does not serve this kind
+		}
 		if err != nil {
 			return Explain(err, c.Host)
 		}
 		mu.Lock()
 		for i := range list.Items {
-			out[kind+"/"+list.Items[i].GetName()] = &list.Items[i]
+			out.add(kind, &list.Items[i])
 		}
 		mu.Unlock()
 		return nil
 	})
 	return out, err
+}
+
+// Observed is what a refresh of one namespace needs.
+type Observed struct {
+	Namespace *corev1.Namespace
+	// Managed holds the objects that carry the managed-by label (and the default ServiceAccount, and
+	// the named cluster-scoped objects), keyed "Kind/name".
+	Managed map[string]*unstructured.Unstructured
+	// Others are the NetworkPolicies and RoleBindings in the namespace that do not carry the label:
+	// the tenant's own, judged for re-opening or escalating.
+	Others []*unstructured.Unstructured
+}
+
+func (o *Observed) add(kind string, u *unstructured.Unstructured) {
+	if u.GetKind() == "" {
+		u.SetKind(kind)
+	}
+	if u.GetLabels()[hardening.ManagedByLabel] == hardening.ManagedByValue {
+		o.Managed[kind+"/"+u.GetName()] = u
+	} else if foreignKinds[kind] {
+		o.Others = append(o.Others, u)
+	}
+}
+
+// foreignKinds are read whole (not only the labelled objects): what tenants add of these kinds
+// can re-open or escalate a namespace.
+var foreignKinds = map[string]bool{"NetworkPolicy": true, "RoleBinding": true}
+
+func listOptions(kind string) metav1.ListOptions {
+	switch {
+	case kind == "ServiceAccount":
+		// The default ServiceAccount carries no label of ours: select it by name instead.
+		return metav1.ListOptions{FieldSelector: "metadata.name=" + hardening.DefaultServiceAccount}
+	case foreignKinds[kind]:
+		return metav1.ListOptions{}
+	}
+	return metav1.ListOptions{LabelSelector: hardening.ManagedByLabel + "=" + hardening.ManagedByValue}
 }
 
 // WaitServiceAccount waits until the controller manager has created a service account.
@@ -188,4 +237,22 @@ func parallel[T any](items []T, f func(T) error) error {
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// LiveManagedIDs lists what is live and carries the managed-by label in a namespace, plus the named
+// cluster-scoped objects that exist: what apply compares with the desired objects to prune. It
+// reads the cluster, not state, so objects left by a failed apply are found too.
+func (c *Client) LiveManagedIDs(ctx context.Context, namespace string, clusterIDs []string) ([]string, error) {
+	obs, err := c.ReadManaged(ctx, namespace, NamespacedKinds, clusterIDs)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for id, o := range obs.Managed {
+		if o.GetLabels()[hardening.ManagedByLabel] == hardening.ManagedByValue {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return ids, nil
 }

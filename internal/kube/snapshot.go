@@ -2,17 +2,15 @@ package kube
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-
-	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 )
 
 // A refresh of N namespaces would cost N x (1 + kinds) requests if each were read on its own.
@@ -31,8 +29,8 @@ type snapshotCache struct {
 
 type snapshot struct {
 	namespaces map[string]*unstructured.Unstructured
-	objects    map[string]map[string]*unstructured.Unstructured // namespace -> "Kind/name"
-	cluster    map[string]*unstructured.Unstructured            // "Kind/name"
+	objects    map[string]*Observed                  // namespace -> its objects
+	cluster    map[string]*unstructured.Unstructured // "Kind/name"
 }
 
 func (s *snapshotCache) invalidate() {
@@ -49,22 +47,19 @@ func (c *Client) snapshot(ctx context.Context) (*snapshot, error) {
 	if c.snap.snap != nil && time.Since(c.snap.taken) < snapshotTTL {
 		return c.snap.snap, nil
 	}
-	s := &snapshot{namespaces: map[string]*unstructured.Unstructured{}, objects: map[string]map[string]*unstructured.Unstructured{},
+	s := &snapshot{namespaces: map[string]*unstructured.Unstructured{}, objects: map[string]*Observed{},
 		cluster: map[string]*unstructured.Unstructured{}}
-	managed := metav1.ListOptions{LabelSelector: hardening.ManagedByLabel + "=" + hardening.ManagedByValue}
 	kinds := append([]string{"Namespace", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"}, NamespacedKinds...)
 	var mu sync.Mutex
 	err := parallel(kinds, func(kind string) error {
-		opts := managed
-		if kind == "ServiceAccount" {
-			// The default ServiceAccount carries no label of ours: select it by name instead.
-			opts = metav1.ListOptions{FieldSelector: "metadata.name=" + hardening.DefaultServiceAccount}
-		}
 		ri, err := c.resource(kind, "")
 		if err != nil {
 			return err
 		}
-		list, err := ri.List(ctx, opts)
+		list, err := ri.List(ctx, listOptions(kind))
+		if apierrors.IsNotFound(err) {
+			return nil // the server does not serve this kind (admission policies before 1.30)
+		}
 		if err != nil {
 			return Explain(err, c.Host)
 		}
@@ -82,10 +77,16 @@ func (c *Client) snapshot(ctx context.Context) (*snapshot, error) {
 			case clusterScoped[kind]:
 				s.cluster[id] = o
 			default:
-				if s.objects[o.GetNamespace()] == nil {
-					s.objects[o.GetNamespace()] = map[string]*unstructured.Unstructured{}
+				obs := s.objects[o.GetNamespace()]
+				if obs == nil {
+					obs = &Observed{Managed: map[string]*unstructured.Unstructured{}}
+					s.objects[o.GetNamespace()] = obs
 				}
-				s.objects[o.GetNamespace()][id] = o
+				if kind == "ServiceAccount" {
+					obs.Managed[id] = o
+				} else {
+					obs.add(kind, o)
+				}
 			}
 		}
 		return nil
@@ -97,45 +98,54 @@ func (c *Client) snapshot(ctx context.Context) (*snapshot, error) {
 	return s, nil
 }
 
-// Observe returns a namespace and the managed objects of the given kinds in it (plus the named
-// cluster-scoped objects), from the snapshot when the namespace is in it. A namespace missing
-// from the snapshot (imported, relabelled or deleted out of band) is read directly; NotFound is
-// returned as such.
-func (c *Client) Observe(ctx context.Context, name string, kinds, clusterIDs []string) (*corev1.Namespace, map[string]*unstructured.Unstructured, error) {
+// Observe returns a namespace, the managed objects of the given kinds in it (plus the named
+// cluster-scoped objects) and the tenant's own NetworkPolicies and RoleBindings, from the snapshot
+// when the namespace is in it. A namespace missing from the snapshot (imported, relabelled or
+// deleted out of band) is read directly; NotFound means the namespace is gone, nothing else does.
+func (c *Client) Observe(ctx context.Context, name string, kinds, clusterIDs []string) (*Observed, error) {
 	snap, err := c.snapshot(ctx)
 	if err == nil {
 		if u, ok := snap.namespaces[name]; ok {
 			ns := &corev1.Namespace{}
 			if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, ns); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
-			out := map[string]*unstructured.Unstructured{}
-			for id, o := range snap.objects[name] {
-				kind, _, _ := strings.Cut(id, "/")
-				for _, k := range kinds {
-					if k == kind {
-						out[id] = o
+			out := &Observed{Namespace: ns, Managed: map[string]*unstructured.Unstructured{}}
+			if obs := snap.objects[name]; obs != nil {
+				for id, o := range obs.Managed {
+					kind, _, _ := strings.Cut(id, "/")
+					if slices.Contains(kinds, kind) {
+						out.Managed[id] = o
+					}
+				}
+				for _, o := range obs.Others {
+					if slices.Contains(kinds, o.GetKind()) {
+						out.Others = append(out.Others, o)
 					}
 				}
 			}
 			for _, id := range clusterIDs {
 				if o, ok := snap.cluster[id]; ok {
-					out[id] = o
+					out.Managed[id] = o
 				}
 			}
-			return ns, out, nil
+			return out, nil
 		}
 	} else if apierrors.IsForbidden(err) {
 		// An identity allowed only some namespaces cannot list cluster-wide: read directly.
 		err = nil
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	ns, err := c.GetNamespace(ctx, name)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	objs, err := c.ReadManaged(ctx, name, kinds, clusterIDs)
-	return ns, objs, err
+	out, err := c.ReadManaged(ctx, name, kinds, clusterIDs)
+	if err != nil {
+		return nil, err
+	}
+	out.Namespace = ns
+	return out, nil
 }

@@ -28,3 +28,23 @@ func poll(ctx context.Context, done func() (bool, error), explain func() string)
 		}
 	}
 }
+
+// RetryWhile repeats f while its error satisfies transient, for up to 30 seconds (or the context).
+func RetryWhile(ctx context.Context, transient func(error) bool, f func() error) error {
+	deadline := time.Now().Add(30 * time.Second)
+	delay := 200 * time.Millisecond
+	for {
+		err := f()
+		if err == nil || !transient(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(delay):
+		}
+		if delay < 2*time.Second {
+			delay *= 2
+		}
+	}
+}

@@ -50,8 +50,10 @@ const (
 	CheckPlainHTTP             = "HRD-3002"
 	CheckClusterAdminBinding   = "HRD-4001"
 	CheckAnonymousBinding      = "HRD-4002"
+	CheckEscalatingRoleBinding = "HRD-4003"
 	CheckDefaultDenyIngress    = "HRD-5001"
 	CheckDefaultDenyEgress     = "HRD-5002"
+	CheckDefaultDenyReopened   = "HRD-5003"
 	CheckPodSecurityMissing    = "HRD-6001"
 	CheckPodSecurityPrivileged = "HRD-6002"
 	CheckDefaultNamespaceUsed  = "HRD-6003"
@@ -105,6 +107,11 @@ var checkList = []Check{
 		Remediation: "Delete the binding, or remove system:anonymous and system:unauthenticated from its subjects: " +
 			"whatever they are granted is available to anyone who can reach the API server.",
 		References: []string{"Kubescape C-0262"}},
+	{ID: CheckEscalatingRoleBinding, Practice: 4, Severity: SeverityHigh,
+		Title: "A RoleBinding escalates inside a namespace managed by hardened_namespace, or grants a role to every identity",
+		Remediation: "Delete the binding, or bind a narrower role to named subjects through the access block of " +
+			"hardened_namespace; tamper_protection does not stop a namespace admin from creating bindings of their own.",
+		References: []string{"CIS 5.1.1", "Kubescape C-0035"}},
 	{ID: CheckDefaultDenyIngress, Practice: 5, Severity: SeverityMedium,
 		Title: "The namespace has no default-deny ingress NetworkPolicy",
 		Remediation: "Add a NetworkPolicy with an empty podSelector, Ingress in policyTypes and no ingress rules, then " +
@@ -115,6 +122,11 @@ var checkList = []Check{
 		Remediation: "Add a NetworkPolicy with an empty podSelector, Egress in policyTypes and no egress rules, then " +
 			"allow DNS and what is needed explicitly (hardened_namespace does this by default).",
 		References: []string{"CIS 5.3.2", "Kubescape C-0206", "Kubescape C-0260", "Kubescape C-0030"}},
+	{ID: CheckDefaultDenyReopened, Practice: 5, Severity: SeverityHigh,
+		Title: "A NetworkPolicy re-opens a namespace's default deny to every source or destination",
+		Remediation: "Delete the policy or narrow it to the namespaces, pods or addresses that need the traffic " +
+			"(allow_ingress_from_namespaces, allow_egress_to_namespaces and allow_egress_to_cidrs in hardened_namespace).",
+		References: []string{"CIS 5.3.2", "Kubescape C-0260"}},
 	{ID: CheckPodSecurityMissing, Practice: 6, Severity: SeverityHigh,
 		Title: "The namespace does not enforce a Pod Security Standard",
 		Remediation: "Label the namespace pod-security.kubernetes.io/enforce=restricted (or baseline where restricted is " +

@@ -13,6 +13,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 
+	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 	"github.com/kubehardening/terraform-provider-hardened/internal/releases"
 )
 
@@ -82,6 +83,8 @@ func Evaluate(s Snapshot, o Options) []Finding {
 	e.clusterAdmin()
 	e.anonymousBindings()
 	e.namespaces()
+	e.reopened()
+	e.escalatingBindings()
 	e.defaultNamespace()
 	e.anonymousRequests()
 	e.apiServerPods()
@@ -398,6 +401,67 @@ func (e *evaluator) namespaces() {
 			add(CheckLimitRange, fmt.Sprintf("Namespace %s has no LimitRange: containers without requests and limits "+
 				"run unbounded.", name))
 		}
+	}
+}
+
+// reopened finds namespaces whose default deny another policy undoes for every source or
+// destination (HRD-5003). What counts as "every": a rule with no peers, a peer selecting all
+// namespaces, or an address block of length 0; the policy's own pod selector does not matter,
+// since one pod reachable from anywhere is the namespace re-opened.
+func (e *evaluator) reopened() {
+	if e.unknownIf(CheckDefaultDenyReopened, PartNamespaces, PartNetworkPolicies) {
+		return
+	}
+	denyIngress, denyEgress := map[string]bool{}, map[string]bool{}
+	for _, np := range e.s.NetworkPolicies {
+		in, out := isDefaultDeny(np)
+		denyIngress[np.Namespace] = denyIngress[np.Namespace] || in
+		denyEgress[np.Namespace] = denyEgress[np.Namespace] || out
+	}
+	for _, np := range e.s.NetworkPolicies {
+		if !e.o.Selects(np.Namespace) {
+			continue
+		}
+		open := hardening.Network{DenyIngress: denyIngress[np.Namespace], DenyEgress: denyEgress[np.Namespace],
+			AllowSameNamespace: true, AllowDNS: true}
+		var why []string
+		for _, part := range strings.Split(hardening.PolicyWidens(np.Namespace, open, np), "; ") {
+			if strings.Contains(part, "anywhere") || strings.Contains(part, "all namespaces") ||
+				strings.Contains(part, "/0") {
+				why = append(why, part)
+			}
+		}
+		if len(why) > 0 {
+			e.add(CheckDefaultDenyReopened, "", "NetworkPolicy", np.Namespace, np.Name, fmt.Sprintf(
+				"NetworkPolicy %s %s, re-opening the namespace's default deny.", qualified(np.Namespace, np.Name), strings.Join(why, "; ")))
+		}
+	}
+}
+
+// escalatingBindings reports RoleBindings that grant admin or cluster-admin inside a namespace
+// hardened_namespace manages without being its own, and, in any namespace, RoleBindings to
+// system:authenticated, system:unauthenticated or system:serviceaccounts (HRD-4003).
+func (e *evaluator) escalatingBindings() {
+	if e.unknownIf(CheckEscalatingRoleBinding, PartNamespaces, PartRoleBindings) {
+		return
+	}
+	hardened := map[string]bool{}
+	for _, ns := range e.s.Namespaces {
+		hardened[ns.Name] = ns.Labels[hardening.ManagedByLabel] == hardening.ManagedByValue
+	}
+	for _, rb := range e.s.RoleBindings {
+		if !e.o.Selects(rb.Namespace) || rb.Labels[hardening.ManagedByLabel] == hardening.ManagedByValue {
+			continue
+		}
+		why := hardening.BindingEscalates(rb)
+		// Outside hardened namespaces only grants to every authenticated identity or service account
+		// are reported here (anonymous ones are HRD-4002's).
+		everyone := strings.Contains(why, "system:authenticated") || strings.Contains(why, "system:serviceaccounts")
+		if why == "" || (!hardened[rb.Namespace] && !everyone) {
+			continue
+		}
+		e.add(CheckEscalatingRoleBinding, "", "RoleBinding", rb.Namespace, rb.Name, fmt.Sprintf(
+			"RoleBinding %s %s.", qualified(rb.Namespace, rb.Name), why))
 	}
 }
 

@@ -2,6 +2,7 @@ package posture
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -192,6 +193,32 @@ func TestEvaluate(t *testing.T) {
 		{name: "a pod selector is not a default deny", mutate: func(s *Snapshot) {
 			s.NetworkPolicies[1].Spec.PodSelector = metav1.LabelSelector{MatchLabels: map[string]string{"app": "db"}}
 		}, want: []string{"HRD-5001 failed medium Namespace team-a/team-a", "HRD-5002 failed medium Namespace team-a/team-a"}},
+		{name: "a tenant policy re-opens the default deny", mutate: func(s *Snapshot) {
+			open := denyAll("team-a", networkingv1.PolicyTypeIngress)
+			open.Name = "allow-all"
+			open.Spec.PodSelector = metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}}
+			open.Spec.Ingress = []networkingv1.NetworkPolicyIngressRule{{From: []networkingv1.NetworkPolicyPeer{{NamespaceSelector: &metav1.LabelSelector{}}}}}
+			s.NetworkPolicies = append(s.NetworkPolicies, open)
+		}, want: []string{"HRD-5003 failed high NetworkPolicy team-a/allow-all"}},
+		{name: "a narrow tenant allow is not a re-opening", mutate: func(s *Snapshot) {
+			narrow := denyAll("team-a", networkingv1.PolicyTypeIngress)
+			narrow.Name = "from-edge"
+			narrow.Spec.Ingress = []networkingv1.NetworkPolicyIngressRule{{From: []networkingv1.NetworkPolicyPeer{{
+				NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"kubernetes.io/metadata.name": "edge"}}}}}}
+			s.NetworkPolicies = append(s.NetworkPolicies, narrow)
+		}},
+		{name: "admin bound by hand in a hardened namespace", mutate: func(s *Snapshot) {
+			labels := maps.Clone(s.Namespaces[1].Labels)
+			labels["app.kubernetes.io/managed-by"] = "terraform-provider-hardened"
+			s.Namespaces[1].Labels = labels
+			s.RoleBindings = append(s.RoleBindings, rb("team-a", "sneaky", "ClusterRole", "admin", user("mallory")))
+		}, want: []string{"HRD-4003 failed high RoleBinding team-a/sneaky"}},
+		{name: "admin bound in an unmanaged namespace is the team's business", mutate: func(s *Snapshot) {
+			s.RoleBindings = append(s.RoleBindings, rb("team-a", "owner", "ClusterRole", "admin", user("alice")))
+		}},
+		{name: "edit to every authenticated user anywhere", mutate: func(s *Snapshot) {
+			s.RoleBindings = append(s.RoleBindings, rb("team-a", "everyone", "ClusterRole", "edit", group("system:authenticated")))
+		}, want: []string{"HRD-4003 failed high RoleBinding team-a/everyone"}},
 		{name: "rules allow traffic", mutate: func(s *Snapshot) {
 			s.NetworkPolicies[1].Spec.Ingress = []networkingv1.NetworkPolicyIngressRule{{}}
 		}, want: []string{"HRD-5001 failed medium Namespace team-a/team-a"}},
@@ -294,17 +321,20 @@ func TestEvaluate(t *testing.T) {
 
 		// Unknown handling.
 		{name: "RBAC not readable", mutate: forbidden(PartClusterRoleBindings, PartRoleBindings), want: []string{
-			"HRD-4002 unknown critical Cluster /", "HRD-9002 unknown critical Cluster /", "HRD-4001 unknown high Cluster /",
+
+			"HRD-4002 unknown critical Cluster /", "HRD-9002 unknown critical Cluster /", "HRD-4001 unknown high Cluster /", "HRD-4003 unknown high Cluster /",
 		}},
 		{name: "RoleBindings not readable, ClusterRoleBindings still judged", mutate: func(s *Snapshot) {
 			forbidden(PartRoleBindings)(s)
 			s.ClusterRoleBindings = append(s.ClusterRoleBindings, crb("anon", "view", user("system:anonymous")))
 		}, want: []string{
+
 			"HRD-4002 unknown critical Cluster /",
 			"HRD-4002 failed critical ClusterRoleBinding /anon",
-			"HRD-9002 unknown critical Cluster /",
+			"HRD-9002 unknown critical Cluster /", "HRD-4003 unknown high Cluster /",
 		}},
 		{name: "namespaces not readable", mutate: forbidden(PartNamespaces), want: []string{
+			"HRD-4003 unknown high Cluster /", "HRD-5003 unknown high Cluster /",
 			"HRD-6001 unknown high Cluster /", "HRD-6002 unknown high Cluster /",
 			"HRD-5001 unknown medium Cluster /", "HRD-5002 unknown medium Cluster /",
 			"HRD-7001 unknown medium Cluster /", "HRD-7002 unknown low Cluster /",
@@ -313,6 +343,7 @@ func TestEvaluate(t *testing.T) {
 			forbidden(PartNetworkPolicies)(s)
 			s.Namespaces = append(s.Namespaces, ns("legacy", nil))
 		}, want: []string{
+			"HRD-5003 unknown high Cluster /",
 			"HRD-6001 failed high Namespace legacy/legacy",
 			"HRD-5001 unknown medium Cluster /", "HRD-5002 unknown medium Cluster /",
 			"HRD-7001 failed medium Namespace legacy/legacy", "HRD-7002 failed low Namespace legacy/legacy",
@@ -501,7 +532,7 @@ func TestChecksRegistry(t *testing.T) {
 		}
 		seen[c.ID] = true
 	}
-	if len(seen) != 19 {
-		t.Errorf("%d checks, want 19", len(seen))
+	if len(seen) != 21 {
+		t.Errorf("%d checks, want 21", len(seen))
 	}
 }

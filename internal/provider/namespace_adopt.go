@@ -42,17 +42,19 @@ func (m *namespaceModel) adoptLive(ctx context.Context, ns *corev1.Namespace, li
 			np := &networkingv1.NetworkPolicy{}
 			err = fromUnstructured(u, np)
 			l.Policies[np.Name] = np
-		case "ConfigMap":
-			if u.GetName() == hardening.ImagePolicyParamsName {
-				l.ImageParams = &corev1.ConfigMap{}
-				err = fromUnstructured(u, l.ImageParams)
-			}
 		case "ValidatingAdmissionPolicy":
-			l.ImagePolicy = &admissionv1.ValidatingAdmissionPolicy{}
-			err = fromUnstructured(u, l.ImagePolicy)
+			switch u.GetName() {
+			case hardening.ImagePolicyObjectName(ns.Name):
+				l.ImagePolicy = &admissionv1.ValidatingAdmissionPolicy{}
+				err = fromUnstructured(u, l.ImagePolicy)
+			case hardening.TamperPolicyObjectName(ns.Name):
+				l.TamperProtection = true
+			}
 		case "ValidatingAdmissionPolicyBinding":
-			l.ImageBinding = &admissionv1.ValidatingAdmissionPolicyBinding{}
-			err = fromUnstructured(u, l.ImageBinding)
+			if u.GetName() == hardening.ImagePolicyObjectName(ns.Name) {
+				l.ImageBinding = &admissionv1.ValidatingAdmissionPolicyBinding{}
+				err = fromUnstructured(u, l.ImageBinding)
+			}
 		case "RoleBinding":
 			rb := &rbacv1.RoleBinding{}
 			err = fromUnstructured(u, rb)
@@ -93,6 +95,7 @@ func (m *namespaceModel) adoptLive(ctx context.Context, ns *corev1.Namespace, li
 		return types.BoolValue(*p)
 	}
 	m.Environment = types.StringValue(s.Environment)
+	m.TamperProtection = types.BoolValue(l.TamperProtection)
 	m.PodSecurity = types.ObjectValueMust(podSecurityAttrTypes, map[string]attr.Value{
 		"enforce": optStr(s.PodSecurity.Enforce), "audit": optStr(s.PodSecurity.Audit),
 		"warn": optStr(s.PodSecurity.Warn), "version": optStr(s.PodSecurity.Version),

@@ -11,6 +11,7 @@ import (
 	fakediscovery "k8s.io/client-go/discovery/fake"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 	"github.com/kubehardening/terraform-provider-hardened/internal/kube"
 )
 
@@ -29,7 +30,9 @@ func TestImagePolicyNeedsKubernetes130(t *testing.T) {
 		disc.FakedServerVersion = &version.Info{GitVersion: tc.server}
 		r := &NamespaceResource{data: &providerData{kube: kube.StaticLazy(&kube.Client{Clientset: cs, Host: "https://fake"})}}
 		resp := &resource.ModifyPlanResponse{}
-		r.checkImagePolicySupported(context.Background(), resp)
+		off := false
+		spec := hardening.NamespaceSpec{ImagePolicy: &hardening.ImagePolicyInput{}, TamperProtection: &off}
+		r.checkAdmissionPoliciesSupported(context.Background(), &spec, resp)
 		if !tc.refuse {
 			if resp.Diagnostics.HasError() {
 				t.Errorf("%s: image_policy refused: %v", tc.server, resp.Diagnostics)
@@ -45,6 +48,48 @@ func TestImagePolicyNeedsKubernetes130(t *testing.T) {
 		}
 		if wp, ok := d.(interface{ Path() path.Path }); !ok || !wp.Path().Equal(path.Root("image_policy")) {
 			t.Errorf("%s: error not at image_policy", tc.server)
+		}
+	}
+}
+
+// TestTamperProtectionNeedsKubernetes130: left to its default, tamper_protection turns itself off
+// with a warning on an older cluster; set explicitly, it is a plan-time error at the attribute.
+func TestTamperProtectionNeedsKubernetes130(t *testing.T) {
+	on := true
+	for _, tc := range []struct {
+		server   string
+		explicit *bool
+		wantErr  bool
+		wantWarn bool
+		wantOn   bool
+	}{
+		{"v1.29.4", nil, false, true, false},
+		{"v1.29.4", &on, true, false, true},
+		{"v1.30.0", nil, false, false, true},
+		{"v1.37.2", &on, false, false, true},
+	} {
+		cs := fake.NewClientset()
+		cs.Discovery().(*fakediscovery.FakeDiscovery).FakedServerVersion = &version.Info{GitVersion: tc.server}
+		r := &NamespaceResource{data: &providerData{kube: kube.StaticLazy(&kube.Client{Clientset: cs, Host: "https://fake"})}}
+		resp := &resource.ModifyPlanResponse{}
+		spec := hardening.NamespaceSpec{TamperProtection: tc.explicit}
+		r.checkAdmissionPoliciesSupported(context.Background(), &spec, resp)
+		if resp.Diagnostics.HasError() != tc.wantErr {
+			t.Errorf("%s explicit=%v: error = %v, want %v (%v)", tc.server, tc.explicit != nil, resp.Diagnostics.HasError(), tc.wantErr, resp.Diagnostics)
+		}
+		if got := resp.Diagnostics.WarningsCount() > 0; got != tc.wantWarn {
+			t.Errorf("%s explicit=%v: warning = %v, want %v", tc.server, tc.explicit != nil, got, tc.wantWarn)
+		}
+		if got := spec.TamperProtection == nil || *spec.TamperProtection; got != tc.wantOn {
+			t.Errorf("%s explicit=%v: tamper_protection on = %v, want %v", tc.server, tc.explicit != nil, got, tc.wantOn)
+		}
+		for _, d := range resp.Diagnostics {
+			if wp, ok := d.(interface{ Path() path.Path }); !ok || !wp.Path().Equal(path.Root("tamper_protection")) {
+				t.Errorf("%s: diagnostic not at tamper_protection: %v", tc.server, d)
+			}
+			if !strings.Contains(d.Detail(), tc.server) {
+				t.Errorf("%s: detail does not name the server version: %s", tc.server, d.Detail())
+			}
 		}
 	}
 }

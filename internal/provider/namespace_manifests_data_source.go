@@ -42,7 +42,10 @@ func (m namespaceManifestsModel) asResource() namespaceModel {
 	return namespaceModel{Name: m.Name, Labels: m.Labels, Annotations: m.Annotations, Environment: m.Environment,
 		PodSecurity: m.PodSecurity, ResourceQuota: m.ResourceQuota, LimitRange: m.LimitRange,
 		NetworkPolicy: m.NetworkPolicy, Access: m.Access, ImagePolicy: m.ImagePolicy,
-		AutomountServiceAccountToken: m.AutomountServiceAccountToken}
+		AutomountServiceAccountToken: m.AutomountServiceAccountToken,
+		// The tamper guard exempts the identity that applies it, which only a live apply knows; a
+		// GitOps agent applying these manifests would lock itself out. They are rendered without it.
+		TamperProtection: types.BoolValue(false)}
 }
 
 func (d *NamespaceManifestsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -129,9 +132,14 @@ func (d *NamespaceManifestsDataSource) Read(ctx context.Context, req datasource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	_, objs, diags := m.asResource().desired(ctx)
+	s, _, diags := m.asResource().spec(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	_, objs, err := hardening.Desired(s)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid hardened_namespace_manifests configuration", err.Error())
 		return
 	}
 	docs, err := hardening.YAML(objs)

@@ -30,6 +30,7 @@ type namespaceModel struct {
 	AutomountServiceAccountToken types.Bool     `tfsdk:"automount_service_account_token"`
 	WaitForDefaultServiceAccount types.Bool     `tfsdk:"wait_for_default_service_account"`
 	DeletionProtection           types.Bool     `tfsdk:"deletion_protection"`
+	TamperProtection             types.Bool     `tfsdk:"tamper_protection"`
 	ForceConflicts               types.Bool     `tfsdk:"force_conflicts"`
 	EffectiveResourceQuota       types.Map      `tfsdk:"effective_resource_quota"`
 	EffectiveLimitRange          types.Object   `tfsdk:"effective_limit_range"`
@@ -174,6 +175,7 @@ func (m namespaceModel) spec(ctx context.Context) (hardening.NamespaceSpec, bool
 		Labels:                       r.stringMap(m.Labels),
 		Annotations:                  r.stringMap(m.Annotations),
 		AutomountServiceAccountToken: r.boolean(m.AutomountServiceAccountToken),
+		TamperProtection:             r.boolean(m.TamperProtection),
 	}
 	if m.Name.IsUnknown() {
 		r.unknown = true
@@ -231,7 +233,7 @@ func (m namespaceModel) spec(ctx context.Context) (hardening.NamespaceSpec, bool
 
 // setComputed writes what the pure core resolved into the model: the preset-filled values the
 // plan shows, the objects it will own and the compliance verdicts.
-func (m *namespaceModel) setComputed(ctx context.Context, res hardening.Resolved, objs []hardening.Object) diag.Diagnostics {
+func (m *namespaceModel) setComputed(ctx context.Context, res hardening.Resolved, objs []hardening.Object, foreign hardening.Foreign) diag.Diagnostics {
 	var diags diag.Diagnostics
 	add := func(d diag.Diagnostics) { diags.Append(d...) }
 	var d diag.Diagnostics
@@ -255,6 +257,7 @@ func (m *namespaceModel) setComputed(ctx context.Context, res hardening.Resolved
 	m.NetworkPolicy, d = types.ObjectValueFrom(ctx, networkAttrTypes, nm)
 	add(d)
 	m.AutomountServiceAccountToken = types.BoolValue(res.AutomountServiceAccountToken)
+	m.TamperProtection = types.BoolValue(res.TamperProtection)
 	m.EffectiveResourceQuota, d = types.MapValueFrom(ctx, types.StringType, res.ResourceQuota)
 	add(d)
 	mapOf := func(v map[string]string) attr.Value {
@@ -273,7 +276,7 @@ func (m *namespaceModel) setComputed(ctx context.Context, res hardening.Resolved
 	m.ManagedObjects, d = types.ListValueFrom(ctx, types.StringType, hardening.ManagedIDs(objs))
 	add(d)
 	var findings []attr.Value
-	for _, f := range hardening.Compliance(res) {
+	for _, f := range hardening.Compliance(res, foreign) {
 		checks, d := types.ListValueFrom(ctx, types.StringType, f.Checks)
 		add(d)
 		obj, d := types.ObjectValue(complianceAttrTypes, map[string]attr.Value{

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+	admissionv1 "k8s.io/api/admissionregistration/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -109,34 +110,76 @@ func (r *NamespaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	resp.Diagnostics.Append(diags...)
 	if unknown || resp.Diagnostics.HasError() {
 		plan.setUnknownComputed()
+		if config.TamperProtection.IsNull() {
+			plan.TamperProtection = types.BoolUnknown()
+		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
+	}
+	wantsPolicies := s.ImagePolicy != nil || s.TamperProtection == nil || *s.TamperProtection
+	if wantsPolicies {
+		r.checkAdmissionPoliciesSupported(ctx, &s, resp)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	res, objs, err := hardening.Desired(s)
 	if err != nil {
 		return // ValidateConfig reported it at the attribute.
 	}
-	if res.ImagePolicy != nil {
-		r.checkImagePolicySupported(ctx, resp)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	}
-	resp.Diagnostics.Append(plan.setComputed(ctx, res, objs)...)
+	foreign, diags := foreignFrom(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(plan.setComputed(ctx, res, objs, foreign)...)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
-// desired rebuilds the objects from a plan or state model.
-func (m namespaceModel) desired(ctx context.Context) (hardening.Resolved, []hardening.Object, diag.Diagnostics) {
+// desired rebuilds the objects from a plan. With tamper protection the guard exempts the identity
+// the API server says Terraform runs as.
+func (m namespaceModel) desired(ctx context.Context, client *kube.Client) (hardening.Resolved, []hardening.Object, diag.Diagnostics) {
 	s, _, diags := m.spec(ctx)
 	if diags.HasError() {
 		return hardening.Resolved{}, nil, diags
+	}
+	if m.TamperProtection.ValueBool() {
+		id, err := client.WhoAmI(ctx)
+		if err != nil {
+			diags.AddAttributeError(path.Root("tamper_protection"), "Cannot learn the identity Terraform runs as",
+				err.Error()+". tamper_protection exempts that identity from its guard; set tamper_protection = false to go without it.")
+			return hardening.Resolved{}, nil, diags
+		}
+		s.Identity = id.Username
 	}
 	res, objs, err := hardening.Desired(s)
 	if err != nil {
 		diags.AddError("Invalid hardened_namespace configuration", err.Error())
 	}
 	return res, objs, diags
+}
+
+// fromState rebuilds what a state asked for, without today's validation (see hardening.FromState).
+// State written before tamper_protection existed had none.
+func (m namespaceModel) fromState(ctx context.Context, identity string) (hardening.Resolved, []hardening.Object, diag.Diagnostics) {
+	s, _, diags := m.spec(ctx)
+	if m.TamperProtection.IsNull() {
+		off := false
+		s.TamperProtection = &off
+	}
+	s.Identity = identity
+	res, objs, err := hardening.FromState(s)
+	if err != nil {
+		diags.AddError("Cannot rebuild hardened_namespace "+m.Name.ValueString()+" from state", err.Error())
+	}
+	return res, objs, diags
+}
+
+// clusterIDs are the cluster-scoped objects a namespace may own, by name: read on refresh, pruned
+// and deleted by name whatever the state says.
+func clusterIDs(namespace string) []string {
+	img, guard := hardening.ImagePolicyObjectName(namespace), hardening.TamperPolicyObjectName(namespace)
+	return []string{
+		"ValidatingAdmissionPolicyBinding/" + img, "ValidatingAdmissionPolicy/" + img,
+		"ValidatingAdmissionPolicyBinding/" + guard, "ValidatingAdmissionPolicy/" + guard,
+	}
 }
 
 func (r *NamespaceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -149,9 +192,12 @@ func (r *NamespaceResource) Create(ctx context.Context, req resource.CreateReque
 	resp.Diagnostics.Append(diags...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	_, objs, diags := plan.desired(ctx)
-	resp.Diagnostics.Append(diags...)
 	client, diags := r.data.client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	_, objs, diags := plan.desired(ctx, client)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -176,7 +222,7 @@ func (r *NamespaceResource) Create(ctx context.Context, req resource.CreateReque
 				"Adopt it with: terraform import <address> %s", name, name))
 		return
 	}
-	r.apply(ctx, client, &plan, objs, nil, &resp.Diagnostics)
+	r.apply(ctx, client, &plan, objs, &resp.Diagnostics)
 	if plan.UID.IsUnknown() {
 		return // The namespace itself was not created: nothing to track.
 	}
@@ -185,14 +231,26 @@ func (r *NamespaceResource) Create(ctx context.Context, req resource.CreateReque
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// apply writes the namespace, waits for the default ServiceAccount when asked, writes everything
-// inside the namespace concurrently, then prunes objects previously owned and no longer desired.
-func (r *NamespaceResource) apply(ctx context.Context, client *kube.Client, plan *namespaceModel, objs []hardening.Object, prior []string, diags *diag.Diagnostics) {
+// apply writes the tamper guard, the namespace, waits for the default ServiceAccount when asked,
+// writes everything inside the namespace concurrently, binds the image policy, then prunes every
+// live object carrying the managed-by label that is no longer desired.
+func (r *NamespaceResource) apply(ctx context.Context, client *kube.Client, plan *namespaceModel, objs []hardening.Object, diags *diag.Diagnostics) {
 	name := plan.Name.ValueString()
 	force := plan.ForceConflicts.ValueBool()
 	tflog.Debug(ctx, "applying namespace objects with server-side apply", map[string]any{
 		"namespace": name, "objects": hardening.ManagedIDs(objs), "force_conflicts": force, "field_manager": client.FieldManager})
-	ns, err := client.Apply(ctx, objs[0], "", force)
+	guard, nsObj, inside, last := hardening.ApplyOrder(objs)
+	if err := client.ApplyEach(ctx, name, guard, force); err != nil {
+		diags.AddError("Cannot apply the tamper protection of namespace "+name, err.Error())
+		return
+	}
+	// A guard handed to a new identity takes a moment to reach admission: until then the old one
+	// refuses this identity, so its refusals are retried for a short while.
+	var ns *unstructured.Unstructured
+	err := kube.RetryWhile(ctx, guardRefusal, func() (err error) {
+		ns, err = client.Apply(ctx, nsObj, "", force)
+		return err
+	})
 	if err != nil {
 		diags.AddError("Cannot apply namespace "+name, err.Error())
 		return
@@ -206,22 +264,22 @@ func (r *NamespaceResource) apply(ctx context.Context, client *kube.Client, plan
 			return
 		}
 	}
-	// The image policy binding goes last: bound before its policy and parameters exist, it would
-	// refuse every pod in the namespace for a moment.
-	first, last := splitBindings(objs[1:])
-	for _, batch := range [][]hardening.Object{first, last} {
-		if err := client.ApplyEach(ctx, name, batch, force); err != nil {
+	for _, batch := range [][]hardening.Object{inside, last} {
+		err := kube.RetryWhile(ctx, guardRefusal, func() error { return client.ApplyEach(ctx, name, batch, force) })
+		if err != nil {
 			diags.AddError("Cannot apply the objects of namespace "+name, err.Error())
 			return
 		}
 	}
+	live, err := client.LiveManagedIDs(ctx, name, clusterIDs(name))
+	if err != nil {
+		diags.AddError("Cannot list the objects of namespace "+name+" to prune", err.Error())
+		return
+	}
 	want := hardening.ManagedIDs(objs)
-	for _, id := range prior {
-		if slices.Contains(want, id) {
-			continue
-		}
+	for _, id := range hardening.PruneOrder(live) {
 		kind, objName, _ := strings.Cut(id, "/")
-		if kind == "Namespace" || kind == "ServiceAccount" {
+		if slices.Contains(want, id) || hardening.NeverPruned(kind) {
 			continue
 		}
 		ns := name
@@ -234,6 +292,8 @@ func (r *NamespaceResource) apply(ctx context.Context, client *kube.Client, plan
 		}
 	}
 }
+
+func guardRefusal(err error) bool { return err != nil && hardening.IsTamperRefusal(err.Error()) }
 
 func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state namespaceModel
@@ -258,24 +318,10 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	imported, diags := req.Private.GetKey(ctx, importedKey)
 	resp.Diagnostics.Append(diags...)
 	isImport := len(imported) > 0
-	// Read only the kinds this namespace uses (all of them for an import, which cannot know).
-	kinds, clusterIDs := kube.NamespacedKinds, []string{
-		"ValidatingAdmissionPolicy/" + hardening.ImagePolicyObjectName(name),
-		"ValidatingAdmissionPolicyBinding/" + hardening.ImagePolicyObjectName(name),
-	}
-	// What the state asks for decides what to read; an import decides it after adopting.
-	var res hardening.Resolved
-	var objs []hardening.Object
-	if !isImport {
-		res, objs, diags = state.desired(ctx)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		kinds, clusterIDs = readPlan(objs)
-	}
-	ns, live, err := client.Observe(ctx, name, kinds, clusterIDs)
-	if apierrors.IsNotFound(err) || (err == nil && ns.DeletionTimestamp != nil) {
+	// Every kind is read (an import cannot know which it uses, and a labelled object the
+	// configuration no longer wants must be found); from the snapshot this costs no extra request.
+	obs, err := client.Observe(ctx, name, kube.NamespacedKinds, clusterIDs(name))
+	if apierrors.IsNotFound(err) || (err == nil && obs.Namespace.DeletionTimestamp != nil) {
 		tflog.Info(ctx, "namespace is gone or terminating; removing it from state", map[string]any{"name": name})
 		resp.State.RemoveResource(ctx)
 		return
@@ -284,6 +330,7 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		resp.Diagnostics.AddError("Cannot read namespace "+name, err.Error())
 		return
 	}
+	ns, live := obs.Namespace, obs.Managed
 	if isImport {
 		state.adoptDefaults()
 		resp.Diagnostics.Append(state.adoptLive(ctx, ns, live)...)
@@ -294,12 +341,11 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	state.Annotations, diags = refreshMap(ctx, state.Annotations, userAnnotations(ns.Annotations), isImport)
 	resp.Diagnostics.Append(diags...)
 
-	if isImport {
-		res, objs, diags = state.desired(ctx)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
+	identity := r.guardIdentity(ctx, client, name, live, &resp.Diagnostics)
+	res, objs, diags := state.fromState(ctx, identity)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	nsLive, err := toUnstructured(ns)
 	if err != nil {
@@ -307,13 +353,23 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	live["Namespace/"+name] = nsLive
-	resp.Diagnostics.Append(state.setComputed(ctx, res, objs)...)
+	foreign, diags := judgeForeign(res, objs, obs)
+	resp.Diagnostics.Append(diags...)
+	for _, f := range append(append([]string(nil), foreign.OpenPolicies...), foreign.EscalatingBindings...) {
+		resp.Diagnostics.AddWarning("Namespace "+name+" weakened by an object Terraform does not manage",
+			f+". Terraform does not remove objects it did not create; compliance reports it until it is removed.")
+	}
+	resp.Diagnostics.Append(setForeign(ctx, resp.Private, foreign)...)
+	resp.Diagnostics.Append(state.setComputed(ctx, res, objs, foreign)...)
 	// Pod Security labels are shown as they are live, so a changed label is a visible diff.
 	state.PodSecurity = livePodSecurity(ns.Labels)
-	// Objects missing or changed outside Terraform drop out of managed_objects: the plan then
-	// shows them coming back, and the warning says what changed.
+	// Objects missing or changed outside Terraform drop out of managed_objects, and labelled objects
+	// the configuration does not want join it: the plan then shows the difference, and the warning
+	// says what changed.
 	var present []attr.Value
+	want := map[string]bool{}
 	for _, o := range objs {
+		want[o.ID()] = true
 		body, err := hardening.Unstructured(o)
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot render "+o.ID(), err.Error())
@@ -337,9 +393,46 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		}
 		present = append(present, types.StringValue(o.ID()))
 	}
+	for _, id := range sortedKeys(live) {
+		kind, _, _ := strings.Cut(id, "/")
+		if want[id] || hardening.NeverPruned(kind) || live[id].GetLabels()[hardening.ManagedByLabel] != hardening.ManagedByValue {
+			continue
+		}
+		resp.Diagnostics.AddWarning("Object claims to be managed by Terraform",
+			fmt.Sprintf("%s in namespace %s carries %s=%s but is not part of this configuration; apply deletes it.",
+				id, name, hardening.ManagedByLabel, hardening.ManagedByValue))
+		present = append(present, types.StringValue(id))
+	}
 	state.ManagedObjects = types.ListValueMust(types.StringType, present)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// guardIdentity is the identity the tamper guard should exempt: the one this run authenticates
+// as. When it differs from the one the live guard exempts, the plan says so (apply hands the guard
+// over). When it cannot be learned, the live guard's is kept, so a refresh never invents drift.
+func (r *NamespaceResource) guardIdentity(ctx context.Context, client *kube.Client, name string, live map[string]*unstructured.Unstructured, diags *diag.Diagnostics) string {
+	var exempt string
+	if u, ok := live["ValidatingAdmissionPolicy/"+hardening.TamperPolicyObjectName(name)]; ok {
+		p := &admissionv1.ValidatingAdmissionPolicy{}
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, p); err == nil {
+			exempt = hardening.TamperExemptUser(p)
+		}
+	}
+	if exempt == "" {
+		return "" // no guard live: nothing to compare
+	}
+	id, err := client.WhoAmI(ctx)
+	if err != nil {
+		tflog.Warn(ctx, "cannot learn the identity Terraform runs as; keeping the guard's", map[string]any{"error": err.Error()})
+		return exempt
+	}
+	if id.Username != exempt {
+		diags.AddWarning("Tamper protection exempts another identity",
+			fmt.Sprintf("The tamper protection of namespace %s exempts %q; this run authenticates as %q. Apply hands the guard to %q.",
+				name, exempt, id.Username, id.Username))
+	}
+	return id.Username
 }
 
 func (r *NamespaceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -353,16 +446,17 @@ func (r *NamespaceResource) Update(ctx context.Context, req resource.UpdateReque
 	resp.Diagnostics.Append(diags...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	_, objs, diags := plan.desired(ctx)
-	resp.Diagnostics.Append(diags...)
 	client, diags := r.data.client()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// Prune what the previous configuration owned (from state, plus objects a refresh saw drift on).
-	_, priorObjs, _ := state.desired(ctx)
-	r.apply(ctx, client, &plan, objs, hardening.ManagedIDs(priorObjs), &resp.Diagnostics)
+	_, objs, diags := plan.desired(ctx, client)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.apply(ctx, client, &plan, objs, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -390,14 +484,13 @@ func (r *NamespaceResource) Delete(ctx context.Context, req resource.DeleteReque
 		return
 	}
 	// Namespaced objects go with the namespace; deleting them one by one first would only cost
-	// requests. Cluster-scoped ones (the image policy) do not, so they go first, binding first.
-	_, objs, _ := state.desired(ctx)
-	for i := len(objs) - 1; i >= 0; i-- {
-		if o := objs[i]; o.ClusterScoped && o.Kind != "Namespace" {
-			if err := client.Delete(ctx, o.Kind, "", o.Name); err != nil {
-				resp.Diagnostics.AddError("Cannot delete "+o.ID(), err.Error())
-				return
-			}
+	// requests. Cluster-scoped ones (the image policy, the tamper guard) do not, so they go first,
+	// bindings first, by name: whatever state says, none may outlive the namespace.
+	for _, id := range hardening.PruneOrder(clusterIDs(state.Name.ValueString())) {
+		kind, objName, _ := strings.Cut(id, "/")
+		if err := client.Delete(ctx, kind, "", objName); err != nil {
+			resp.Diagnostics.AddError("Cannot delete "+id, err.Error())
+			return
 		}
 	}
 	tflog.Debug(ctx, "deleting the namespace and waiting until it is gone", map[string]any{"namespace": state.Name.ValueString()})
@@ -449,37 +542,11 @@ func toUnstructured(obj runtime.Object) (*unstructured.Unstructured, error) {
 	return &unstructured.Unstructured{Object: m}, err
 }
 
-// readPlan lists the kinds to LIST inside the namespace and the cluster-scoped objects to GET.
-func readPlan(objs []hardening.Object) (kinds, clusterIDs []string) {
-	seen := map[string]bool{}
-	for _, o := range objs {
-		switch {
-		case o.Kind == "Namespace":
-		case o.ClusterScoped:
-			clusterIDs = append(clusterIDs, o.ID())
-		case !seen[o.Kind]:
-			seen[o.Kind] = true
-			kinds = append(kinds, o.Kind)
-		}
-	}
-	return kinds, clusterIDs
-}
-
-func splitBindings(objs []hardening.Object) (first, last []hardening.Object) {
-	for _, o := range objs {
-		if o.Kind == "ValidatingAdmissionPolicyBinding" {
-			last = append(last, o)
-		} else {
-			first = append(first, o)
-		}
-	}
-	return first, last
-}
-
-// checkImagePolicySupported refuses image_policy at plan time on clusters without
-// ValidatingAdmissionPolicy v1 (GA in Kubernetes 1.30). It costs one /version request, made only
-// when image_policy is set and the cluster is known.
-func (r *NamespaceResource) checkImagePolicySupported(ctx context.Context, resp *resource.ModifyPlanResponse) {
+// checkAdmissionPoliciesSupported needs ValidatingAdmissionPolicy v1 (GA in Kubernetes 1.30) for
+// image_policy and tamper_protection. Set explicitly on an older cluster, either is a plan-time
+// error; tamper_protection left to its default is turned off with a warning. It costs one /version
+// request per provider process, made only when the cluster is known.
+func (r *NamespaceResource) checkAdmissionPoliciesSupported(ctx context.Context, s *hardening.NamespaceSpec, resp *resource.ModifyPlanResponse) {
 	if r.data == nil || r.data.configUnknown {
 		return
 	}
@@ -489,14 +556,31 @@ func (r *NamespaceResource) checkImagePolicySupported(ctx context.Context, resp 
 	}
 	v, err := client.ServerVersion(ctx)
 	if err != nil {
-		tflog.Warn(ctx, "cannot read the server version to check image_policy support", map[string]any{"error": err.Error()})
+		tflog.Warn(ctx, "cannot read the server version to check admission policy support", map[string]any{"error": err.Error()})
 		return
 	}
 	parsed, err := releases.ParseVersion(v)
 	if err != nil {
 		return
 	}
-	if err := hardening.ImagePolicySupported(parsed.Major, parsed.Minor, v); err != nil {
+	err = hardening.ImagePolicySupported(parsed.Major, parsed.Minor, v)
+	if err == nil {
+		return
+	}
+	if s.ImagePolicy != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("image_policy"), "image_policy needs Kubernetes 1.30 or newer", err.Error()+".")
+	}
+	switch {
+	case s.TamperProtection == nil:
+		off := false
+		s.TamperProtection = &off
+		resp.Diagnostics.AddAttributeWarning(path.Root("tamper_protection"), "Tamper protection is off on this cluster",
+			fmt.Sprintf("The cluster runs Kubernetes %s; tamper_protection uses ValidatingAdmissionPolicy (1.30+), so it is off "+
+				"and the namespace's tenants can change what this resource set up until the next apply repairs it. "+
+				"Upgrade the cluster, or set tamper_protection = false to silence this warning.", v))
+	case *s.TamperProtection:
+		resp.Diagnostics.AddAttributeError(path.Root("tamper_protection"), "tamper_protection needs Kubernetes 1.30 or newer",
+			fmt.Sprintf("The cluster runs Kubernetes %s; tamper_protection uses ValidatingAdmissionPolicy "+
+				"(admissionregistration.k8s.io/v1), GA in 1.30. Upgrade the cluster or set tamper_protection = false.", v))
 	}
 }

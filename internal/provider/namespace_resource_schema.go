@@ -184,6 +184,17 @@ func (r *NamespaceResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "When `true`, destroying or replacing the namespace fails with an explanation (default `false`).",
 			},
+			"tamper_protection": schema.BoolAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "Guard the namespace against its own tenants (default `true` in every environment): a " +
+					"ValidatingAdmissionPolicy refuses anyone but the identity Terraform runs as (and the system controllers " +
+					"that delete namespaces and collect garbage) creating, changing or deleting the objects this resource " +
+					"owns, changing the namespace's Pod Security labels, or changing `automountServiceAccountToken` on the " +
+					"`default` ServiceAccount. The provider learns its identity from the API server on every apply, so a " +
+					"runner with other credentials takes the guard over. Needs Kubernetes 1.30 or newer: set explicitly " +
+					"on an older cluster it is a plan-time error; left unset it is turned off with a warning. See the threat " +
+					"model guide.",
+			},
 			"force_conflicts": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "Take over fields another server-side apply manager owns instead of failing with a " +

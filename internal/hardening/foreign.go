@@ -1,0 +1,266 @@
+package hardening
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"sort"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Foreign lists what others added to a hardened namespace that undoes part of it: NetworkPolicies
+// that allow more than the configuration does, and RoleBindings that escalate. Each entry is
+// "Kind/name: why". Tenants may add policies and bindings; these are the ones that are reported.
+type Foreign struct {
+	OpenPolicies       []string
+	EscalatingBindings []string
+}
+
+// Empty reports whether nothing foreign weakens the namespace.
+func (f Foreign) Empty() bool { return len(f.OpenPolicies) == 0 && len(f.EscalatingBindings) == 0 }
+
+// Broad subjects: a binding to one of them grants its role to (nearly) everyone.
+var broadSubjects = map[string]bool{
+	"Group/system:authenticated":   true,
+	"Group/system:unauthenticated": true,
+	"Group/system:serviceaccounts": true,
+	"User/system:anonymous":        true,
+}
+
+// EscalatingRoles are roles a binding not made by the provider must not grant in a hardened namespace.
+var EscalatingRoles = []string{ClusterAdmin, "admin"}
+
+// BindingEscalates says why a RoleBinding escalates ("" when it does not).
+func BindingEscalates(rb rbacv1.RoleBinding) string {
+	var why []string
+	if rb.RoleRef.Kind == "ClusterRole" && slices.Contains(EscalatingRoles, rb.RoleRef.Name) {
+		why = append(why, "grants ClusterRole "+rb.RoleRef.Name)
+	}
+	for _, s := range rb.Subjects {
+		if broadSubjects[s.Kind+"/"+s.Name] {
+			why = append(why, "binds "+s.Kind+" "+s.Name)
+		}
+	}
+	return strings.Join(why, ", ")
+}
+
+// ForeignFindings judges the policies and bindings in a namespace that the resource does not own
+// against what the resolved configuration allows.
+func ForeignFindings(r Resolved, policies []networkingv1.NetworkPolicy, bindings []rbacv1.RoleBinding) Foreign {
+	var f Foreign
+	for _, p := range policies {
+		if why := PolicyWidens(r.Name, r.Network, p); why != "" {
+			f.OpenPolicies = append(f.OpenPolicies, "NetworkPolicy/"+p.Name+": "+why)
+		}
+	}
+	for _, b := range bindings {
+		if why := BindingEscalates(b); why != "" {
+			f.EscalatingBindings = append(f.EscalatingBindings, "RoleBinding/"+b.Name+": "+why)
+		}
+	}
+	sort.Strings(f.OpenPolicies)
+	sort.Strings(f.EscalatingBindings)
+	return f
+}
+
+// PolicyWidens says how a NetworkPolicy allows traffic the configuration's default deny and
+// explicit allows do not ("" when everything it allows is already allowed). It reasons about
+// namespaces, addresses and ports only: a policy that opens a single pod still opens the namespace.
+func PolicyWidens(namespace string, n Network, p networkingv1.NetworkPolicy) string {
+	types := p.Spec.PolicyTypes
+	if len(types) == 0 {
+		types = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}
+		if len(p.Spec.Egress) > 0 {
+			types = append(types, networkingv1.PolicyTypeEgress)
+		}
+	}
+	var why []string
+	if n.DenyIngress && slices.Contains(types, networkingv1.PolicyTypeIngress) {
+		for _, rule := range p.Spec.Ingress {
+			if w := ingressWidens(namespace, n, rule); w != "" {
+				why = append(why, w)
+			}
+		}
+	}
+	if n.DenyEgress && slices.Contains(types, networkingv1.PolicyTypeEgress) {
+		for _, rule := range p.Spec.Egress {
+			if w := egressWidens(namespace, n, rule); w != "" {
+				why = append(why, w)
+			}
+		}
+	}
+	return strings.Join(slices.Compact(why), "; ")
+}
+
+func ingressWidens(namespace string, n Network, rule networkingv1.NetworkPolicyIngressRule) string {
+	if len(rule.From) == 0 {
+		return "allows ingress from anywhere" + portsSuffix(rule.Ports)
+	}
+	for _, peer := range rule.From {
+		switch {
+		case peer.IPBlock != nil:
+			return "allows ingress from " + peer.IPBlock.CIDR + portsSuffix(rule.Ports)
+		case peer.NamespaceSelector == nil:
+			if !n.AllowSameNamespace {
+				return "allows ingress from pods in the same namespace (allow_same_namespace is false)"
+			}
+		default:
+			names, exact := selectorNames(peer.NamespaceSelector)
+			if !exact {
+				return "allows ingress from namespaces selected by labels (" + selectorString(peer.NamespaceSelector) + ")" + portsSuffix(rule.Ports)
+			}
+			for _, name := range names {
+				switch {
+				case name == namespace && n.AllowSameNamespace:
+				case slices.Contains(n.AllowIngressFromNamespaces, name) && portsWithin(rule.Ports, n.AllowIngressPorts):
+				default:
+					return "allows ingress from namespace " + name + portsSuffix(rule.Ports)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func egressWidens(namespace string, n Network, rule networkingv1.NetworkPolicyEgressRule) string {
+	if len(rule.To) == 0 {
+		return "allows egress to anywhere" + portsSuffix(rule.Ports)
+	}
+	for _, peer := range rule.To {
+		switch {
+		case peer.IPBlock != nil:
+			if !cidrWithin(peer.IPBlock.CIDR, n.AllowEgressToCIDRs) || !portsWithin(rule.Ports, n.AllowEgressPorts) {
+				return "allows egress to " + peer.IPBlock.CIDR + portsSuffix(rule.Ports)
+			}
+		case peer.NamespaceSelector == nil:
+			if !n.AllowSameNamespace {
+				return "allows egress to pods in the same namespace (allow_same_namespace is false)"
+			}
+		default:
+			names, exact := selectorNames(peer.NamespaceSelector)
+			if !exact {
+				return "allows egress to namespaces selected by labels (" + selectorString(peer.NamespaceSelector) + ")" + portsSuffix(rule.Ports)
+			}
+			for _, name := range names {
+				switch {
+				case name == namespace && n.AllowSameNamespace:
+				case name == dnsNamespace && n.AllowDNS && portsWithin(rule.Ports, []string{"53/UDP", "53/TCP"}):
+				case slices.Contains(n.AllowEgressToNamespaces, name) && portsWithin(rule.Ports, n.AllowEgressPorts):
+				default:
+					return "allows egress to namespace " + name + portsSuffix(rule.Ports)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// selectorNames returns the namespaces a selector picks when it picks them by name only (the
+// kubernetes.io/metadata.name label the API server sets); exact is false for any other selector.
+func selectorNames(sel *metav1.LabelSelector) ([]string, bool) {
+	var names []string
+	for k, v := range sel.MatchLabels {
+		if k != namespaceNameLabel {
+			return nil, false
+		}
+		names = append(names, v)
+	}
+	for _, e := range sel.MatchExpressions {
+		if e.Key != namespaceNameLabel || e.Operator != metav1.LabelSelectorOpIn {
+			return nil, false
+		}
+		if len(names) > 0 { // matchLabels and In together: the intersection
+			names = slices.DeleteFunc(names, func(n string) bool { return !slices.Contains(e.Values, n) })
+			continue
+		}
+		names = append(names, e.Values...)
+	}
+	if len(sel.MatchLabels) == 0 && len(sel.MatchExpressions) == 0 {
+		return nil, false // {} selects every namespace
+	}
+	return names, true
+}
+
+func selectorString(sel *metav1.LabelSelector) string {
+	s := metav1.FormatLabelSelector(sel)
+	if s == "" || s == "<none>" {
+		return "all namespaces"
+	}
+	return s
+}
+
+// portsWithin: a rule's ports are within the allowed list when the list is empty (all ports are
+// allowed) or every port the rule names is in it. A rule with no ports means every port.
+func portsWithin(ports []networkingv1.NetworkPolicyPort, allowed []string) bool {
+	if len(allowed) == 0 {
+		return true
+	}
+	if len(ports) == 0 {
+		return false
+	}
+	norm := make([]string, 0, len(allowed))
+	for _, a := range allowed {
+		if !strings.Contains(a, "/") {
+			a += "/TCP"
+		}
+		norm = append(norm, a)
+	}
+	for _, p := range ports {
+		if p.Port == nil || p.EndPort != nil {
+			return false
+		}
+		proto := corev1.ProtocolTCP
+		if p.Protocol != nil {
+			proto = *p.Protocol
+		}
+		if !slices.Contains(norm, p.Port.String()+"/"+string(proto)) {
+			return false
+		}
+	}
+	return true
+}
+
+func portsSuffix(ports []networkingv1.NetworkPolicyPort) string {
+	if len(ports) == 0 {
+		return " on every port"
+	}
+	var out []string
+	for _, p := range ports {
+		proto := "TCP"
+		if p.Protocol != nil {
+			proto = string(*p.Protocol)
+		}
+		port := "all"
+		if p.Port != nil {
+			port = p.Port.String()
+		}
+		if p.EndPort != nil {
+			port += fmt.Sprintf("-%d", *p.EndPort)
+		}
+		out = append(out, port+"/"+proto)
+	}
+	return " on " + strings.Join(out, ", ")
+}
+
+// cidrWithin reports whether cidr lies inside one of the allowed CIDRs.
+func cidrWithin(cidr string, allowed []string) bool {
+	p, err := netip.ParsePrefix(cidr)
+	if err != nil {
+		return false
+	}
+	for _, a := range allowed {
+		ap, err := netip.ParsePrefix(a)
+		if err != nil {
+			continue
+		}
+		if ap.Bits() <= p.Bits() && ap.Contains(p.Addr()) {
+			return true
+		}
+	}
+	return false
+}

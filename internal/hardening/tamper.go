@@ -1,0 +1,159 @@
+package hardening
+
+import (
+	"strings"
+
+	admissionv1 "k8s.io/api/admissionregistration/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Tamper protection: a ValidatingAdmissionPolicy that keeps the namespace's tenants (and anyone
+// else but the identity Terraform runs as) from weakening what the resource set up. RBAC cannot
+// do this: the edit and admin roles a tenant needs include writing NetworkPolicies, ConfigMaps and
+// ServiceAccounts, and RBAC cannot tell the provider's objects from the tenant's.
+
+// SystemExemptUsers are the controllers that must act on the namespace's objects: the namespace
+// controller deletes everything on destroy, the garbage collector removes dependents, and the
+// controller manager acts under its own name when it runs without per-controller credentials.
+var SystemExemptUsers = []string{
+	"system:serviceaccount:kube-system:namespace-controller",
+	"system:serviceaccount:kube-system:generic-garbage-collector",
+	"system:kube-controller-manager",
+}
+
+// TamperPolicyObjectName names the cluster-scoped tamper policy and binding of one namespace.
+func TamperPolicyObjectName(namespace string) string { return "hardened-tamper." + namespace }
+
+// protectedNamespaceLabels are the namespace labels the guard keeps as they are.
+var protectedNamespaceLabels = []string{
+	PodSecurityLabelPrefix + "enforce", PodSecurityLabelPrefix + "enforce-version",
+	PodSecurityLabelPrefix + "audit", PodSecurityLabelPrefix + "audit-version",
+	PodSecurityLabelPrefix + "warn", PodSecurityLabelPrefix + "warn-version",
+	ManagedByLabel, EnvironmentLabel,
+}
+
+// CEL pieces. "Owned" is decided by the managed-by label on the object before or after the change,
+// so a tenant can neither edit the provider's objects nor create objects that claim to be its own.
+const (
+	celOwnedLabel = `((oldObject != null && has(oldObject.metadata.labels) && '` + ManagedByLabel + `' in oldObject.metadata.labels && oldObject.metadata.labels['` + ManagedByLabel + `'] == '` + ManagedByValue + `') || ` +
+		`(object != null && has(object.metadata.labels) && '` + ManagedByLabel + `' in object.metadata.labels && object.metadata.labels['` + ManagedByLabel + `'] == '` + ManagedByValue + `'))`
+	celIsNamespace      = `request.resource.resource == 'namespaces'`
+	celIsDefaultSA      = `(request.resource.resource == 'serviceaccounts' && request.name == '` + DefaultServiceAccount + `')`
+	celSameField        = `(has(object.%[1]s) == has(oldObject.%[1]s) && (!has(object.%[1]s) || object.%[1]s == oldObject.%[1]s))`
+	celLabelOf          = `((has(%[1]s.metadata.labels) && %[2]s in %[1]s.metadata.labels) ? %[1]s.metadata.labels[%[2]s] : '')`
+	tamperMessagePrefix = "hardened_namespace tamper protection: "
+)
+
+func celSame(field string) string {
+	return strings.ReplaceAll(celSameField, "%[1]s", field)
+}
+
+func celLabelsUnchanged(keys []string) string {
+	var parts []string
+	for _, k := range keys {
+		q := celString(k)
+		newV := strings.NewReplacer("%[1]s", "object", "%[2]s", q).Replace(celLabelOf)
+		oldV := strings.NewReplacer("%[1]s", "oldObject", "%[2]s", q).Replace(celLabelOf)
+		parts = append(parts, newV+" == "+oldV)
+	}
+	return strings.Join(parts, " && ")
+}
+
+// tamperObjects returns the guard for one namespace. exempt is the identity Terraform runs as
+// (learned from the API server at apply time); the system controllers are always exempt.
+func tamperObjects(namespace, exempt string) []Object {
+	name := TamperPolicyObjectName(namespace)
+	labels := map[string]string{ManagedByLabel: ManagedByValue}
+	users := append([]string{exempt}, SystemExemptUsers...)
+	if exempt == "" {
+		users = SystemExemptUsers
+	}
+	ops := []admissionv1.OperationType{admissionv1.Create, admissionv1.Update, admissionv1.Delete}
+	rule := func(group string, resources ...string) admissionv1.NamedRuleWithOperations {
+		return admissionv1.NamedRuleWithOperations{RuleWithOperations: admissionv1.RuleWithOperations{
+			Operations: ops,
+			Rule:       admissionv1.Rule{APIGroups: []string{group}, APIVersions: []string{"*"}, Resources: resources},
+		}}
+	}
+	// Metadata other controllers add (labels, annotations) may change; what the provider set may not.
+	contentSame := strings.Join([]string{celSame("spec"), celSame("data"), celSame("binaryData"),
+		celSame("subjects"), celSame("roleRef"), celLabelsUnchanged([]string{ManagedByLabel})}, " && ")
+	fail := admissionv1.Fail
+	policy := &admissionv1.ValidatingAdmissionPolicy{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: "ValidatingAdmissionPolicy"},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
+		Spec: admissionv1.ValidatingAdmissionPolicySpec{
+			FailurePolicy: &fail,
+			MatchConstraints: &admissionv1.MatchResources{
+				// For a Namespace the selector is matched against the namespace itself.
+				NamespaceSelector: namespaceSelector(namespace),
+				ResourceRules: []admissionv1.NamedRuleWithOperations{
+					rule("", "namespaces", "configmaps", "resourcequotas", "limitranges", "serviceaccounts"),
+					rule("networking.k8s.io", "networkpolicies"),
+					rule("rbac.authorization.k8s.io", "rolebindings"),
+				},
+			},
+			MatchConditions: []admissionv1.MatchCondition{
+				{Name: "not-exempt", Expression: `!(request.userInfo.username in ` + celList(users) + `)`},
+				{Name: "guarded-object", Expression: celIsNamespace + ` || ` + celIsDefaultSA + ` || ` + celOwnedLabel},
+			},
+			Validations: []admissionv1.Validation{
+				{
+					Expression: `!` + celIsNamespace + ` || (request.operation == 'UPDATE' && ` + celLabelsUnchanged(protectedNamespaceLabels) + `)`,
+					Message:    tamperMessagePrefix + "the Pod Security and managed-by labels of namespace " + namespace + " are managed by Terraform and cannot be changed or the namespace deleted",
+					Reason:     ptr(metav1.StatusReasonForbidden),
+				},
+				{
+					Expression: `!` + celIsDefaultSA + ` || ` + celOwnedLabel + ` || request.operation == 'CREATE' || (request.operation == 'UPDATE' && ` + celSame("automountServiceAccountToken") + `)`,
+					Message:    tamperMessagePrefix + "automountServiceAccountToken of the default ServiceAccount in " + namespace + " is managed by Terraform, and the ServiceAccount cannot be deleted",
+					Reason:     ptr(metav1.StatusReasonForbidden),
+				},
+				{
+					Expression: celIsNamespace + ` || (` + celIsDefaultSA + ` && !` + celOwnedLabel + `) || (request.operation == 'UPDATE' && ` + contentSame + `)`,
+					Message:    tamperMessagePrefix + "objects labelled " + ManagedByLabel + "=" + ManagedByValue + " in namespace " + namespace + " are managed by Terraform: they cannot be created, changed or deleted by anyone else (metadata other than that label may change)",
+					Reason:     ptr(metav1.StatusReasonForbidden),
+				},
+			},
+		},
+	}
+	binding := &admissionv1.ValidatingAdmissionPolicyBinding{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: "ValidatingAdmissionPolicyBinding"},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
+		Spec: admissionv1.ValidatingAdmissionPolicyBindingSpec{
+			PolicyName:        name,
+			MatchResources:    &admissionv1.MatchResources{NamespaceSelector: namespaceSelector(namespace)},
+			ValidationActions: []admissionv1.ValidationAction{admissionv1.Deny},
+		},
+	}
+	return []Object{
+		{Kind: "ValidatingAdmissionPolicy", Name: name, Obj: policy, ClusterScoped: true},
+		{Kind: "ValidatingAdmissionPolicyBinding", Name: name, Obj: binding, ClusterScoped: true},
+	}
+}
+
+// TamperExemptUser reads the Terraform identity a live tamper policy exempts ("" when none).
+func TamperExemptUser(p *admissionv1.ValidatingAdmissionPolicy) string {
+	for _, c := range p.Spec.MatchConditions {
+		if c.Name != "not-exempt" {
+			continue
+		}
+		for _, u := range parseCELList(strings.TrimSuffix(strings.TrimPrefix(c.Expression, `!(request.userInfo.username in `), `)`)) {
+			if !isSystemExempt(u) {
+				return u
+			}
+		}
+	}
+	return ""
+}
+
+func isSystemExempt(u string) bool {
+	for _, s := range SystemExemptUsers {
+		if s == u {
+			return true
+		}
+	}
+	return false
+}
+
+// IsTamperRefusal says whether an API error message is this guard refusing a request.
+func IsTamperRefusal(msg string) bool { return strings.Contains(msg, tamperMessagePrefix) }

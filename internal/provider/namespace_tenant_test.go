@@ -1,0 +1,619 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/netpoleval"
+)
+
+// The tenant tests act as a member of the group the configuration grants edit: a minted client
+// certificate, bound only through the access block. Every attack from the threat model is tried
+// and its refusal asserted, or, with tamper_protection off, the plan shows it and apply undoes it.
+
+func tenantConfig(name, edge, extra string) string {
+	return fmt.Sprintf(`
+resource "hardened_namespace" "edge" {
+  name = %[2]q
+}
+resource "hardened_namespace" "test" {
+  name   = %[1]q
+  access = [{ role = "edit", groups = ["tenants-%[1]s"] }]
+  image_policy = {
+    allowed_registries = ["registry.example.com", "ghcr.io/acme", "localhost:5000"]
+  }
+  network_policy = {
+    allow_ingress_from_namespaces = [hardened_namespace.edge.id]
+    allow_ingress_ports           = ["8080"]
+    allow_egress_to_cidrs         = ["10.20.0.0/16"]
+    allow_egress_ports            = ["443"]
+  }
+  %[3]s
+}
+`, name, edge, extra)
+}
+
+// tenant returns a clientset for a user in the namespace's edit group.
+func tenant(t *testing.T, ns string) kubernetes.Interface {
+	t.Helper()
+	kc, _, err := testCluster.User("tenant-"+ns, "tenants-"+ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return clientsetFor(t, kc)
+}
+
+// refused runs an attack and expects the API server to refuse it with want in the message.
+// A policy just applied takes a moment to reach admission, so an admitted attempt is retried.
+func refused(what, want string, attack func() error) error {
+	var err error
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(300 * time.Millisecond) {
+		if err = attack(); err != nil {
+			break
+		}
+	}
+	if err == nil {
+		return fmt.Errorf("%s: admitted, want it refused with %q", what, want)
+	}
+	if !strings.Contains(err.Error(), want) {
+		return fmt.Errorf("%s: refused with %v, want %q", what, err, want)
+	}
+	return nil
+}
+
+func admitted(what string, attempt func() error) error {
+	var err error
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(300 * time.Millisecond) {
+		if err = attempt(); err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: refused (%v), want it admitted", what, err)
+}
+
+const tamperRefusal = "hardened_namespace tamper protection"
+
+var dryRun = metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}}
+
+func patchOpts() metav1.PatchOptions { return metav1.PatchOptions{} }
+
+func TestAccNamespace_tenantAttacks(t *testing.T) {
+	name, edge := acctest.RandomWithPrefix("acc-tenant"), acctest.RandomWithPrefix("acc-edge")
+	ctx := context.Background()
+	var tc kubernetes.Interface
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t); tc = tenant(t, name) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(testAccCheckNamespacesGone(t, name, edge), clusterObjectsGone(t, name)),
+		Steps: []resource.TestStep{
+			{
+				Config: tenantConfig(name, edge, ""),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("hardened_namespace.test", "tamper_protection", "true"),
+					func(*terraform.State) error { return tenantImageAttacks(ctx, tc, adminClientset(t), name) },
+					func(*terraform.State) error { return tenantTamperAttacks(ctx, tc, name) },
+					func(*terraform.State) error { return tenantLegitimateWork(ctx, tc, name) },
+					func(*terraform.State) error { return networkTruthTable(ctx, adminClientset(t), name, edge, false) },
+				),
+			},
+			{
+				// The tenant's own allow-all policy (tenants may add policies) and an admin's
+				// RoleBinding to cluster-admin: not removed, but reported by compliance.
+				PreConfig: func() {
+					mustCreateAllowAll(t, tc, name)
+					mustCreateBinding(t, adminClientset(t), name, "by-hand", "cluster-admin")
+				},
+				RefreshState: true,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					func(*terraform.State) error { return networkTruthTable(ctx, adminClientset(t), name, edge, true) },
+					complianceSays(5, false, "NetworkPolicy/tenant-allow-all"),
+					complianceSays(4, false, "RoleBinding/by-hand: grants ClusterRole cluster-admin"),
+				),
+			},
+			{
+				// Applying does not remove what Terraform did not create, and the plan stays empty:
+				// the findings are facts about the namespace, not changes to make.
+				Config: tenantConfig(name, edge, "") + fmt.Sprintf(`
+data "hardened_cluster_posture" "test" {
+  namespaces = { include = [%q] }
+  depends_on = [hardened_namespace.test]
+}
+`, name),
+				Check: complianceSays(5, false, "NetworkPolicy/tenant-allow-all"),
+				ConfigStateChecks: []statecheck.StateCheck{clusterPostureCheck(func(findings []map[string]any) error {
+					for _, want := range []string{"HRD-5003 failed high NetworkPolicy " + name + "/tenant-allow-all",
+						"HRD-4003 failed high RoleBinding " + name + "/by-hand"} {
+						if !slices.ContainsFunc(findings, func(f map[string]any) bool { return clusterPostureKey(f) == want }) {
+							return fmt.Errorf("hardened_cluster_posture does not report %q", want)
+						}
+					}
+					return nil
+				})},
+			},
+			{
+				PreConfig: func() {
+					mustDelete(t, adminClientset(t).NetworkingV1().NetworkPolicies(name).Delete(ctx, "tenant-allow-all", metav1.DeleteOptions{}))
+					mustDelete(t, adminClientset(t).RbacV1().RoleBindings(name).Delete(ctx, "by-hand", metav1.DeleteOptions{}))
+				},
+				RefreshState: true,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					complianceSays(5, true, ""), complianceSays(4, true, ""),
+					func(*terraform.State) error { return networkTruthTable(ctx, adminClientset(t), name, edge, false) },
+				),
+			},
+		},
+	})
+}
+
+// TestAccNamespace_tenantDriftWithoutGuard: with tamper_protection off the tenant can change the
+// provider's objects; every change, including fields the provider never sets, shows in the next
+// plan and apply restores the object exactly.
+func TestAccNamespace_tenantDriftWithoutGuard(t *testing.T) {
+	name, edge := acctest.RandomWithPrefix("acc-drift"), acctest.RandomWithPrefix("acc-edge")
+	ctx := context.Background()
+	var tc kubernetes.Interface
+	cfg := tenantConfig(name, edge, "tamper_protection = false")
+	attack := func(what string, f func() error) {
+		t.Helper()
+		if err := f(); err != nil {
+			t.Fatalf("%s (tamper_protection = false, so the tenant may): %v", what, err)
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t); tc = tenant(t, name) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckNamespacesGone(t, name, edge),
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: resource.TestCheckResourceAttr("hardened_namespace.test", "tamper_protection", "false")},
+			{
+				PreConfig: func() {
+					np := tc.NetworkingV1().NetworkPolicies(name)
+					attack("add ingress: [{}] to the default deny", func() error {
+						_, err := np.Patch(ctx, "hardened-default-deny", types.MergePatchType, []byte(`{"spec":{"ingress":[{}]}}`), patchOpts())
+						return err
+					})
+					attack("narrow the same-namespace allow's pod selector", func() error {
+						_, err := np.Patch(ctx, "hardened-allow-same-namespace", types.MergePatchType,
+							[]byte(`{"spec":{"podSelector":{"matchLabels":{"app":"x"}}}}`), patchOpts())
+						return err
+					})
+					attack("flip automount on the default ServiceAccount", func() error {
+						_, err := tc.CoreV1().ServiceAccounts(name).Patch(ctx, "default", types.MergePatchType,
+							[]byte(`{"automountServiceAccountToken":true}`), patchOpts())
+						return err
+					})
+					attack("plant a policy that claims to be Terraform's", func() error {
+						p := allowAllPolicy(name, "hardened-extra")
+						p.Labels = map[string]string{"app.kubernetes.io/managed-by": "terraform-provider-hardened"}
+						_, err := np.Create(ctx, p, metav1.CreateOptions{})
+						return err
+					})
+				},
+				Config: cfg, PlanOnly: true, ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: cfg,
+				Check: func(*terraform.State) error {
+					cs := adminClientset(t)
+					deny, err := cs.NetworkingV1().NetworkPolicies(name).Get(ctx, "hardened-default-deny", metav1.GetOptions{})
+					if err != nil {
+						return err
+					}
+					if len(deny.Spec.Ingress) != 0 {
+						return fmt.Errorf("default deny still has the tenant's ingress rules: %+v", deny.Spec.Ingress)
+					}
+					for _, m := range deny.ManagedFields {
+						if m.Manager != "terraform-provider-hardened" && strings.Contains(string(m.FieldsV1.Raw), "f:spec") {
+							return fmt.Errorf("manager %s still owns part of the default deny's spec", m.Manager)
+						}
+					}
+					same, err := cs.NetworkingV1().NetworkPolicies(name).Get(ctx, "hardened-allow-same-namespace", metav1.GetOptions{})
+					if err != nil {
+						return err
+					}
+					if len(same.Spec.PodSelector.MatchLabels) != 0 {
+						return fmt.Errorf("same-namespace allow still selects %v", same.Spec.PodSelector.MatchLabels)
+					}
+					if _, err := cs.NetworkingV1().NetworkPolicies(name).Get(ctx, "hardened-extra", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+						return fmt.Errorf("the planted policy carrying the managed-by label should be pruned, got %v", err)
+					}
+					sa, err := cs.CoreV1().ServiceAccounts(name).Get(ctx, "default", metav1.GetOptions{})
+					if err != nil || sa.AutomountServiceAccountToken == nil || *sa.AutomountServiceAccountToken {
+						return fmt.Errorf("default ServiceAccount automount not restored: %v %v", sa.AutomountServiceAccountToken, err)
+					}
+					return networkTruthTable(ctx, cs, name, edge, false)
+				},
+			},
+		},
+	})
+}
+
+// TestAccNamespace_tamperHandover: a runner with other credentials applies the same state; the
+// guard is handed to it, and the previous identity is refused from then on.
+func TestAccNamespace_tamperHandover(t *testing.T) {
+	name := acctest.RandomWithPrefix("acc-handover")
+	ctx := context.Background()
+	var runnerB string
+	cfg := func(kubeconfig string) string {
+		p := ""
+		if kubeconfig != "" {
+			p = fmt.Sprintf("provider \"hardened\" {\n  config_path = %q\n}\n", kubeconfig)
+		}
+		return p + fmt.Sprintf("resource \"hardened_namespace\" \"test\" {\n  name = %q\n}\n", name)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck: func() {
+			testAccPreCheck(t)
+			kc, _, err := testCluster.User("ci-runner-b-"+name, "system:masters")
+			if err != nil {
+				t.Fatal(err)
+			}
+			runnerB = kc
+		},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(testAccCheckNamespacesGone(t, name), clusterObjectsGone(t, name)),
+		Steps: []resource.TestStep{
+			{Config: cfg("")},
+			{
+				// Runner A (the admin identity) may still change the objects the guard protects.
+				PreConfig: func() {
+					err := admitted("runner A labels its own policy", func() error {
+						_, err := adminClientset(t).NetworkingV1().NetworkPolicies(name).Patch(ctx, "hardened-default-deny", types.MergePatchType,
+							[]byte(`{"metadata":{"annotations":{"note":"a"}}}`), patchOpts())
+						return err
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg(runnerB), PlanOnly: true, ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: cfg(runnerB),
+				Check: func(*terraform.State) error {
+					return refused("runner A changes the default deny after the handover", tamperRefusal, func() error {
+						_, err := adminClientset(t).NetworkingV1().NetworkPolicies(name).Patch(ctx, "hardened-default-deny", types.MergePatchType,
+							[]byte(`{"spec":{"ingress":[{}]}}`), patchOpts())
+						return err
+					})
+				},
+			},
+			{Config: cfg(runnerB), PlanOnly: true},
+		},
+	})
+}
+
+func tenantImageAttacks(ctx context.Context, tc, admin kubernetes.Interface, ns string) error {
+	var errs []string
+	check := func(err error) {
+		if err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	pods := tc.CoreV1().Pods(ns)
+	pod := func(image string) func() error {
+		return func() error { _, err := pods.Create(ctx, podWithImage(ns, image), dryRun); return err }
+	}
+	notAllowed := "is not from an allowed registry"
+	// The registries are not a tenant-writable ConfigMap any more: there is none to patch, and one
+	// planted under that name cannot claim to be Terraform's.
+	if _, err := admin.CoreV1().ConfigMaps(ns).Get(ctx, "hardened-image-policy", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		errs = append(errs, fmt.Sprintf("ConfigMap hardened-image-policy exists (err=%v): registries must not be tenant-writable", err))
+	}
+	check(refused("tenant plants a labelled registry ConfigMap", tamperRefusal, func() error {
+		_, err := tc.CoreV1().ConfigMaps(ns).Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "hardened-image-policy",
+			Labels: map[string]string{"app.kubernetes.io/managed-by": "terraform-provider-hardened"}},
+			Data: map[string]string{"registry.zz": "docker.io"}}, metav1.CreateOptions{})
+		return err
+	}))
+	check(admitted("allowed registry", pod("registry.example.com/app:1.2.3")))
+	check(admitted("allowed registry, upper-case host", pod("REGISTRY.EXAMPLE.COM/app:1.2.3")))
+	check(admitted("allowed host:port registry", pod("localhost:5000/app:1")))
+	check(admitted("allowed registry by digest", pod("ghcr.io/acme/api@sha256:"+strings.Repeat("b", 64))))
+	for _, image := range []string{
+		"docker.io/library/nginx:1.27", "nginx:1.27", "harbor/app:1", "registry.example.com.evil.io/app:1",
+		"ghcr.io/acme-evil/app:1", "GHCR.IO/acme-evil/app:1", "registry.example.com:5000/app:1", "localhost:5001/app:1",
+		"docker.io/library/nginx@sha256:" + strings.Repeat("c", 64),
+	} {
+		check(refused("image "+image, notAllowed, pod(image)))
+	}
+	// Image volumes (on by default since 1.36, allowed by Pod Security restricted).
+	check(refused("image volume from Docker Hub", "docker.io/evil/data:1 is not from an allowed registry", func() error {
+		p := podWithImage(ns, "registry.example.com/app:1")
+		p.Spec.Volumes = []corev1.Volume{{Name: "data", VolumeSource: corev1.VolumeSource{Image: &corev1.ImageVolumeSource{
+			Reference: "docker.io/evil/data:1", PullPolicy: corev1.PullIfNotPresent}}}}
+		p.Spec.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/data", ReadOnly: true}}
+		_, err := pods.Create(ctx, p, dryRun)
+		return err
+	}))
+	// Every pod template kind.
+	tpl := func(image string) corev1.PodTemplateSpec {
+		return corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "x"}}, Spec: podWithImage(ns, image).Spec}
+	}
+	sel := &metav1.LabelSelector{MatchLabels: map[string]string{"app": "x"}}
+	meta := metav1.ObjectMeta{Name: "x", Namespace: ns}
+	onFail := func(spec corev1.PodSpec) corev1.PodSpec { spec.RestartPolicy = corev1.RestartPolicyNever; return spec }
+	workloads := map[string]func(image string) error{
+		"Deployment": func(i string) error {
+			_, err := tc.AppsV1().Deployments(ns).Create(ctx, &appsv1.Deployment{ObjectMeta: meta, Spec: appsv1.DeploymentSpec{Selector: sel, Template: tpl(i)}}, dryRun)
+			return err
+		},
+		"StatefulSet": func(i string) error {
+			_, err := tc.AppsV1().StatefulSets(ns).Create(ctx, &appsv1.StatefulSet{ObjectMeta: meta, Spec: appsv1.StatefulSetSpec{Selector: sel, Template: tpl(i)}}, dryRun)
+			return err
+		},
+		"DaemonSet": func(i string) error {
+			_, err := tc.AppsV1().DaemonSets(ns).Create(ctx, &appsv1.DaemonSet{ObjectMeta: meta, Spec: appsv1.DaemonSetSpec{Selector: sel, Template: tpl(i)}}, dryRun)
+			return err
+		},
+		"ReplicaSet": func(i string) error {
+			_, err := tc.AppsV1().ReplicaSets(ns).Create(ctx, &appsv1.ReplicaSet{ObjectMeta: meta, Spec: appsv1.ReplicaSetSpec{Selector: sel, Template: tpl(i)}}, dryRun)
+			return err
+		},
+		"Job": func(i string) error {
+			t := tpl(i)
+			t.Spec = onFail(t.Spec)
+			_, err := tc.BatchV1().Jobs(ns).Create(ctx, &batchv1.Job{ObjectMeta: meta, Spec: batchv1.JobSpec{Template: t}}, dryRun)
+			return err
+		},
+		"CronJob": func(i string) error {
+			t := tpl(i)
+			t.Spec = onFail(t.Spec)
+			_, err := tc.BatchV1().CronJobs(ns).Create(ctx, &batchv1.CronJob{ObjectMeta: meta, Spec: batchv1.CronJobSpec{Schedule: "@daily",
+				JobTemplate: batchv1.JobTemplateSpec{Spec: batchv1.JobSpec{Template: t}}}}, dryRun)
+			return err
+		},
+	}
+	for kind, create := range workloads {
+		check(admitted(kind+" with an allowed image", func() error { return create("registry.example.com/app:1") }))
+		check(refused(kind+" with a foreign image", "quay.io/evil/app:1 "+notAllowed, func() error { return create("quay.io/evil/app:1") }))
+	}
+	// Ephemeral containers: edit may not add them, so an admin tries.
+	check(refused("ephemeral container with a foreign image", "quay.io/evil/debug:1 "+notAllowed, func() error {
+		p, err := admin.CoreV1().Pods(ns).Get(ctx, "eph", metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			p, err = admin.CoreV1().Pods(ns).Create(ctx, func() *corev1.Pod {
+				p := podWithImage(ns, "registry.example.com/app:1")
+				p.Name = "eph"
+				return p
+			}(), metav1.CreateOptions{})
+		}
+		if err != nil {
+			return fmt.Errorf("setting up: %w", err)
+		}
+		c := p.Spec.Containers[0]
+		p.Spec.EphemeralContainers = []corev1.EphemeralContainer{{EphemeralContainerCommon: corev1.EphemeralContainerCommon{
+			Name: "debug", Image: "quay.io/evil/debug:1", SecurityContext: c.SecurityContext}}}
+		_, err = admin.CoreV1().Pods(ns).UpdateEphemeralContainers(ctx, "eph", p, metav1.UpdateOptions{})
+		return err
+	}))
+	if len(errs) > 0 {
+		return fmt.Errorf("image policy:\n  %s", strings.Join(errs, "\n  "))
+	}
+	return nil
+}
+
+func tenantTamperAttacks(ctx context.Context, tc kubernetes.Interface, ns string) error {
+	var errs []string
+	check := func(err error) {
+		if err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	np := tc.NetworkingV1().NetworkPolicies(ns)
+	merge := func(f func(context.Context, string, types.PatchType, []byte, metav1.PatchOptions, ...string) error, name, patch string) func() error {
+		return func() error { return f(ctx, name, types.MergePatchType, []byte(patch), patchOpts()) }
+	}
+	patchNP := func(ctx context.Context, name string, pt types.PatchType, b []byte, o metav1.PatchOptions, sub ...string) error {
+		_, err := np.Patch(ctx, name, pt, b, o, sub...)
+		return err
+	}
+	check(refused("narrow the default deny's pod selector", tamperRefusal, merge(patchNP, "hardened-default-deny", `{"spec":{"podSelector":{"matchLabels":{"app":"x"}}}}`)))
+	check(refused("add ingress: [{}] to the default deny", tamperRefusal, merge(patchNP, "hardened-default-deny", `{"spec":{"ingress":[{}]}}`)))
+	check(refused("drop the managed-by label of the DNS allow", tamperRefusal, merge(patchNP, "hardened-allow-dns", `{"metadata":{"labels":{"app.kubernetes.io/managed-by":null}}}`)))
+	check(refused("delete the default deny", tamperRefusal, func() error {
+		return np.Delete(ctx, "hardened-default-deny", metav1.DeleteOptions{})
+	}))
+	check(refused("plant an allow-all that claims to be Terraform's", tamperRefusal, func() error {
+		p := allowAllPolicy(ns, "hardened-allow-everything")
+		p.Labels = map[string]string{"app.kubernetes.io/managed-by": "terraform-provider-hardened"}
+		_, err := np.Create(ctx, p, metav1.CreateOptions{})
+		return err
+	}))
+	sa := tc.CoreV1().ServiceAccounts(ns)
+	check(refused("turn on automount on the default ServiceAccount", tamperRefusal, func() error {
+		_, err := sa.Patch(ctx, "default", types.MergePatchType, []byte(`{"automountServiceAccountToken":true}`), patchOpts())
+		return err
+	}))
+	check(refused("delete the default ServiceAccount", tamperRefusal, func() error {
+		return sa.Delete(ctx, "default", metav1.DeleteOptions{})
+	}))
+	// RBAC already keeps edit away from these; the test shows it stays so.
+	check(refused("raise the quota", "forbidden", func() error {
+		_, err := tc.CoreV1().ResourceQuotas(ns).Patch(ctx, "hardened-quota", types.MergePatchType, []byte(`{"spec":{"hard":{"pods":"1000"}}}`), patchOpts())
+		return err
+	}))
+	check(refused("relabel the namespace", "forbidden", func() error {
+		_, err := tc.CoreV1().Namespaces().Patch(ctx, ns, types.MergePatchType, []byte(`{"metadata":{"labels":{"pod-security.kubernetes.io/enforce":"privileged"}}}`), patchOpts())
+		return err
+	}))
+	check(refused("bind admin", "forbidden", func() error {
+		_, err := tc.RbacV1().RoleBindings(ns).Create(ctx, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "me-admin"},
+			RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: "admin"},
+			Subjects: []rbacv1.Subject{{Kind: "User", APIGroup: "rbac.authorization.k8s.io", Name: "tenant-" + ns}}}, metav1.CreateOptions{})
+		return err
+	}))
+	if len(errs) > 0 {
+		return fmt.Errorf("tamper protection:\n  %s", strings.Join(errs, "\n  "))
+	}
+	return nil
+}
+
+// tenantLegitimateWork: what tenants may do keeps working with the guard in place.
+func tenantLegitimateWork(ctx context.Context, tc kubernetes.Interface, ns string) error {
+	var errs []string
+	check := func(err error) {
+		if err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	check(admitted("add imagePullSecrets to the default ServiceAccount", func() error {
+		_, err := tc.CoreV1().ServiceAccounts(ns).Patch(ctx, "default", types.MergePatchType, []byte(`{"imagePullSecrets":[{"name":"regcred"}]}`), patchOpts())
+		return err
+	}))
+	check(admitted("annotate Terraform's policy (metadata others may own)", func() error {
+		_, err := tc.NetworkingV1().NetworkPolicies(ns).Patch(ctx, "hardened-default-deny", types.MergePatchType,
+			[]byte(`{"metadata":{"annotations":{"mesh.example.com/seen":"yes"}}}`), patchOpts())
+		return err
+	}))
+	check(admitted("create a ConfigMap of their own", func() error {
+		_, err := tc.CoreV1().ConfigMaps(ns).Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "app-config"}}, dryRun)
+		return err
+	}))
+	check(admitted("create a narrow allow of their own", func() error {
+		p := allowAllPolicy(ns, "web-from-same")
+		p.Spec.Ingress = []networkingv1.NetworkPolicyIngressRule{{From: []networkingv1.NetworkPolicyPeer{{PodSelector: &metav1.LabelSelector{}}}}}
+		p.Spec.Egress = nil
+		p.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}
+		_, err := tc.NetworkingV1().NetworkPolicies(ns).Create(ctx, p, dryRun)
+		return err
+	}))
+	if len(errs) > 0 {
+		return fmt.Errorf("legitimate tenant work:\n  %s", strings.Join(errs, "\n  "))
+	}
+	return nil
+}
+
+func allowAllPolicy(ns, name string) *networkingv1.NetworkPolicy {
+	return &networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}, Spec: networkingv1.NetworkPolicySpec{
+		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress},
+		Ingress:     []networkingv1.NetworkPolicyIngressRule{{}}, Egress: []networkingv1.NetworkPolicyEgressRule{{}}}}
+}
+
+func mustCreateAllowAll(t *testing.T, cs kubernetes.Interface, ns string) {
+	t.Helper()
+	if _, err := cs.NetworkingV1().NetworkPolicies(ns).Create(context.Background(), allowAllPolicy(ns, "tenant-allow-all"), metav1.CreateOptions{}); err != nil {
+		t.Fatalf("the tenant may add policies of their own: %v", err)
+	}
+}
+
+func mustCreateBinding(t *testing.T, cs kubernetes.Interface, ns, name, role string) {
+	t.Helper()
+	_, err := cs.RbacV1().RoleBindings(ns).Create(context.Background(), &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: name},
+		RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: role},
+		Subjects: []rbacv1.Subject{{Kind: "User", APIGroup: "rbac.authorization.k8s.io", Name: "mallory"}}}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustDelete(t *testing.T, err error) {
+	t.Helper()
+	if err != nil && !apierrors.IsNotFound(err) {
+		t.Fatal(err)
+	}
+}
+
+// complianceSays checks the compliance entry of a practice (the RBAC one for practice 4).
+func complianceSays(practice int, satisfied bool, detail string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources["hardened_namespace.test"]
+		if !ok {
+			return fmt.Errorf("hardened_namespace.test not in state")
+		}
+		a := rs.Primary.Attributes
+		for i := 0; a[fmt.Sprintf("compliance.%d.practice", i)] != ""; i++ {
+			p := fmt.Sprintf("compliance.%d.", i)
+			if a[p+"practice"] != fmt.Sprint(practice) || (practice == 4 && !strings.HasPrefix(a[p+"title"], "RBAC")) {
+				continue
+			}
+			if a[p+"satisfied"] != fmt.Sprint(satisfied) || !strings.Contains(a[p+"detail"], detail) {
+				return fmt.Errorf("compliance practice %d: satisfied=%s detail=%q; want satisfied=%t and %q", practice, a[p+"satisfied"], a[p+"detail"], satisfied, detail)
+			}
+			return nil
+		}
+		return fmt.Errorf("no compliance entry for practice %d", practice)
+	}
+}
+
+// networkTruthTable reads the namespace's policies back from the API server and asks an
+// independent evaluator (cyclonus's matcher) what they allow; it must be exactly what the
+// configuration promises, or, after the tenant's allow-all, open.
+func networkTruthTable(ctx context.Context, cs kubernetes.Interface, ns, edge string, open bool) error {
+	var policies []networkingv1.NetworkPolicy
+	for _, n := range []string{ns, edge} {
+		list, err := cs.NetworkingV1().NetworkPolicies(n).List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return err
+		}
+		policies = append(policies, list.Items...)
+	}
+	c := netpoleval.Cluster{Policies: policies}
+	pod := func(n string) netpoleval.Endpoint { return netpoleval.Endpoint{Namespace: n, PodLabels: map[string]string{"app": "web"}} }
+	ext := func(ip string) netpoleval.Endpoint { return netpoleval.Endpoint{IP: ip} }
+	other := "some-other-namespace"
+	rows := []struct {
+		what     string
+		from, to netpoleval.Endpoint
+		port     int
+		proto    string
+		want     bool
+	}{
+		{"same namespace", pod(ns), pod(ns), 9000, "TCP", true},
+		{"another namespace in", pod(other), pod(ns), 8080, "TCP", open},
+		{"the allowed namespace on the allowed port", pod(edge), pod(ns), 8080, "TCP", true},
+		{"the allowed namespace on another port", pod(edge), pod(ns), 9090, "TCP", open},
+		{"DNS over UDP", pod(ns), pod("kube-system"), 53, "UDP", true},
+		{"DNS over TCP", pod(ns), pod("kube-system"), 53, "TCP", true},
+		{"kube-system on another port", pod(ns), pod("kube-system"), 443, "TCP", open},
+		{"out to another namespace", pod(ns), pod(other), 443, "TCP", open},
+		{"the allowed CIDR on the allowed port", pod(ns), ext("10.20.3.4"), 443, "TCP", true},
+		{"the allowed CIDR on another port", pod(ns), ext("10.20.3.4"), 80, "TCP", open},
+		{"an address outside the CIDR", pod(ns), ext("8.8.8.8"), 443, "TCP", open},
+		{"in from the internet", ext("203.0.113.9"), pod(ns), 8080, "TCP", open},
+	}
+	var errs []string
+	for _, r := range rows {
+		if got := c.Allowed(r.from, r.to, r.port, r.proto); got != r.want {
+			errs = append(errs, fmt.Sprintf("%s (%d/%s): allowed=%t, want %t\n%s", r.what, r.port, r.proto, got, r.want, c.Explain(r.from, r.to, r.port, r.proto)))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("network truth table (open=%t):\n%s", open, strings.Join(errs, "\n"))
+	}
+	return nil
+}
+
+func clusterObjectsGone(t *testing.T, ns string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		cs := adminClientset(t).AdmissionregistrationV1()
+		for _, n := range []string{"hardened-tamper." + ns, "hardened-images." + ns} {
+			if _, err := cs.ValidatingAdmissionPolicies().Get(context.Background(), n, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+				return fmt.Errorf("ValidatingAdmissionPolicy %s should be gone, got %v", n, err)
+			}
+			if _, err := cs.ValidatingAdmissionPolicyBindings().Get(context.Background(), n, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+				return fmt.Errorf("ValidatingAdmissionPolicyBinding %s should be gone, got %v", n, err)
+			}
+		}
+		return nil
+	}
+}
+
