@@ -37,7 +37,7 @@ var protectedNamespaceLabels = []string{
 const (
 	celOwnedLabel = `((oldObject != null && has(oldObject.metadata.labels) && '` + ManagedByLabel + `' in oldObject.metadata.labels && oldObject.metadata.labels['` + ManagedByLabel + `'] == '` + ManagedByValue + `') || ` +
 		`(object != null && has(object.metadata.labels) && '` + ManagedByLabel + `' in object.metadata.labels && object.metadata.labels['` + ManagedByLabel + `'] == '` + ManagedByValue + `'))`
-	celIsNamespace      = `request.resource.resource == 'namespaces'`
+	celIsNamespace      = `(request.resource.resource == 'namespaces')`
 	celIsDefaultSA      = `(request.resource.resource == 'serviceaccounts' && request.name == '` + DefaultServiceAccount + `')`
 	celSameField        = `(has(object.%[1]s) == has(oldObject.%[1]s) && (!has(object.%[1]s) || object.%[1]s == oldObject.%[1]s))`
 	celLabelOf          = `((has(%[1]s.metadata.labels) && %[2]s in %[1]s.metadata.labels) ? %[1]s.metadata.labels[%[2]s] : '')`

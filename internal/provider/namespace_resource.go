@@ -68,9 +68,12 @@ func (r *NamespaceResource) ValidateConfig(ctx context.Context, req resource.Val
 	if m.Name.IsUnknown() {
 		s.Name = "unknown-yet"
 	}
+	waiting := m.unknownPaths()
 	for _, fe := range hardening.Validate(s) {
-		// With unknown values some contradictions cannot be judged yet; plain format errors can.
-		if unknown && len(fe.Path) > 0 && fe.Path[0] == "limit_range" {
+		// Values known only after apply (another resource's id, each.key) are judged then: an error
+		// about an unknown value, or about its relation to another (an empty list that is only not
+		// known yet), waits. Everything known is judged now.
+		if unknown && (len(fe.Path) > 0 && fe.Path[0] == "limit_range" || waiting.covers(fe)) {
 			continue
 		}
 		resp.Diagnostics.AddAttributeError(fieldErrorPath(fe.Path), "Invalid hardened_namespace configuration", fe.Msg)

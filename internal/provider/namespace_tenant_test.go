@@ -33,6 +33,8 @@ func tenantConfig(name, edge, extra string) string {
 	return fmt.Sprintf(`
 resource "hardened_namespace" "edge" {
   name = %[2]q
+  # The edge's own default deny must let it reach the tenant (every port: the tenant decides).
+  network_policy = { allow_egress_to_namespaces = [%[1]q] }
 }
 resource "hardened_namespace" "test" {
   name   = %[1]q
@@ -91,7 +93,14 @@ func admitted(what string, attempt func() error) error {
 
 const tamperRefusal = "hardened_namespace tamper protection"
 
-var dryRun = metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}}
+// Attacks run as dry runs: admission (Pod Security, quota, RBAC, every admission policy) judges
+// them exactly as real requests, and one admitted before a new policy is loaded changes nothing,
+// so the retry in refused stays meaningful.
+var (
+	dryRun    = metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}}
+	dryPatch  = metav1.PatchOptions{DryRun: []string{metav1.DryRunAll}}
+	dryDelete = metav1.DeleteOptions{DryRun: []string{metav1.DryRunAll}}
+)
 
 func patchOpts() metav1.PatchOptions { return metav1.PatchOptions{} }
 
@@ -251,7 +260,12 @@ func TestAccNamespace_tenantDriftWithoutGuard(t *testing.T) {
 func TestAccNamespace_tamperHandover(t *testing.T) {
 	name := acctest.RandomWithPrefix("acc-handover")
 	ctx := context.Background()
-	var runnerB string
+	testAccPreCheck(t)
+	// Minted before the steps are built: their configurations name its kubeconfig.
+	runnerB, _, err := testCluster.User("ci-runner-b-"+name, "system:masters")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg := func(kubeconfig string) string {
 		p := ""
 		if kubeconfig != "" {
@@ -260,14 +274,7 @@ func TestAccNamespace_tamperHandover(t *testing.T) {
 		return p + fmt.Sprintf("resource \"hardened_namespace\" \"test\" {\n  name = %q\n}\n", name)
 	}
 	resource.ParallelTest(t, resource.TestCase{
-		PreCheck: func() {
-			testAccPreCheck(t)
-			kc, _, err := testCluster.User("ci-runner-b-"+name, "system:masters")
-			if err != nil {
-				t.Fatal(err)
-			}
-			runnerB = kc
-		},
+		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(testAccCheckNamespacesGone(t, name), clusterObjectsGone(t, name)),
 		Steps: []resource.TestStep{
@@ -291,7 +298,7 @@ func TestAccNamespace_tamperHandover(t *testing.T) {
 				Check: func(*terraform.State) error {
 					return refused("runner A changes the default deny after the handover", tamperRefusal, func() error {
 						_, err := adminClientset(t).NetworkingV1().NetworkPolicies(name).Patch(ctx, "hardened-default-deny", types.MergePatchType,
-							[]byte(`{"spec":{"ingress":[{}]}}`), patchOpts())
+							[]byte(`{"spec":{"ingress":[{}]}}`), dryPatch)
 						return err
 					})
 				},
@@ -321,7 +328,7 @@ func tenantImageAttacks(ctx context.Context, tc, admin kubernetes.Interface, ns 
 	check(refused("tenant plants a labelled registry ConfigMap", tamperRefusal, func() error {
 		_, err := tc.CoreV1().ConfigMaps(ns).Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "hardened-image-policy",
 			Labels: map[string]string{"app.kubernetes.io/managed-by": "terraform-provider-hardened"}},
-			Data: map[string]string{"registry.zz": "docker.io"}}, metav1.CreateOptions{})
+			Data: map[string]string{"registry.zz": "docker.io"}}, dryRun)
 		return err
 	}))
 	check(admitted("allowed registry", pod("registry.example.com/app:1.2.3")))
@@ -402,7 +409,7 @@ func tenantImageAttacks(ctx context.Context, tc, admin kubernetes.Interface, ns 
 		c := p.Spec.Containers[0]
 		p.Spec.EphemeralContainers = []corev1.EphemeralContainer{{EphemeralContainerCommon: corev1.EphemeralContainerCommon{
 			Name: "debug", Image: "quay.io/evil/debug:1", SecurityContext: c.SecurityContext}}}
-		_, err = admin.CoreV1().Pods(ns).UpdateEphemeralContainers(ctx, "eph", p, metav1.UpdateOptions{})
+		_, err = admin.CoreV1().Pods(ns).UpdateEphemeralContainers(ctx, "eph", p, metav1.UpdateOptions{DryRun: []string{metav1.DryRunAll}})
 		return err
 	}))
 	if len(errs) > 0 {
@@ -420,7 +427,7 @@ func tenantTamperAttacks(ctx context.Context, tc kubernetes.Interface, ns string
 	}
 	np := tc.NetworkingV1().NetworkPolicies(ns)
 	merge := func(f func(context.Context, string, types.PatchType, []byte, metav1.PatchOptions, ...string) error, name, patch string) func() error {
-		return func() error { return f(ctx, name, types.MergePatchType, []byte(patch), patchOpts()) }
+		return func() error { return f(ctx, name, types.MergePatchType, []byte(patch), dryPatch) }
 	}
 	patchNP := func(ctx context.Context, name string, pt types.PatchType, b []byte, o metav1.PatchOptions, sub ...string) error {
 		_, err := np.Patch(ctx, name, pt, b, o, sub...)
@@ -430,35 +437,35 @@ func tenantTamperAttacks(ctx context.Context, tc kubernetes.Interface, ns string
 	check(refused("add ingress: [{}] to the default deny", tamperRefusal, merge(patchNP, "hardened-default-deny", `{"spec":{"ingress":[{}]}}`)))
 	check(refused("drop the managed-by label of the DNS allow", tamperRefusal, merge(patchNP, "hardened-allow-dns", `{"metadata":{"labels":{"app.kubernetes.io/managed-by":null}}}`)))
 	check(refused("delete the default deny", tamperRefusal, func() error {
-		return np.Delete(ctx, "hardened-default-deny", metav1.DeleteOptions{})
+		return np.Delete(ctx, "hardened-default-deny", dryDelete)
 	}))
 	check(refused("plant an allow-all that claims to be Terraform's", tamperRefusal, func() error {
 		p := allowAllPolicy(ns, "hardened-allow-everything")
 		p.Labels = map[string]string{"app.kubernetes.io/managed-by": "terraform-provider-hardened"}
-		_, err := np.Create(ctx, p, metav1.CreateOptions{})
+		_, err := np.Create(ctx, p, dryRun)
 		return err
 	}))
 	sa := tc.CoreV1().ServiceAccounts(ns)
 	check(refused("turn on automount on the default ServiceAccount", tamperRefusal, func() error {
-		_, err := sa.Patch(ctx, "default", types.MergePatchType, []byte(`{"automountServiceAccountToken":true}`), patchOpts())
+		_, err := sa.Patch(ctx, "default", types.MergePatchType, []byte(`{"automountServiceAccountToken":true}`), dryPatch)
 		return err
 	}))
 	check(refused("delete the default ServiceAccount", tamperRefusal, func() error {
-		return sa.Delete(ctx, "default", metav1.DeleteOptions{})
+		return sa.Delete(ctx, "default", dryDelete)
 	}))
 	// RBAC already keeps edit away from these; the test shows it stays so.
 	check(refused("raise the quota", "forbidden", func() error {
-		_, err := tc.CoreV1().ResourceQuotas(ns).Patch(ctx, "hardened-quota", types.MergePatchType, []byte(`{"spec":{"hard":{"pods":"1000"}}}`), patchOpts())
+		_, err := tc.CoreV1().ResourceQuotas(ns).Patch(ctx, "hardened-quota", types.MergePatchType, []byte(`{"spec":{"hard":{"pods":"1000"}}}`), dryPatch)
 		return err
 	}))
 	check(refused("relabel the namespace", "forbidden", func() error {
-		_, err := tc.CoreV1().Namespaces().Patch(ctx, ns, types.MergePatchType, []byte(`{"metadata":{"labels":{"pod-security.kubernetes.io/enforce":"privileged"}}}`), patchOpts())
+		_, err := tc.CoreV1().Namespaces().Patch(ctx, ns, types.MergePatchType, []byte(`{"metadata":{"labels":{"pod-security.kubernetes.io/enforce":"privileged"}}}`), dryPatch)
 		return err
 	}))
 	check(refused("bind admin", "forbidden", func() error {
 		_, err := tc.RbacV1().RoleBindings(ns).Create(ctx, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "me-admin"},
 			RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: "admin"},
-			Subjects: []rbacv1.Subject{{Kind: "User", APIGroup: "rbac.authorization.k8s.io", Name: "tenant-" + ns}}}, metav1.CreateOptions{})
+			Subjects: []rbacv1.Subject{{Kind: "User", APIGroup: "rbac.authorization.k8s.io", Name: "tenant-" + ns}}}, dryRun)
 		return err
 	}))
 	if len(errs) > 0 {
@@ -476,12 +483,12 @@ func tenantLegitimateWork(ctx context.Context, tc kubernetes.Interface, ns strin
 		}
 	}
 	check(admitted("add imagePullSecrets to the default ServiceAccount", func() error {
-		_, err := tc.CoreV1().ServiceAccounts(ns).Patch(ctx, "default", types.MergePatchType, []byte(`{"imagePullSecrets":[{"name":"regcred"}]}`), patchOpts())
+		_, err := tc.CoreV1().ServiceAccounts(ns).Patch(ctx, "default", types.MergePatchType, []byte(`{"imagePullSecrets":[{"name":"regcred"}]}`), dryPatch)
 		return err
 	}))
 	check(admitted("annotate Terraform's policy (metadata others may own)", func() error {
 		_, err := tc.NetworkingV1().NetworkPolicies(ns).Patch(ctx, "hardened-default-deny", types.MergePatchType,
-			[]byte(`{"metadata":{"annotations":{"mesh.example.com/seen":"yes"}}}`), patchOpts())
+			[]byte(`{"metadata":{"annotations":{"mesh.example.com/seen":"yes"}}}`), dryPatch)
 		return err
 	}))
 	check(admitted("create a ConfigMap of their own", func() error {
@@ -567,7 +574,9 @@ func networkTruthTable(ctx context.Context, cs kubernetes.Interface, ns, edge st
 		policies = append(policies, list.Items...)
 	}
 	c := netpoleval.Cluster{Policies: policies}
-	pod := func(n string) netpoleval.Endpoint { return netpoleval.Endpoint{Namespace: n, PodLabels: map[string]string{"app": "web"}} }
+	pod := func(n string) netpoleval.Endpoint {
+		return netpoleval.Endpoint{Namespace: n, PodLabels: map[string]string{"app": "web"}}
+	}
 	ext := func(ip string) netpoleval.Endpoint { return netpoleval.Endpoint{IP: ip} }
 	other := "some-other-namespace"
 	rows := []struct {
@@ -616,4 +625,3 @@ func clusterObjectsGone(t *testing.T, ns string) resource.TestCheckFunc {
 		return nil
 	}
 }
-
