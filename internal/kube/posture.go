@@ -179,6 +179,11 @@ func (c *Client) ReadPosture(ctx context.Context) (posture.Snapshot, error) {
 	}()
 
 	s.Provider = c.providerFacts()
+	if id, err := c.WhoAmI(ctx); err != nil {
+		s.Unknown[posture.PartIdentity] = err.Error()
+	} else {
+		s.Provider.Username, s.Provider.Groups = id.Username, id.Groups
+	}
 	wg.Wait()
 	if len(errs) > 0 {
 		return posture.Snapshot{}, errors.Join(errs...)

@@ -51,6 +51,7 @@ const (
 	CheckClusterAdminBinding   = "HRD-4001"
 	CheckAnonymousBinding      = "HRD-4002"
 	CheckEscalatingRoleBinding = "HRD-4003"
+	CheckProviderClusterAdmin  = "HRD-4004"
 	CheckDefaultDenyIngress    = "HRD-5001"
 	CheckDefaultDenyEgress     = "HRD-5002"
 	CheckDefaultDenyReopened   = "HRD-5003"
@@ -111,6 +112,12 @@ var checkList = []Check{
 		Title: "A RoleBinding escalates inside a namespace managed by hardened_namespace, or grants a role to every identity",
 		Remediation: "Delete the binding, or bind a narrower role to named subjects through the access block of " +
 			"hardened_namespace; tamper_protection does not stop a namespace admin from creating bindings of their own.",
+		References: []string{"CIS 5.1.1", "Kubescape C-0035"}},
+	{ID: CheckProviderClusterAdmin, Practice: 4, Severity: SeverityHigh,
+		Title: "The provider runs as cluster-admin",
+		Remediation: "Run Terraform as an identity bound to the provider's least-privilege ClusterRole with its admission " +
+			"guard (examples/least-privilege; see Least privilege in the provider documentation), not in system:masters " +
+			"or bound to cluster-admin: a leaked CI credential is then confined to the namespaces the provider manages.",
 		References: []string{"CIS 5.1.1", "Kubescape C-0035"}},
 	{ID: CheckDefaultDenyIngress, Practice: 5, Severity: SeverityMedium,
 		Title: "The namespace has no default-deny ingress NetworkPolicy",

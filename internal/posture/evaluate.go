@@ -81,6 +81,7 @@ func Evaluate(s Snapshot, o Options) []Finding {
 	e.version()
 	e.transport()
 	e.clusterAdmin()
+	e.providerClusterAdmin()
 	e.anonymousBindings()
 	e.namespaces()
 	e.reopened()
@@ -272,6 +273,39 @@ func (e *evaluator) transport() {
 	if strings.EqualFold(p.Scheme, "http") {
 		e.add(CheckPlainHTTP, "", kindProvider, "", "", fmt.Sprintf("The API server is reached at %s over plain HTTP: "+
 			"credentials and objects cross the network unencrypted.", p.Host))
+	}
+}
+
+// providerClusterAdmin reports when the identity the provider runs as is cluster-admin: in
+// system:masters, or named (as user, group or service account) by a ClusterRoleBinding to
+// cluster-admin (HRD-4004).
+func (e *evaluator) providerClusterAdmin() {
+	if e.unknownIf(CheckProviderClusterAdmin, PartIdentity) {
+		return
+	}
+	p := e.s.Provider
+	if slices.Contains(p.Groups, "system:masters") {
+		e.add(CheckProviderClusterAdmin, "", kindProvider, "", p.Username, fmt.Sprintf(
+			"The provider runs as %s, a member of system:masters: every request it makes bypasses RBAC.", p.Username))
+		return
+	}
+	if e.unknownIf(CheckProviderClusterAdmin, PartClusterRoleBindings) {
+		return
+	}
+	for _, b := range e.s.ClusterRoleBindings {
+		if !isClusterAdmin(b.RoleRef) {
+			continue
+		}
+		for _, sub := range b.Subjects {
+			named := (sub.Kind == rbacv1.UserKind && sub.Name == p.Username) ||
+				(sub.Kind == rbacv1.GroupKind && slices.Contains(p.Groups, sub.Name)) ||
+				(sub.Kind == rbacv1.ServiceAccountKind && "system:serviceaccount:"+sub.Namespace+":"+sub.Name == p.Username)
+			if named {
+				e.add(CheckProviderClusterAdmin, "", kindProvider, "", p.Username, fmt.Sprintf(
+					"The provider runs as %s, bound to cluster-admin by ClusterRoleBinding %s (%s).", p.Username, b.Name, describeSubject(sub)))
+				return
+			}
+		}
 	}
 }
 

@@ -97,7 +97,7 @@ func clean() Snapshot {
 		APIServerPods: []corev1.Pod{apiServerPod("--anonymous-auth=false", "--audit-policy-file=/etc/kubernetes/audit.yaml",
 			"--audit-log-path", "/var/log/kubernetes/audit.log")},
 		Anonymous: AnonymousProbe{StatusCode: 401, URL: "https://10.0.0.1:6443/api/v1/namespaces"},
-		Provider:  ProviderFacts{Host: "https://10.0.0.1:6443", Scheme: "https"},
+		Provider:  ProviderFacts{Host: "https://10.0.0.1:6443", Scheme: "https", Username: "terraform-ci", Groups: []string{"ci-runners", "system:authenticated"}},
 	}
 }
 
@@ -167,6 +167,8 @@ func TestEvaluate(t *testing.T) {
 			"HRD-4001 failed high ClusterRoleBinding /ci-admin",
 			"HRD-4001 failed high ClusterRoleBinding /everyone-admin",
 			"HRD-4001 failed high ClusterRoleBinding /mallory-admin",
+			// system:authenticated includes the provider's identity.
+			"HRD-4004 failed high Provider /terraform-ci",
 		}},
 		{name: "anonymous and unauthenticated bindings", mutate: func(s *Snapshot) {
 			s.ClusterRoleBindings = append(s.ClusterRoleBindings, crb("unauth-view", "view", group("system:unauthenticated")))
@@ -175,6 +177,15 @@ func TestEvaluate(t *testing.T) {
 			"HRD-4002 failed critical ClusterRoleBinding /unauth-view",
 			"HRD-4002 failed critical RoleBinding team-a/anon",
 		}},
+		{name: "the provider in system:masters", mutate: func(s *Snapshot) {
+			s.Provider.Groups = []string{"system:masters", "system:authenticated"}
+		}, want: []string{"HRD-4004 failed high Provider /terraform-ci"}},
+		{name: "the provider's group bound to cluster-admin", mutate: func(s *Snapshot) {
+			s.ClusterRoleBindings = append(s.ClusterRoleBindings, crb("runners-admin", "cluster-admin", group("ci-runners")))
+		}, want: []string{"HRD-4001 failed high ClusterRoleBinding /runners-admin", "HRD-4004 failed high Provider /terraform-ci"}},
+		{name: "identity unknown", mutate: func(s *Snapshot) {
+			s.Unknown = map[Part]string{PartIdentity: "SelfSubjectReview not served"}
+		}, want: []string{"HRD-4004 unknown high Cluster /"}},
 		{name: "cluster-admin to anonymous is both", mutate: func(s *Snapshot) {
 			s.ClusterRoleBindings = append(s.ClusterRoleBindings, crb("oops", "cluster-admin", user("system:anonymous")))
 		}, want: []string{"HRD-4002 failed critical ClusterRoleBinding /oops", "HRD-4001 failed high ClusterRoleBinding /oops"}},
@@ -322,7 +333,7 @@ func TestEvaluate(t *testing.T) {
 		// Unknown handling.
 		{name: "RBAC not readable", mutate: forbidden(PartClusterRoleBindings, PartRoleBindings), want: []string{
 
-			"HRD-4002 unknown critical Cluster /", "HRD-9002 unknown critical Cluster /", "HRD-4001 unknown high Cluster /", "HRD-4003 unknown high Cluster /",
+			"HRD-4002 unknown critical Cluster /", "HRD-9002 unknown critical Cluster /", "HRD-4001 unknown high Cluster /", "HRD-4003 unknown high Cluster /", "HRD-4004 unknown high Cluster /",
 		}},
 		{name: "RoleBindings not readable, ClusterRoleBindings still judged", mutate: func(s *Snapshot) {
 			forbidden(PartRoleBindings)(s)
@@ -532,7 +543,7 @@ func TestChecksRegistry(t *testing.T) {
 		}
 		seen[c.ID] = true
 	}
-	if len(seen) != 21 {
-		t.Errorf("%d checks, want 21", len(seen))
+	if len(seen) != 22 {
+		t.Errorf("%d checks, want 22", len(seen))
 	}
 }

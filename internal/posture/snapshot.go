@@ -23,6 +23,7 @@ const (
 	PartServiceAccounts     Part = "ServiceAccounts"
 	PartAPIServerPods       Part = "kube-system Pods"
 	PartAnonymousProbe      Part = "anonymous request"
+	PartIdentity            Part = "the provider's identity (SelfSubjectReview)"
 	// Workloads in the default namespace, one part per kind.
 	PartPods         Part = "Pods in default"
 	PartDeployments  Part = "Deployments in default"
@@ -100,6 +101,9 @@ type ProviderFacts struct {
 	Insecure bool
 	// Scheme is the scheme of the API server address: "https", or "http" for plain HTTP.
 	Scheme string
+	// Username and Groups are who the API server says the provider is (SelfSubjectReview).
+	Username string
+	Groups   []string
 }
 
 // unknown returns why a part could not be read, and whether it could not.

@@ -76,11 +76,33 @@ func testAccClusterPostureExample(t *testing.T, c *testcluster.Cluster) {
 					"critical": knownvalue.Int64Exact(0), "low": knownvalue.NotNull(),
 				})),
 				statecheck.ExpectKnownValue("data.hardened_cluster_posture.cluster", tfjsonpath.New("findings"), knownvalue.ListPartial(map[int]knownvalue.Check{
-					0: knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact("HRD-6001"), "namespace": knownvalue.StringExact("default")}),
+					0: knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact("HRD-4004"), "name": knownvalue.StringExact("hardened-admin")}),
+					1: knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact("HRD-6001"), "namespace": knownvalue.StringExact("default")}),
 				})),
 			},
 		}},
 	})
+}
+
+// clusterPostureAuditor mints an identity that may get and list everything and write nothing.
+func clusterPostureAuditor(t *testing.T, c *testcluster.Cluster, admin kubernetes.Interface) string {
+	t.Helper()
+	role := &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: "acc-posture-read-all"}, Rules: []rbacv1.PolicyRule{{
+		APIGroups: []string{"*"}, Resources: []string{"*"}, Verbs: []string{"get", "list"}}}}
+	if _, err := admin.RbacV1().ClusterRoles().Create(context.Background(), role, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+		t.Fatal(err)
+	}
+	clusterPostureCreateCRB(t, admin, "acc-posture-auditor", role.Name, rbacv1.Subject{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: "acc-posture-auditor"})
+	kubeconfig, _, err := c.User("acc-posture-auditor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader := clientsetFor(t, kubeconfig)
+	clusterPostureEventually(t, 30*time.Second, "the auditor's binding to take effect", func() error {
+		_, err := reader.RbacV1().ClusterRoleBindings().List(context.Background(), metav1.ListOptions{Limit: 1})
+		return err
+	})
+	return kubeconfig
 }
 
 func clusterPostureConfig(kubeconfig, body string) string {
@@ -99,7 +121,10 @@ func testAccClusterPostureFindings(t *testing.T, c *testcluster.Cluster, admin k
 	const open = "acc-posture-open"
 	body := `  as_of      = "2026-12-01"
   namespaces = { include = ["` + open + `"] }`
-	cfg := clusterPostureConfig(c.AdminKubeconfig, body)
+	// A read-everything identity, not cluster-admin: run as the admin, HRD-4004 (tested below)
+	// would report the provider itself in every list.
+	auditor := clusterPostureAuditor(t, c, admin)
+	cfg := clusterPostureConfig(auditor, body)
 	seeded := []string{
 		"HRD-4002 failed critical RoleBinding " + open + "/acc-posture-anonymous",
 		"HRD-9002 failed critical ClusterRoleBinding /kubernetes-dashboard-admin",
@@ -165,7 +190,7 @@ func testAccClusterPostureFindings(t *testing.T, c *testcluster.Cluster, admin k
 			},
 			{
 				// The same findings as a plan-time gate.
-				Config: clusterPostureConfig(c.AdminKubeconfig, body+"\n  fail_on = \"high\""),
+				Config: clusterPostureConfig(auditor, body+"\n  fail_on = \"high\""),
 				ExpectError: regexp.MustCompile(wrapTolerant(`(?s)Cluster posture: 2 critical, 3 high finding\(s\) at or above fail_on = "high"` +
 					`.*HRD-4002 critical RoleBinding ` + open + `/acc-posture-anonymous` +
 					`.*HRD-9002 critical ClusterRoleBinding kubernetes-dashboard-admin` +
@@ -193,7 +218,7 @@ func testAccClusterPostureFindings(t *testing.T, c *testcluster.Cluster, admin k
 					clusterPostureUnseed(t, admin, open)
 					clusterPostureWaitAnonymous(t, c, http.StatusForbidden)
 				},
-				Config: clusterPostureConfig(c.AdminKubeconfig, body+"\n  fail_on = \"medium\""),
+				Config: clusterPostureConfig(auditor, body+"\n  fail_on = \"medium\""),
 				ConfigStateChecks: []statecheck.StateCheck{
 					clusterPostureExpectFindings(clusterPostureClean),
 					clusterPostureExpectSummary(0, 0, 0, 1, 2),
@@ -326,6 +351,8 @@ func testAccClusterPostureHardenedNamespace(t *testing.T, c *testcluster.Cluster
 	}
 	t.Cleanup(func() { _ = admin.CoreV1().Namespaces().Delete(context.Background(), plain, metav1.DeleteOptions{}) })
 	plainFindings := []string{
+		// The provider runs as the admin here (it applies namespaces): HRD-4004 reports it.
+		"HRD-4004 failed high Provider /hardened-admin",
 		"HRD-6001 failed high Namespace " + plain + "/" + plain,
 		"HRD-6002 failed high Namespace " + privileged + "/" + privileged,
 		"HRD-8002 unknown high Cluster /",
@@ -397,6 +424,8 @@ func testAccClusterPostureUnprivileged(t *testing.T, c *testcluster.Cluster, adm
 					"HRD-4002 unknown critical Cluster /",
 					"HRD-9002 unknown critical Cluster /",
 					"HRD-4001 unknown high Cluster /",
+					"HRD-4003 unknown high Cluster /",
+					"HRD-4004 unknown high Cluster /",
 					"HRD-6001 failed high Namespace default/default",
 					"HRD-8002 unknown high Cluster /",
 					"HRD-5001 failed medium Namespace default/default",
@@ -406,7 +435,7 @@ func testAccClusterPostureUnprivileged(t *testing.T, c *testcluster.Cluster, adm
 					"HRD-7002 failed low Namespace default/default",
 					"HRD-8001 failed low Cluster /",
 				}),
-				clusterPostureExpectSummary(0, 1, 3, 2, 5),
+				clusterPostureExpectSummary(0, 1, 3, 2, 7),
 				clusterPostureExpectMessage("HRD-4001", `^Not evaluated: the provider's identity may not list ClusterRoleBindings \(403 Forbidden: .*User "acc-posture-reader" cannot list resource "clusterrolebindings"`),
 				statecheck.ExpectKnownValue(clusterPostureAddr, tfjsonpath.New("server_version"), knownvalue.StringExact(c.Version)),
 			},

@@ -99,6 +99,7 @@ var hostileCases = []hostileCase{
 	// image policy
 	{"registry with scheme", ns(`image_policy = { allowed_registries = ["https://registry.example.com"] }`), `has a scheme`},
 	{"registry with tag", ns(`image_policy = { allowed_registries = ["registry.example.com/app:1"] }`), `is not a registry`},
+	{"registry without a host", ns(`image_policy = { allowed_registries = ["harbor"] }`), `does not start with a registry host.*docker.io/<org>`},
 	{"policy that checks nothing", ns(`image_policy = { forbid_latest_tag = false }`), `this image_policy checks nothing`},
 	{"unknown action", ns(`image_policy = { allowed_registries = ["r.example.com"], action = "Block" }`), `image_policy.action.*value must be one of`},
 	// hardened_namespace_manifests runs the same rules

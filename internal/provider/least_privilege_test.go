@@ -12,16 +12,21 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/testcluster"
 )
 
 // TestAccLeastPrivilege runs the namespace lifecycle as an identity bound only to the documented
-// ClusterRole (examples/least-privilege/clusterrole.yaml), proving it is enough.
+// ClusterRole and guarded by the documented admission policy (examples/least-privilege), proving
+// they are enough, and that the identity is refused everything outside what the provider manages.
 func TestAccLeastPrivilege(t *testing.T) {
 	testAccPreCheck(t)
 	ctx := context.Background()
@@ -49,34 +54,51 @@ func TestAccLeastPrivilege(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cs.RbacV1().ClusterRoleBindings().Delete(ctx, user, metav1.DeleteOptions{}) })
+	installGuard(t, root, user)
 	kubeconfig, _, err := testCluster.User(user)
 	if err != nil {
 		t.Fatal(err)
 	}
+	lp := clientsetFor(t, kubeconfig)
 	name := acctest.RandomWithPrefix("acc-lp")
-	cfg := func(extra string) string {
+	cfg := func(extra string, unguarded ...bool) string {
 		return fmt.Sprintf(`
 provider "hardened" {
   config_path = %q
 }
 resource "hardened_namespace" "test" {
-  name         = %q
-  access       = [{ role = "edit", groups = ["devs"] }, { role = "view", users = ["auditor"] }%s]
-  image_policy = { allowed_registries = ["registry.k8s.io", "registry.example.com"] }
+  name              = %q
+  access            = [{ role = "edit", groups = ["devs"] }, { role = "view", users = ["auditor"] }%s]
+  image_policy      = { allowed_registries = ["registry.k8s.io", "registry.example.com"] }
+  tamper_protection = %t
 }
-`, kubeconfig, name, extra)
+`, kubeconfig, name, extra, len(unguarded) == 0)
 	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckNamespacesGone(t, name),
 		Steps: []resource.TestStep{
-			{Config: cfg(""), Check: testAccCheckPodSecurityEnforced(t, name)},
+			{Config: cfg(""), Check: resource.ComposeAggregateTestCheckFunc(
+				testAccCheckPodSecurityEnforced(t, name),
+				// The tamper guard exempts this identity and refuses the cluster admin.
+				func(*terraform.State) error {
+					return refused("the admin edits a guarded policy", tamperRefusal, func() error {
+						_, err := cs.NetworkingV1().NetworkPolicies(name).Patch(ctx, "hardened-default-deny", types.MergePatchType,
+							[]byte(`{"spec":{"ingress":[{}]}}`), dryPatch)
+						return err
+					})
+				},
+				func(*terraform.State) error { return guardRefusals(ctx, t, cs, lp, name) },
+			)},
+			// Drift repair (the tamper guard off, so the admin can make drift), then the guard back on.
+			{Config: cfg("", true)},
 			{
 				PreConfig: func() { makeDrift(t, name) },
-				Config:    cfg(""),
+				Config:    cfg("", true),
 				Check:     testAccCheckNetworkPolicies(t, name),
 			},
+			{Config: cfg("")},
 			{
 				// A role the ClusterRole has no `bind` on is refused by RBAC's escalation check,
 				// with the API server's reason passed through.
@@ -116,4 +138,88 @@ data "hardened_cluster_posture" "p" {
 				ImportStateVerifyIgnore: []string{"timeouts"}},
 		},
 	})
+}
+
+// installGuard installs examples/least-privilege/guard.yaml with the identity replaced by user.
+func installGuard(t *testing.T, root, user string) {
+	t.Helper()
+	ctx := context.Background()
+	raw, err := os.ReadFile(filepath.Join(root, "examples", "least-privilege", "guard.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), "'terraform-ci'") {
+		t.Fatal("guard.yaml no longer names the identity 'terraform-ci' the README tells readers to change")
+	}
+	docs := strings.Split(strings.ReplaceAll(string(raw), "'terraform-ci'", "'"+user+"'"), "\n---\n")
+	var policy admissionregistrationv1.ValidatingAdmissionPolicy
+	var binding admissionregistrationv1.ValidatingAdmissionPolicyBinding
+	if len(docs) != 2 || yaml.Unmarshal([]byte(docs[0]), &policy) != nil || yaml.Unmarshal([]byte(docs[1]), &binding) != nil {
+		t.Fatalf("guard.yaml: want a policy and a binding, got %d documents", len(docs))
+	}
+	// One guard per test identity: names made unique so parallel runs do not collide.
+	policy.Name, binding.Name, binding.Spec.PolicyName = policy.Name+"-"+user, binding.Name+"-"+user, policy.Name+"-"+user
+	api := adminClientset(t).AdmissionregistrationV1()
+	if _, err := api.ValidatingAdmissionPolicies().Create(ctx, &policy, metav1.CreateOptions{}); err != nil {
+		t.Fatalf("installing guard.yaml: %v", err)
+	}
+	if _, err := api.ValidatingAdmissionPolicyBindings().Create(ctx, &binding, metav1.CreateOptions{}); err != nil {
+		t.Fatalf("installing guard.yaml: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = api.ValidatingAdmissionPolicyBindings().Delete(ctx, binding.Name, metav1.DeleteOptions{})
+		_ = api.ValidatingAdmissionPolicies().Delete(ctx, policy.Name, metav1.DeleteOptions{})
+	})
+}
+
+// guardRefusals: what RBAC alone would let the provider's identity do, the guard refuses.
+func guardRefusals(ctx context.Context, t *testing.T, admin, lp kubernetes.Interface, managed string) error {
+	plain := "acc-lp-plain-" + managed[len(managed)-6:]
+	if _, err := admin.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: plain}}, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+		return err
+	}
+	t.Cleanup(func() { _ = admin.CoreV1().Namespaces().Delete(context.Background(), plain, metav1.DeleteOptions{}) })
+	binding := func(ns, role string) func() error {
+		return func() error {
+			_, err := lp.RbacV1().RoleBindings(ns).Create(ctx, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "lp-" + role},
+				RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: role},
+				Subjects: []rbacv1.Subject{{Kind: "User", APIGroup: "rbac.authorization.k8s.io", Name: "mallory"}}}, dryRun)
+			return err
+		}
+	}
+	relabel := func(ns string) func() error {
+		return func() error {
+			_, err := lp.CoreV1().Namespaces().Patch(ctx, ns, types.MergePatchType,
+				[]byte(`{"metadata":{"labels":{"pod-security.kubernetes.io/enforce":"privileged"}}}`), dryPatch)
+			return err
+		}
+	}
+	const guard = "terraform-provider-hardened guard"
+	var errs []string
+	for _, c := range []struct {
+		what, want string
+		f          func() error
+	}{
+		{"bind admin in kube-system", guard, binding("kube-system", "admin")},
+		{"bind edit in a namespace without the label", guard, binding(plain, "edit")},
+		{"relabel kube-system", guard, relabel("kube-system")},
+		{"relabel an unmanaged namespace", guard, relabel(plain)},
+		{"delete an unmanaged namespace", guard, func() error { return lp.CoreV1().Namespaces().Delete(ctx, plain, dryDelete) }},
+		{"edit a ConfigMap in kube-system", "forbidden", func() error {
+			_, err := lp.CoreV1().ConfigMaps("kube-system").Patch(ctx, "kube-root-ca.crt", types.MergePatchType, []byte(`{"data":{"x":"y"}}`), dryPatch)
+			return err
+		}},
+	} {
+		if err := refused(c.what, c.want, c.f); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	// And what it needs still works: a binding to edit in its own namespace.
+	if err := admitted("bind edit in the managed namespace", binding(managed, "edit")); err != nil {
+		errs = append(errs, err.Error())
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("least-privilege identity:\n  %s", strings.Join(errs, "\n  "))
+	}
+	return nil
 }

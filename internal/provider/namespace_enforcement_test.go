@@ -69,6 +69,8 @@ func TestAccNamespace_prodPreset(t *testing.T) {
 						knownvalue.StringExact("NetworkPolicy/hardened-default-deny"), knownvalue.StringExact("NetworkPolicy/hardened-allow-dns"),
 						knownvalue.StringExact("NetworkPolicy/hardened-allow-same-namespace"),
 						knownvalue.StringExact("RoleBinding/hardened-access-edit"), knownvalue.StringExact("RoleBinding/hardened-access-view"),
+						knownvalue.StringExact("ValidatingAdmissionPolicy/hardened-tamper." + name),
+						knownvalue.StringExact("ValidatingAdmissionPolicyBinding/hardened-tamper." + name),
 					})),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("compliance").AtSliceIndex(2).AtMapKey("satisfied"), knownvalue.Bool(true)),
 				},
@@ -399,6 +401,8 @@ func TestAccNamespaceManifests_matchesResource(t *testing.T) {
 resource "hardened_namespace" "test" {
   name = %[1]q
   %[2]s
+  # The manifests carry no tamper guard (it must exempt whoever applies them, known only live).
+  tamper_protection = false
 }
 data "hardened_namespace_manifests" "test" {
   name = %[1]q
