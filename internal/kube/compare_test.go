@@ -1,10 +1,15 @@
 package kube
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 func TestDriftOwnedWhole(t *testing.T) {
@@ -60,5 +65,31 @@ func TestMetadataOnlyManagedFields(t *testing.T) {
 	}
 	if metadataOnly(entry(`{"f:metadata":{},"f:spec":{"f:ingress":{}}}`)) {
 		t.Error("an entry claiming spec is metadata only")
+	}
+}
+
+func TestPollRetriesTransientErrors(t *testing.T) {
+	calls := 0
+	err := poll(context.Background(), func() (bool, error) {
+		calls++
+		if calls < 3 {
+			return false, apierrors.NewServiceUnavailable("the API server is restarting")
+		}
+		return true, nil
+	}, func() string { return "never" })
+	if err != nil || calls != 3 {
+		t.Fatalf("poll = %v after %d calls; a 503 must be retried", err, calls)
+	}
+	err = poll(context.Background(), func() (bool, error) {
+		return false, apierrors.NewForbidden(schema.GroupResource{Resource: "namespaces"}, "x", errors.New("no"))
+	}, func() string { return "never" })
+	if !apierrors.IsForbidden(err) {
+		t.Fatalf("poll = %v; a 403 is not transient and must end the wait", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	err = poll(ctx, func() (bool, error) { return false, apierrors.NewServiceUnavailable("down") }, func() string { return "namespace x still exists" })
+	if err == nil || !strings.Contains(err.Error(), "namespace x still exists") || !strings.Contains(err.Error(), "down") {
+		t.Fatalf("poll at timeout = %v; want the explanation and the last transient error", err)
 	}
 }

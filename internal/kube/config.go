@@ -108,8 +108,17 @@ func RESTConfig(c Config) (*rest.Config, error) {
 		overrides.ClusterDefaults.ProxyURL = c.ProxyURL
 	}
 	if len(c.ConfigPaths) == 0 && c.Host == "" {
+		// Inside a cluster (a CI runner pod), its service account is the configuration, as with
+		// hashicorp/kubernetes.
+		if cfg, err := rest.InClusterConfig(); err == nil {
+			cfg.QPS, cfg.Burst = c.QPS, c.Burst
+			if c.UserAgent != "" {
+				cfg.UserAgent = c.UserAgent
+			}
+			return cfg, nil
+		}
 		return nil, errors.New("no cluster is configured: set host (with token or client_certificate/client_key and cluster_ca_certificate), " +
-			"or config_path, in the provider block or through KUBE_HOST / KUBE_CONFIG_PATH")
+			"or config_path, in the provider block or through KUBE_HOST / KUBE_CONFIG_PATH, or run inside a cluster (KUBERNETES_SERVICE_HOST and a mounted service account token)")
 	}
 	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(loader, overrides).ClientConfig()
 	if err != nil {

@@ -36,6 +36,8 @@ func Explain(err error, host string) error {
 	case apierrors.IsForbidden(err) && strings.Contains(msg, "attempting to grant RBAC permissions not currently held"):
 		return fmt.Errorf("RBAC's escalation check refused a RoleBinding: the provider's identity needs the `bind` verb on "+
 			"that ClusterRole (add it to resourceNames of the provider's ClusterRole) or every permission the role grants: %w", err)
+	case apierrors.IsForbidden(err) && strings.Contains(msg, "ValidatingAdmissionPolicy '"):
+		return fmt.Errorf("an admission policy refused the request (it is named below, with its reason): %w", err)
 	case apierrors.IsForbidden(err):
 		return fmt.Errorf("the provider's identity is not allowed to do this (403 Forbidden); grant it the "+
 			"provider's ClusterRole (see the provider documentation): %w", err)

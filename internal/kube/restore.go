@@ -3,6 +3,7 @@ package kube
 import (
 	"context"
 	"encoding/json"
+	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -69,4 +70,36 @@ func metadataOnly(e metav1.ManagedFieldsEntry) bool {
 		}
 	}
 	return true
+}
+
+// AppliedMetadataKeys lists the label and annotation keys a manager set with server-side apply on
+// an object: on import, the labels the provider's earlier applies set are the configuration's, and
+// the ones other tools added (a mesh's revision label) are theirs.
+func AppliedMetadataKeys(entries []metav1.ManagedFieldsEntry, manager string) (labels, annotations map[string]bool) {
+	labels, annotations = map[string]bool{}, map[string]bool{}
+	for _, e := range entries {
+		if e.Manager != manager || e.Operation != metav1.ManagedFieldsOperationApply || e.FieldsV1 == nil {
+			continue
+		}
+		var fields struct {
+			Metadata struct {
+				Labels      map[string]any `json:"f:labels"`
+				Annotations map[string]any `json:"f:annotations"`
+			} `json:"f:metadata"`
+		}
+		if err := json.Unmarshal(e.FieldsV1.Raw, &fields); err != nil {
+			continue
+		}
+		for k := range fields.Metadata.Labels {
+			if key, ok := strings.CutPrefix(k, "f:"); ok {
+				labels[key] = true
+			}
+		}
+		for k := range fields.Metadata.Annotations {
+			if key, ok := strings.CutPrefix(k, "f:"); ok {
+				annotations[key] = true
+			}
+		}
+	}
+	return labels, annotations
 }

@@ -198,3 +198,63 @@ provider "hardened" {
 		},
 	})
 }
+
+// TestAccFault_transientErrorDuringDestroyWait: while destroy waits for the namespace to go, the
+// API server answers 503 three times (no Retry-After, so client-go does not retry them itself);
+// the wait retries until its timeout instead of failing the destroy on the first one.
+func TestAccFault_transientErrorDuringDestroyWait(t *testing.T) {
+	testAccPreCheck(t)
+	name := acctest.RandomWithPrefix("acc-503")
+	var deleted atomic.Bool
+	var injected atomic.Int64
+	kp, err := testCluster.IssueServingCert("127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := tls.X509KeyPair(kp.CertPEM, kp.KeyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, _ := url.Parse(testCluster.Host)
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM([]byte(testCluster.CACertPEM))
+	rp := httputil.NewSingleHostReverseProxy(target)
+	rp.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
+	nsPath := "/api/v1/namespaces/" + name
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodDelete && r.URL.Path == nsPath {
+			deleted.Store(true)
+		} else if deleted.Load() && r.Method == http.MethodGet && r.URL.Path == nsPath && injected.Add(1) <= 3 {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprint(w, `{"kind":"Status","apiVersion":"v1","status":"Failure","message":"injected 503","reason":"ServiceUnavailable","code":503}`)
+			return
+		}
+		rp.ServeHTTP(w, r)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: handler, TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.ServeTLS(ln, "", "") }()
+	t.Cleanup(func() { _ = srv.Close() })
+	cfg := fmt.Sprintf(`
+provider "hardened" {
+  host                   = %q
+  token                  = %q
+  cluster_ca_certificate = %q
+}
+`, "https://"+ln.Addr().String(), testCluster.AdminToken, testCluster.CACertPEM) + testAccNamespaceConfig(name, "")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			if injected.Load() < 3 {
+				return fmt.Errorf("only %d 503s were injected during the destroy wait: the case under test did not happen", injected.Load())
+			}
+			return testAccCheckNamespacesGone(t, name)(s)
+		},
+		Steps: []resource.TestStep{{Config: cfg}},
+	})
+}

@@ -76,6 +76,9 @@ func (r *NamespaceResource) ValidateConfig(ctx context.Context, req resource.Val
 		if unknown && (len(fe.Path) > 0 && fe.Path[0] == "limit_range" || waiting.covers(fe)) {
 			continue
 		}
+		if reportedBySchema(fe.Path, s) {
+			continue // the attribute's own validator already said it, once is enough
+		}
 		resp.Diagnostics.AddAttributeError(fieldErrorPath(fe.Path), "Invalid hardened_namespace configuration", fe.Msg)
 	}
 }
@@ -296,6 +299,46 @@ func (r *NamespaceResource) apply(ctx context.Context, client *kube.Client, plan
 	}
 }
 
+// reportedBySchema: values outside a fixed set are refused by the schema's OneOf validators, at
+// the same attribute; the pure core's error about the same value would repeat it.
+func reportedBySchema(p []any, s hardening.NamespaceSpec) bool {
+	at := func(want ...string) bool {
+		if len(p) != len(want) {
+			return false
+		}
+		for i := range want {
+			if fmt.Sprint(p[i]) != want[i] {
+				return false
+			}
+		}
+		return true
+	}
+	outside := func(v *string, set []string) bool { return v != nil && !slices.Contains(set, *v) }
+	switch {
+	case at("environment"):
+		return s.Environment != "" && !slices.Contains(hardening.Environments, s.Environment)
+	case at("pod_security", "enforce"):
+		return outside(s.PodSecurity.Enforce, hardening.Levels)
+	case at("pod_security", "audit"):
+		return outside(s.PodSecurity.Audit, hardening.Levels)
+	case at("pod_security", "warn"):
+		return outside(s.PodSecurity.Warn, hardening.Levels)
+	case at("image_policy", "action"):
+		return s.ImagePolicy != nil && outside(s.ImagePolicy.Action, hardening.ImageActions)
+	}
+	return false
+}
+
+func onlyKeys(m map[string]string, keep map[string]bool) map[string]string {
+	out := map[string]string{}
+	for k, v := range m {
+		if keep[k] {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 func guardRefusal(err error) bool { return err != nil && hardening.IsTamperRefusal(err.Error()) }
 
 func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -334,14 +377,24 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	ns, live := obs.Namespace, obs.Managed
+	userLabels, userAnns := hardening.UserLabels(ns.Labels), userAnnotations(ns.Annotations)
 	if isImport {
 		state.adoptDefaults()
 		resp.Diagnostics.Append(state.adoptLive(ctx, ns, live)...)
+		// Only the labels and annotations an earlier apply of this provider set are the
+		// configuration's; what other tools added stays theirs (and out of the plan).
+		full, err := client.GetNamespace(ctx, name)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot read namespace "+name, err.Error())
+			return
+		}
+		labels, anns := kube.AppliedMetadataKeys(full.ManagedFields, client.FieldManager)
+		userLabels, userAnns = onlyKeys(userLabels, labels), onlyKeys(userAnns, anns)
 	}
 	state.ID, state.Name, state.UID = types.StringValue(ns.Name), types.StringValue(ns.Name), types.StringValue(string(ns.UID))
-	state.Labels, diags = refreshMap(ctx, state.Labels, hardening.UserLabels(ns.Labels), isImport)
+	state.Labels, diags = refreshMap(ctx, state.Labels, userLabels, isImport)
 	resp.Diagnostics.Append(diags...)
-	state.Annotations, diags = refreshMap(ctx, state.Annotations, userAnnotations(ns.Annotations), isImport)
+	state.Annotations, diags = refreshMap(ctx, state.Annotations, userAnns, isImport)
 	resp.Diagnostics.Append(diags...)
 
 	identity := r.guardIdentity(ctx, client, name, live, &resp.Diagnostics)

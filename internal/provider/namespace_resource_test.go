@@ -78,7 +78,7 @@ func TestAccNamespace_lifecycle(t *testing.T) {
 				),
 			},
 			{
-				// Import adopts every user label, so the hand-made one goes before the import step.
+				// The hand-made label goes before the import step (import adopts only what the provider applied).
 				PreConfig: func() { patchNamespaceLabels(t, name, `{"metadata":{"labels":{"added-by-hand":null}}}`) },
 				Config: testAccNamespaceConfig(name, `
   labels      = { team = "checkout" }

@@ -76,6 +76,12 @@ func (p *HardenedProvider) Configure(ctx context.Context, req provider.Configure
 			"insecure = true (or KUBE_INSECURE) makes the provider accept any certificate from the API server, so a "+
 				"machine in the middle can read the credentials and the objects. Set cluster_ca_certificate (or use a "+
 				"kubeconfig with certificate-authority-data) and remove insecure.")
+	} else if rc, err := kube.RESTConfig(cfg); err == nil && rc.Insecure {
+		// The kubeconfig itself may turn verification off; that is no safer than insecure = true.
+		resp.Diagnostics.AddWarning("TLS verification is disabled",
+			"The kubeconfig's cluster entry sets insecure-skip-tls-verify: true, so the provider accepts any certificate "+
+				"from the API server and a machine in the middle can read the credentials and the objects. Put the "+
+				"cluster's CA in certificate-authority-data (or set cluster_ca_certificate) and remove insecure-skip-tls-verify.")
 	}
 	cfg.UserAgent = fmt.Sprintf("terraform-provider-hardened/%s", p.version)
 	tflog.Debug(ctx, "configured Kubernetes client", map[string]any{"host": cfg.Host, "config_paths": cfg.ConfigPaths, "field_manager": cfg.FieldManager})
