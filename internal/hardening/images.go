@@ -126,8 +126,6 @@ func parseCELList(expr string) []string {
 var celStringLiteral = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 
 func imagePolicyObjects(namespace string, p ImagePolicy) []Object {
-	name := ImagePolicyObjectName(namespace)
-	labels := map[string]string{ManagedByLabel: ManagedByValue}
 	variables := []admissionv1.Variable{
 		{Name: "podSpec", Expression: celPodSpec},
 		{Name: "images", Expression: celImages},
@@ -161,44 +159,12 @@ func imagePolicyObjects(namespace string, p ImagePolicy) []Object {
 		})
 	}
 	write := []admissionv1.OperationType{admissionv1.Create, admissionv1.Update}
-	rule := func(group string, resources ...string) admissionv1.NamedRuleWithOperations {
-		return admissionv1.NamedRuleWithOperations{RuleWithOperations: admissionv1.RuleWithOperations{
-			Operations: write,
-			Rule:       admissionv1.Rule{APIGroups: []string{group}, APIVersions: []string{"*"}, Resources: resources},
-		}}
-	}
-	selector := namespaceSelector(namespace)
-	fail := admissionv1.Fail
-	policy := &admissionv1.ValidatingAdmissionPolicy{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: "ValidatingAdmissionPolicy"},
-		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
-		Spec: admissionv1.ValidatingAdmissionPolicySpec{
-			FailurePolicy: &fail,
-			MatchConstraints: &admissionv1.MatchResources{
-				NamespaceSelector: selector,
-				ResourceRules: []admissionv1.NamedRuleWithOperations{
-					rule("", "pods", "pods/ephemeralcontainers"),
-					rule("apps", "deployments", "statefulsets", "daemonsets", "replicasets"),
-					rule("batch", "jobs", "cronjobs"),
-				},
-			},
-			Variables:   variables,
-			Validations: validations,
-		},
-	}
-	binding := &admissionv1.ValidatingAdmissionPolicyBinding{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: "ValidatingAdmissionPolicyBinding"},
-		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
-		Spec: admissionv1.ValidatingAdmissionPolicyBindingSpec{
-			PolicyName:        name,
-			MatchResources:    &admissionv1.MatchResources{NamespaceSelector: selector},
-			ValidationActions: []admissionv1.ValidationAction{admissionv1.ValidationAction(p.Action)},
-		},
-	}
-	return []Object{
-		{Kind: "ValidatingAdmissionPolicy", Name: name, Obj: policy, ClusterScoped: true},
-		{Kind: "ValidatingAdmissionPolicyBinding", Name: name, Obj: binding, ClusterScoped: true},
-	}
+	return policyPair(ImagePolicyObjectName(namespace), namespace,
+		admissionv1.ValidatingAdmissionPolicySpec{Variables: variables, Validations: validations},
+		admissionv1.ValidationAction(p.Action),
+		namedRule(write, "", "pods", "pods/ephemeralcontainers"),
+		namedRule(write, "apps", "deployments", "statefulsets", "daemonsets", "replicasets"),
+		namedRule(write, "batch", "jobs", "cronjobs"))
 }
 
 func ptr[T any](v T) *T { return &v }

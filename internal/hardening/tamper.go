@@ -62,73 +62,41 @@ func celLabelsUnchanged(keys []string) string {
 // tamperObjects returns the guard for one namespace. exempt is the identity Terraform runs as
 // (learned from the API server at apply time); the system controllers are always exempt.
 func tamperObjects(namespace, exempt string) []Object {
-	name := TamperPolicyObjectName(namespace)
-	labels := map[string]string{ManagedByLabel: ManagedByValue}
 	users := append([]string{exempt}, SystemExemptUsers...)
 	if exempt == "" {
 		users = SystemExemptUsers
 	}
 	ops := []admissionv1.OperationType{admissionv1.Create, admissionv1.Update, admissionv1.Delete}
-	rule := func(group string, resources ...string) admissionv1.NamedRuleWithOperations {
-		return admissionv1.NamedRuleWithOperations{RuleWithOperations: admissionv1.RuleWithOperations{
-			Operations: ops,
-			Rule:       admissionv1.Rule{APIGroups: []string{group}, APIVersions: []string{"*"}, Resources: resources},
-		}}
-	}
 	// Metadata other controllers add (labels, annotations) may change; what the provider set may not.
 	contentSame := strings.Join([]string{celSame("spec"), celSame("data"), celSame("binaryData"),
 		celSame("subjects"), celSame("roleRef"), celLabelsUnchanged([]string{ManagedByLabel})}, " && ")
-	fail := admissionv1.Fail
-	policy := &admissionv1.ValidatingAdmissionPolicy{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: "ValidatingAdmissionPolicy"},
-		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
-		Spec: admissionv1.ValidatingAdmissionPolicySpec{
-			FailurePolicy: &fail,
-			MatchConstraints: &admissionv1.MatchResources{
-				// For a Namespace the selector is matched against the namespace itself.
-				NamespaceSelector: namespaceSelector(namespace),
-				ResourceRules: []admissionv1.NamedRuleWithOperations{
-					rule("", "namespaces", "configmaps", "resourcequotas", "limitranges", "serviceaccounts"),
-					rule("networking.k8s.io", "networkpolicies"),
-					rule("rbac.authorization.k8s.io", "rolebindings"),
-				},
+	spec := admissionv1.ValidatingAdmissionPolicySpec{
+		MatchConditions: []admissionv1.MatchCondition{
+			{Name: "not-exempt", Expression: `!(request.userInfo.username in ` + celList(users) + `)`},
+			{Name: "guarded-object", Expression: celIsNamespace + ` || ` + celIsDefaultSA + ` || ` + celOwnedLabel},
+		},
+		Validations: []admissionv1.Validation{
+			{
+				Expression: `!` + celIsNamespace + ` || (request.operation == 'UPDATE' && ` + celLabelsUnchanged(protectedNamespaceLabels) + `)`,
+				Message:    tamperMessagePrefix + "the Pod Security and managed-by labels of namespace " + namespace + " are managed by Terraform and cannot be changed or the namespace deleted",
+				Reason:     ptr(metav1.StatusReasonForbidden),
 			},
-			MatchConditions: []admissionv1.MatchCondition{
-				{Name: "not-exempt", Expression: `!(request.userInfo.username in ` + celList(users) + `)`},
-				{Name: "guarded-object", Expression: celIsNamespace + ` || ` + celIsDefaultSA + ` || ` + celOwnedLabel},
+			{
+				Expression: `!` + celIsDefaultSA + ` || ` + celOwnedLabel + ` || request.operation == 'CREATE' || (request.operation == 'UPDATE' && ` + celSame("automountServiceAccountToken") + `)`,
+				Message:    tamperMessagePrefix + "automountServiceAccountToken of the default ServiceAccount in " + namespace + " is managed by Terraform, and the ServiceAccount cannot be deleted",
+				Reason:     ptr(metav1.StatusReasonForbidden),
 			},
-			Validations: []admissionv1.Validation{
-				{
-					Expression: `!` + celIsNamespace + ` || (request.operation == 'UPDATE' && ` + celLabelsUnchanged(protectedNamespaceLabels) + `)`,
-					Message:    tamperMessagePrefix + "the Pod Security and managed-by labels of namespace " + namespace + " are managed by Terraform and cannot be changed or the namespace deleted",
-					Reason:     ptr(metav1.StatusReasonForbidden),
-				},
-				{
-					Expression: `!` + celIsDefaultSA + ` || ` + celOwnedLabel + ` || request.operation == 'CREATE' || (request.operation == 'UPDATE' && ` + celSame("automountServiceAccountToken") + `)`,
-					Message:    tamperMessagePrefix + "automountServiceAccountToken of the default ServiceAccount in " + namespace + " is managed by Terraform, and the ServiceAccount cannot be deleted",
-					Reason:     ptr(metav1.StatusReasonForbidden),
-				},
-				{
-					Expression: celIsNamespace + ` || (` + celIsDefaultSA + ` && !` + celOwnedLabel + `) || (request.operation == 'UPDATE' && ` + contentSame + `)`,
-					Message:    tamperMessagePrefix + "objects labelled " + ManagedByLabel + "=" + ManagedByValue + " in namespace " + namespace + " are managed by Terraform: they cannot be created, changed or deleted by anyone else (metadata other than that label may change)",
-					Reason:     ptr(metav1.StatusReasonForbidden),
-				},
+			{
+				Expression: celIsNamespace + ` || (` + celIsDefaultSA + ` && !` + celOwnedLabel + `) || (request.operation == 'UPDATE' && ` + contentSame + `)`,
+				Message:    tamperMessagePrefix + "objects labelled " + ManagedByLabel + "=" + ManagedByValue + " in namespace " + namespace + " are managed by Terraform: they cannot be created, changed or deleted by anyone else (metadata other than that label may change)",
+				Reason:     ptr(metav1.StatusReasonForbidden),
 			},
 		},
 	}
-	binding := &admissionv1.ValidatingAdmissionPolicyBinding{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: "ValidatingAdmissionPolicyBinding"},
-		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
-		Spec: admissionv1.ValidatingAdmissionPolicyBindingSpec{
-			PolicyName:        name,
-			MatchResources:    &admissionv1.MatchResources{NamespaceSelector: namespaceSelector(namespace)},
-			ValidationActions: []admissionv1.ValidationAction{admissionv1.Deny},
-		},
-	}
-	return []Object{
-		{Kind: "ValidatingAdmissionPolicy", Name: name, Obj: policy, ClusterScoped: true},
-		{Kind: "ValidatingAdmissionPolicyBinding", Name: name, Obj: binding, ClusterScoped: true},
-	}
+	return policyPair(TamperPolicyObjectName(namespace), namespace, spec, admissionv1.Deny,
+		namedRule(ops, "", "namespaces", "configmaps", "resourcequotas", "limitranges", "serviceaccounts"),
+		namedRule(ops, "networking.k8s.io", "networkpolicies"),
+		namedRule(ops, "rbac.authorization.k8s.io", "rolebindings"))
 }
 
 // TamperExemptUser reads the Terraform identity a live tamper policy exempts ("" when none).

@@ -125,6 +125,33 @@ resource "hardened_namespace" "ns" {
 // requests with status (and Retry-After when retryAfter is set).
 func faultProxy(t *testing.T, c *testcluster.Cluster, fail int64, status int, retryAfter bool) (string, *atomic.Int64) {
 	t.Helper()
+	var seen atomic.Int64
+	host := tlsProxy(t, c, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if seen.Add(1) <= fail {
+				if retryAfter {
+					w.Header().Set("Retry-After", "1")
+				}
+				writeStatus(w, status)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	return host, &seen
+}
+
+// writeStatus answers with a Kubernetes Status error of the given code.
+func writeStatus(w http.ResponseWriter, status int) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `{"kind":"Status","apiVersion":"v1","status":"Failure","message":"injected %d","code":%d}`, status, status)
+}
+
+// tlsProxy serves wrap(the API server) over TLS on loopback, with a certificate from the
+// cluster's CA, and returns its address.
+func tlsProxy(t *testing.T, c *testcluster.Cluster, wrap func(next http.Handler) http.Handler) string {
+	t.Helper()
 	kp, err := c.IssueServingCert("127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
@@ -138,27 +165,14 @@ func faultProxy(t *testing.T, c *testcluster.Cluster, fail int64, status int, re
 	pool.AppendCertsFromPEM([]byte(c.CACertPEM))
 	rp := httputil.NewSingleHostReverseProxy(target)
 	rp.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
-	var seen atomic.Int64
-	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if seen.Add(1) <= fail {
-			if retryAfter {
-				w.Header().Set("Retry-After", "1")
-			}
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(status)
-			fmt.Fprintf(w, `{"kind":"Status","apiVersion":"v1","status":"Failure","message":"injected %d","code":%d}`, status, status)
-			return
-		}
-		rp.ServeHTTP(w, r)
-	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: handler, TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: wrap(rp), TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.ServeTLS(ln, "", "") }()
 	t.Cleanup(func() { _ = srv.Close() })
-	return "https://" + ln.Addr().String(), &seen
+	return "https://" + ln.Addr().String()
 }
 
 // TestAccFault_throttledAndFailingServer: persistent 500s end in an error that says what the
@@ -207,45 +221,25 @@ func TestAccFault_transientErrorDuringDestroyWait(t *testing.T) {
 	name := acctest.RandomWithPrefix("acc-503")
 	var deleted atomic.Bool
 	var injected atomic.Int64
-	kp, err := testCluster.IssueServingCert("127.0.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := tls.X509KeyPair(kp.CertPEM, kp.KeyPEM)
-	if err != nil {
-		t.Fatal(err)
-	}
-	target, _ := url.Parse(testCluster.Host)
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM([]byte(testCluster.CACertPEM))
-	rp := httputil.NewSingleHostReverseProxy(target)
-	rp.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
 	nsPath := "/api/v1/namespaces/" + name
-	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodDelete && r.URL.Path == nsPath {
-			deleted.Store(true)
-		} else if deleted.Load() && r.Method == http.MethodGet && r.URL.Path == nsPath && injected.Add(1) <= 3 {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			fmt.Fprint(w, `{"kind":"Status","apiVersion":"v1","status":"Failure","message":"injected 503","reason":"ServiceUnavailable","code":503}`)
-			return
-		}
-		rp.ServeHTTP(w, r)
+	host := tlsProxy(t, testCluster, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodDelete && r.URL.Path == nsPath {
+				deleted.Store(true)
+			} else if deleted.Load() && r.Method == http.MethodGet && r.URL.Path == nsPath && injected.Add(1) <= 3 {
+				writeStatus(w, http.StatusServiceUnavailable)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
 	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: handler, TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.ServeTLS(ln, "", "") }()
-	t.Cleanup(func() { _ = srv.Close() })
 	cfg := fmt.Sprintf(`
 provider "hardened" {
   host                   = %q
   token                  = %q
   cluster_ca_certificate = %q
 }
-`, "https://"+ln.Addr().String(), testCluster.AdminToken, testCluster.CACertPEM) + testAccNamespaceConfig(name, "")
+`, host, testCluster.AdminToken, testCluster.CACertPEM) + testAccNamespaceConfig(name, "")
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -20,8 +20,7 @@ import (
 func TestAccNamespace_withoutAdmissionPolicyAPI(t *testing.T) {
 	testAccPreCheck(t)
 	c, err := testcluster.Start(context.Background(), testcluster.Options{Version: os.Getenv("HARDENED_TEST_K8S_VERSION"), Log: os.Stderr,
-		ExtraAPIServerArgs: []string{"--runtime-config=admissionregistration.k8s.io/v1/validatingadmissionpolicies=false," +
-			"admissionregistration.k8s.io/v1/validatingadmissionpolicybindings=false"}})
+		WithoutAdmissionPolicies: true})
 	if err != nil {
 		t.Fatal(err)
 	}

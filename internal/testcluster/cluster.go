@@ -37,6 +37,10 @@ type Options struct {
 	Detach bool
 	// ExtraAPIServerArgs are appended to kube-apiserver's flags.
 	ExtraAPIServerArgs []string
+	// WithoutAdmissionPolicies serves no ValidatingAdmissionPolicy API (as before Kubernetes
+	// 1.30): the API is turned off with --runtime-config and its admission plugin disabled, which
+	// otherwise keeps the server from becoming ready.
+	WithoutAdmissionPolicies bool
 }
 
 // Cluster is a running control plane.
@@ -177,9 +181,17 @@ func (c *Cluster) start(ctx context.Context) error {
 		"--authorization-mode=Node,RBAC",
 		// Without it, validation refuses privileged pods before Pod Security Admission sees them.
 		"--allow-privileged=true",
-		"--enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,ResourceQuota,PodSecurity,ValidatingAdmissionPolicy",
 		"--profiling=false",
 	}, c.opts.ExtraAPIServerArgs...)
+	plugins := "NamespaceLifecycle,LimitRanger,ServiceAccount,ResourceQuota,PodSecurity"
+	if c.opts.WithoutAdmissionPolicies {
+		c.args["kube-apiserver"] = append(c.args["kube-apiserver"], "--enable-admission-plugins="+plugins,
+			"--disable-admission-plugins=ValidatingAdmissionPolicy",
+			"--runtime-config=admissionregistration.k8s.io/v1/validatingadmissionpolicies=false,"+
+				"admissionregistration.k8s.io/v1/validatingadmissionpolicybindings=false")
+	} else {
+		c.args["kube-apiserver"] = append(c.args["kube-apiserver"], "--enable-admission-plugins="+plugins+",ValidatingAdmissionPolicy")
+	}
 	c.args["kube-controller-manager"] = []string{c.bins.ControllerManager,
 		"--kubeconfig=" + kcmKubeconfig,
 		"--authentication-kubeconfig=" + kcmKubeconfig, "--authorization-kubeconfig=" + kcmKubeconfig,
