@@ -24,6 +24,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/kubehardening/terraform-provider-hardened/internal/posture"
 	"github.com/kubehardening/terraform-provider-hardened/internal/testcluster"
 )
 
@@ -54,6 +55,9 @@ func TestAccClusterPosture(t *testing.T) {
 		}
 	})
 	admin := clientsetFor(t, c.AdminKubeconfig)
+	// On a control plane other than the newest patch (the oldest-minor run), the version checks
+	// report too: the expected lists take them in.
+	clusterPostureVersionFindings = versionFindings(t, c.Version, "2026-12-01")
 	t.Run("findings", func(t *testing.T) { testAccClusterPostureFindings(t, c, admin) })
 	t.Run("hardened_namespace", func(t *testing.T) { testAccClusterPostureHardenedNamespace(t, c, admin) })
 	t.Run("unprivileged identity", func(t *testing.T) { testAccClusterPostureUnprivileged(t, c, admin) })
@@ -169,7 +173,7 @@ func testAccClusterPostureFindings(t *testing.T, c *testcluster.Cluster, admin k
 					statecheck.ExpectKnownValue(clusterPostureAddr, tfjsonpath.New("as_of"), knownvalue.StringExact("2026-12-01")),
 					statecheck.ExpectKnownValue(clusterPostureAddr, tfjsonpath.New("passed"), knownvalue.Bool(false)),
 					clusterPostureExpectSummary(0, 0, 0, 1, 2),
-					statecheck.ExpectKnownValue(clusterPostureAddr, tfjsonpath.New("findings").AtSliceIndex(2), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					statecheck.ExpectKnownValue(clusterPostureAddr, tfjsonpath.New("findings").AtSliceIndex(2+len(clusterPostureVersionFindings)), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 						"practice":   knownvalue.Int64Exact(8),
 						"message":    knownvalue.StringRegexp(regexp.MustCompile(`authenticated as system:anonymous and denied \(403 Forbidden\)`)),
 						"references": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("CIS 1.2.1"), knownvalue.StringExact("Kubescape C-0113"), knownvalue.StringExact("Kubescape C-0262")}),
@@ -483,6 +487,7 @@ func (c clusterPostureCheck) CheckState(_ context.Context, req statecheck.CheckS
 // clusterPostureExpectFindings checks the exact findings, in order, as "ID status severity Kind
 // namespace/name".
 func clusterPostureExpectFindings(want []string) statecheck.StateCheck {
+	want = withVersionFindings(want)
 	return clusterPostureCheck(func(findings []map[string]any) error {
 		got := make([]string, 0, len(findings))
 		for _, f := range findings {
@@ -524,8 +529,56 @@ func clusterPostureExpectMessage(id, pattern string) statecheck.StateCheck {
 }
 
 func clusterPostureExpectSummary(critical, high, medium, low, unknown int64) statecheck.StateCheck {
+	for _, f := range clusterPostureVersionFindings {
+		switch strings.Fields(f)[2] {
+		case "critical":
+			critical++
+		case "high":
+			high++
+		case "medium":
+			medium++
+		case "low":
+			low++
+		}
+	}
 	return statecheck.ExpectKnownValue(clusterPostureAddr, tfjsonpath.New("summary"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 		"critical": knownvalue.Int64Exact(critical), "high": knownvalue.Int64Exact(high), "medium": knownvalue.Int64Exact(medium),
 		"low": knownvalue.Int64Exact(low), "unknown": knownvalue.Int64Exact(unknown),
 	}))
+}
+
+// clusterPostureVersionFindings are the version findings (HRD-1001..1003) of the posture test
+// cluster on the tests' as_of date; none for the newest patch.
+var clusterPostureVersionFindings []string
+
+// versionFindings evaluates only the version checks for a server version on a date.
+func versionFindings(t *testing.T, version, asOf string) []string {
+	t.Helper()
+	day, err := time.Parse("2006-01-02", asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, f := range posture.Evaluate(posture.Snapshot{ServerVersion: version}, posture.Options{AsOf: day}) {
+		if f.ID == posture.CheckVersionEndOfLife || f.ID == posture.CheckVersionMaintenance || f.ID == posture.CheckVersionPatches {
+			out = append(out, fmt.Sprintf("%s %s %s %s %s/%s", f.ID, f.Status, f.Severity, f.Kind, f.Namespace, f.Name))
+		}
+	}
+	return out
+}
+
+// withVersionFindings merges the version findings into an expected list in the data source's
+// order: severity (highest first), then practice (version checks are practice 1, first).
+func withVersionFindings(want []string) []string {
+	rank := map[string]int{"critical": 4, "high": 3, "medium": 2, "low": 1}
+	out := slices.Clone(want)
+	for _, v := range clusterPostureVersionFindings {
+		sev := rank[strings.Fields(v)[2]]
+		i := slices.IndexFunc(out, func(w string) bool { return rank[strings.Fields(w)[2]] <= sev })
+		if i < 0 {
+			i = len(out)
+		}
+		out = slices.Insert(out, i, v)
+	}
+	return out
 }
