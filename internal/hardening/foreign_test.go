@@ -223,3 +223,24 @@ func TestTamperGuardExemptsTheIdentity(t *testing.T) {
 		t.Errorf("PruneOrder = %v: bindings must go before their policies", got)
 	}
 }
+
+// TestFromStateDoesNotRevalidate: state written under older, looser rules (a registry without a
+// host, a quantity no longer accepted) still rebuilds, so refresh and destroy keep working.
+func TestFromStateDoesNotRevalidate(t *testing.T) {
+	s := NamespaceSpec{Name: "legacy", Environment: "qa-old",
+		ResourceQuota: map[string]string{"pods": "lots"},
+		ImagePolicy:   &ImagePolicyInput{AllowedRegistries: []string{"harbor"}}}
+	if _, _, err := Desired(s); err == nil {
+		t.Fatal("Desired accepted the spec: the case under test needs one today's rules refuse")
+	}
+	_, objs, err := FromState(s)
+	if err != nil {
+		t.Fatalf("FromState: %v", err)
+	}
+	ids := strings.Join(ManagedIDs(objs), " ")
+	for _, want := range []string{"Namespace/legacy", "ResourceQuota/hardened-quota", "ValidatingAdmissionPolicy/hardened-images.legacy"} {
+		if !strings.Contains(ids, want) {
+			t.Errorf("FromState objects %s lack %s", ids, want)
+		}
+	}
+}

@@ -91,7 +91,9 @@ func (r *NamespaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if state.DeletionProtection.ValueBool() {
 			resp.Diagnostics.AddAttributeError(path.Root("deletion_protection"), "Namespace is protected from deletion",
-				fmt.Sprintf("hardened_namespace %q has deletion_protection = true. Set it to false and apply before destroying.", state.Name.ValueString()))
+				fmt.Sprintf("hardened_namespace %q has deletion_protection = true. Set it to false and apply before destroying. "+
+					"If Terraform plans to replace it because it is tainted (a create that failed half way), keep it instead: "+
+					"terraform untaint <address>, then apply again to finish it.", state.Name.ValueString()))
 		}
 		return
 	}

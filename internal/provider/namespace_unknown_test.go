@@ -29,6 +29,10 @@ resource "terraform_data" "idp_group" {
   input = "%[1]s-platform"
 }
 
+resource "terraform_data" "lead_role" {
+  input = "admin"
+}
+
 resource "hardened_namespace" "edge" {
   name = %[2]q
 }
@@ -39,6 +43,7 @@ resource "hardened_namespace" "team" {
   access = [
     { role = "edit", groups = ["${each.key}-devs"] },
     { role = "view", groups = [terraform_data.idp_group.output] },
+    { role = terraform_data.lead_role.output, users = ["${each.key}-lead"] },
   ]
   network_policy = {
     allow_ingress_from_namespaces = [hardened_namespace.edge.id]
@@ -68,6 +73,10 @@ resource "hardened_namespace" "team" {
 			view, err := cs.RbacV1().RoleBindings(ns).Get(context.Background(), "hardened-access-view", metav1.GetOptions{})
 			if err != nil || view.Subjects[0].Name != prefix+"-platform" {
 				return fmt.Errorf("%s: view binding %v, %v", ns, view, err)
+			}
+			lead, err := cs.RbacV1().RoleBindings(ns).Get(context.Background(), "hardened-access-admin", metav1.GetOptions{})
+			if err != nil || lead.Subjects[0].Name != k+"-lead" {
+				return fmt.Errorf("%s: admin binding from a role known only after apply: %v, %v", ns, lead, err)
 			}
 			np, err := cs.NetworkingV1().NetworkPolicies(ns).Get(context.Background(), "hardened-allow-ingress-from-namespaces", metav1.GetOptions{})
 			if err != nil {

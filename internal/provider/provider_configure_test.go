@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -50,6 +52,19 @@ func TestConfigure(t *testing.T) {
 		resp := configureWith(t, map[string]tftypes.Value{"host": str("https://127.0.0.1:6443")}, false)
 		if resp.Diagnostics.WarningsCount() != 1 {
 			t.Fatalf("want a warning, got %v", resp.Diagnostics)
+		}
+	})
+	t.Run("kubeconfig that skips verification warns", func(t *testing.T) {
+		kc := filepath.Join(t.TempDir(), "config")
+		doc := "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:6443\n    insecure-skip-tls-verify: true\n" +
+			"users:\n- name: u\n  user:\n    token: x\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\n"
+		if err := os.WriteFile(kc, []byte(doc), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		resp := configureWith(t, map[string]tftypes.Value{"config_path": str(kc)}, false)
+		if resp.Diagnostics.HasError() || resp.Diagnostics.WarningsCount() != 1 ||
+			!strings.Contains(resp.Diagnostics.Warnings()[0].Detail(), "insecure-skip-tls-verify") {
+			t.Fatalf("want one TLS warning naming insecure-skip-tls-verify, got %v", resp.Diagnostics)
 		}
 	})
 	t.Run("plain http refused at host", func(t *testing.T) {
