@@ -58,7 +58,7 @@ func TestDriftOwnedWhole(t *testing.T) {
 
 func TestMetadataOnlyManagedFields(t *testing.T) {
 	entry := func(raw string) metav1.ManagedFieldsEntry {
-		return metav1.ManagedFieldsEntry{Manager: "m", FieldsV1: &metav1.FieldsV1{Raw: []byte(raw)}}
+		return metav1.ManagedFieldsEntry{Manager: "m", FieldsV1: metav1.NewFieldsV1(raw)}
 	}
 	if !metadataOnly(entry(`{"f:metadata":{"f:labels":{"f:istio.io/rev":{}}}}`)) {
 		t.Error("a labels-only entry is not metadata only")

@@ -98,15 +98,19 @@ func TestReplaceContentDropsForeignClaims(t *testing.T) {
 	live.Object["spec"] = map[string]any{"podSelector": map[string]any{}, "policyTypes": []any{"Ingress"}, "ingress": []any{map[string]any{}}}
 	live.SetAnnotations(map[string]string{"mesh": "seen"})
 	live.SetManagedFields([]metav1.ManagedFieldsEntry{
-		{Manager: "terraform-provider-hardened", Operation: metav1.ManagedFieldsOperationApply, FieldsV1: &metav1.FieldsV1{Raw: []byte(`{"f:spec":{"f:podSelector":{}}}`)}},
-		{Manager: "kubectl-patch", Operation: metav1.ManagedFieldsOperationUpdate, FieldsV1: &metav1.FieldsV1{Raw: []byte(`{"f:spec":{"f:ingress":{}}}`)}},
-		{Manager: "mesh", Operation: metav1.ManagedFieldsOperationUpdate, FieldsV1: &metav1.FieldsV1{Raw: []byte(`{"f:metadata":{"f:annotations":{"f:mesh":{}}}}`)}},
+		{Manager: "terraform-provider-hardened", Operation: metav1.ManagedFieldsOperationApply, FieldsV1: metav1.NewFieldsV1(`{"f:spec":{"f:podSelector":{}}}`)},
+		{Manager: "kubectl-patch", Operation: metav1.ManagedFieldsOperationUpdate, FieldsV1: metav1.NewFieldsV1(`{"f:spec":{"f:ingress":{}}}`)},
+		{Manager: "mesh", Operation: metav1.ManagedFieldsOperationUpdate, FieldsV1: metav1.NewFieldsV1(`{"f:metadata":{"f:annotations":{"f:mesh":{}}}}`)},
 	})
 	c, dyn := tFakeClient(live.DeepCopy())
 	var sent *unstructured.Unstructured
 	dyn.PrependReactor("update", "networkpolicies", func(a k8stesting.Action) (bool, runtime.Object, error) {
-		sent = a.(k8stesting.UpdateAction).GetObject().(*unstructured.Unstructured)
-		return true, sent, nil
+		update, ok := a.(k8stesting.UpdateAction)
+		if !ok {
+			return false, nil, nil
+		}
+		sent, ok = update.GetObject().(*unstructured.Unstructured)
+		return ok, sent, nil
 	})
 	desired := map[string]any{"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
 		"metadata": map[string]any{"name": "hardened-default-deny"}, "spec": map[string]any{"podSelector": map[string]any{}, "policyTypes": []any{"Ingress"}}}

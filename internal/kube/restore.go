@@ -61,7 +61,7 @@ func metadataOnly(e metav1.ManagedFieldsEntry) bool {
 		return true
 	}
 	var fields map[string]any
-	if err := json.Unmarshal(e.FieldsV1.Raw, &fields); err != nil {
+	if err := json.Unmarshal(e.FieldsV1.GetRawBytes(), &fields); err != nil {
 		return false
 	}
 	for k := range fields {
@@ -87,7 +87,7 @@ func AppliedMetadataKeys(entries []metav1.ManagedFieldsEntry, manager string) (l
 				Annotations map[string]any `json:"f:annotations"`
 			} `json:"f:metadata"`
 		}
-		if err := json.Unmarshal(e.FieldsV1.Raw, &fields); err != nil {
+		if err := json.Unmarshal(e.FieldsV1.GetRawBytes(), &fields); err != nil {
 			continue
 		}
 		for k := range fields.Metadata.Labels {

@@ -69,7 +69,11 @@ func TestTamperProtectionNeedsKubernetes130(t *testing.T) {
 		{"v1.37.2", &on, false, false, true},
 	} {
 		cs := fake.NewClientset()
-		cs.Discovery().(*fakediscovery.FakeDiscovery).FakedServerVersion = &version.Info{GitVersion: tc.server}
+		disc, ok := cs.Discovery().(*fakediscovery.FakeDiscovery)
+		if !ok {
+			t.Fatalf("fake clientset discovery is %T", cs.Discovery())
+		}
+		disc.FakedServerVersion = &version.Info{GitVersion: tc.server}
 		r := &NamespaceResource{data: &providerData{kube: kube.StaticLazy(&kube.Client{Clientset: cs, Host: "https://fake"})}}
 		resp := &resource.ModifyPlanResponse{}
 		spec := hardening.NamespaceSpec{TamperProtection: tc.explicit}

@@ -143,25 +143,25 @@ func (r *NamespaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 
 // desired rebuilds the objects from a plan. With tamper protection the guard exempts the identity
 // the API server says Terraform runs as.
-func (m namespaceModel) desired(ctx context.Context, client *kube.Client) (hardening.Resolved, []hardening.Object, diag.Diagnostics) {
+func (m namespaceModel) desired(ctx context.Context, client *kube.Client) ([]hardening.Object, diag.Diagnostics) {
 	s, _, diags := m.spec(ctx)
 	if diags.HasError() {
-		return hardening.Resolved{}, nil, diags
+		return nil, diags
 	}
 	if m.TamperProtection.ValueBool() {
 		id, err := client.WhoAmI(ctx)
 		if err != nil {
 			diags.AddAttributeError(path.Root("tamper_protection"), "Cannot learn the identity Terraform runs as",
 				err.Error()+". tamper_protection exempts that identity from its guard; set tamper_protection = false to go without it.")
-			return hardening.Resolved{}, nil, diags
+			return nil, diags
 		}
 		s.Identity = id.Username
 	}
-	res, objs, err := hardening.Desired(s)
+	_, objs, err := hardening.Desired(s)
 	if err != nil {
 		diags.AddError("Invalid hardened_namespace configuration", err.Error())
 	}
-	return res, objs, diags
+	return objs, diags
 }
 
 // fromState rebuilds what a state asked for, without today's validation (see hardening.FromState).
@@ -205,7 +205,7 @@ func (r *NamespaceResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	_, objs, diags := plan.desired(ctx, client)
+	objs, diags := plan.desired(ctx, client)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -509,7 +509,7 @@ func (r *NamespaceResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	_, objs, diags := plan.desired(ctx, client)
+	objs, diags := plan.desired(ctx, client)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

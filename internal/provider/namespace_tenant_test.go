@@ -230,7 +230,7 @@ func TestAccNamespace_tenantDriftWithoutGuard(t *testing.T) {
 						return fmt.Errorf("default deny still has the tenant's ingress rules: %+v", deny.Spec.Ingress)
 					}
 					for _, m := range deny.ManagedFields {
-						if m.Manager != "terraform-provider-hardened" && strings.Contains(string(m.FieldsV1.Raw), "f:spec") {
+						if m.Manager != "terraform-provider-hardened" && strings.Contains(m.FieldsV1.GetRawString(), "f:spec") {
 							return fmt.Errorf("manager %s still owns part of the default deny's spec", m.Manager)
 						}
 					}

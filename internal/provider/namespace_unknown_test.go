@@ -12,7 +12,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/testcluster"
@@ -139,7 +138,8 @@ func devTerraform(t *testing.T, dir string) func(args ...string) (string, error)
 			devProviderErr = err
 			return
 		}
-		devProviderDir, devProviderErr = os.MkdirTemp("", "hardened-dev-provider-")
+		// Shared by every test in the binary, so not one test's TempDir.
+		devProviderDir, devProviderErr = os.MkdirTemp("", "hardened-dev-provider-") //nolint:usetesting
 		if devProviderErr != nil {
 			return
 		}
@@ -168,11 +168,4 @@ func devTerraform(t *testing.T, dir string) func(args ...string) (string, error)
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
-}
-
-// stateCheckFunc runs a plain check (usually against the cluster) as a state check.
-type stateCheckFunc func() error
-
-func (f stateCheckFunc) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = f()
 }
