@@ -93,3 +93,19 @@ func TestPollRetriesTransientErrors(t *testing.T) {
 		t.Fatalf("poll at timeout = %v; want the explanation and the last transient error", err)
 	}
 }
+
+func TestExplainNamesTheAdmissionPolicy(t *testing.T) {
+	refusal := apierrors.NewForbidden(schema.GroupResource{Group: "networking.k8s.io", Resource: "networkpolicies"}, "hardened-default-deny",
+		errors.New("ValidatingAdmissionPolicy 'hardened-tamper.team' with binding 'hardened-tamper.team' denied request: hardened_namespace tamper protection: ..."))
+	got := Explain(refusal, "https://k").Error()
+	if !strings.Contains(got, "an admission policy refused the request") || strings.Contains(got, "grant it the provider's ClusterRole") {
+		t.Errorf("Explain(policy refusal) = %q: it must say an admission policy refused, not ask for more RBAC", got)
+	}
+	rbac := apierrors.NewForbidden(schema.GroupResource{Resource: "namespaces"}, "x", errors.New(`User "ci" cannot patch resource "namespaces"`))
+	if got := Explain(rbac, "https://k").Error(); !strings.Contains(got, "grant it the provider's ClusterRole") {
+		t.Errorf("Explain(RBAC refusal) = %q: it must point to the provider's ClusterRole", got)
+	}
+	if !apierrors.IsForbidden(Explain(refusal, "https://k")) {
+		t.Error("Explain hides the API status: callers can no longer tell a 403")
+	}
+}

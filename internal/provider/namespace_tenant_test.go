@@ -209,6 +209,19 @@ func TestAccNamespace_tenantDriftWithoutGuard(t *testing.T) {
 							[]byte(`{"automountServiceAccountToken":true}`), patchOpts())
 						return err
 					})
+					// Fields the provider never sets, in objects that are its own: an extra subject and an
+					// extra quota key (by an admin: edit may not write RoleBindings or quotas).
+					admin := adminClientset(t)
+					attack("append a subject to the edit binding", func() error {
+						_, err := admin.RbacV1().RoleBindings(name).Patch(ctx, "hardened-access-edit", types.JSONPatchType,
+							[]byte(`[{"op":"add","path":"/subjects/-","value":{"kind":"User","apiGroup":"rbac.authorization.k8s.io","name":"mallory"}}]`), patchOpts())
+						return err
+					})
+					attack("add a key to the quota", func() error {
+						_, err := admin.CoreV1().ResourceQuotas(name).Patch(ctx, "hardened-quota", types.MergePatchType,
+							[]byte(`{"spec":{"hard":{"count/secrets":"1000"}}}`), patchOpts())
+						return err
+					})
 					attack("plant a policy that claims to be Terraform's", func() error {
 						p := allowAllPolicy(name, "hardened-extra")
 						p.Labels = map[string]string{"app.kubernetes.io/managed-by": "terraform-provider-hardened"}
@@ -243,6 +256,17 @@ func TestAccNamespace_tenantDriftWithoutGuard(t *testing.T) {
 					}
 					if _, err := cs.NetworkingV1().NetworkPolicies(name).Get(ctx, "hardened-extra", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 						return fmt.Errorf("the planted policy carrying the managed-by label should be pruned, got %v", err)
+					}
+					rb, err := cs.RbacV1().RoleBindings(name).Get(ctx, "hardened-access-edit", metav1.GetOptions{})
+					if err != nil || len(rb.Subjects) != 1 {
+						return fmt.Errorf("edit binding subjects not restored: %v %v", rb, err)
+					}
+					q, err := cs.CoreV1().ResourceQuotas(name).Get(ctx, "hardened-quota", metav1.GetOptions{})
+					if err != nil {
+						return err
+					}
+					if _, extra := q.Spec.Hard["count/secrets"]; extra {
+						return fmt.Errorf("the quota key added by hand survived apply: %v", q.Spec.Hard)
 					}
 					sa, err := cs.CoreV1().ServiceAccounts(name).Get(ctx, "default", metav1.GetOptions{})
 					if err != nil || sa.AutomountServiceAccountToken == nil || *sa.AutomountServiceAccountToken {
