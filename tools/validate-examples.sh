@@ -8,7 +8,9 @@
 #   * every folder with .tf files is validated on its own: a root module (examples/tenants) and a
 #     reusable module (examples/modules/tenant) alike. Folders that call modules get
 #     `terraform get` first, which installs local modules only (no provider download).
-#   * `terraform fmt -check` must pass too.
+#   * `terraform fmt -check` must pass too;
+#   * the folders in plan_dirs below, which need no cluster, also get `terraform plan`, with every
+#     KUBE_* variable (and KUBECONFIG) removed from the environment: proof that they run as-is.
 #
 #   tools/validate-examples.sh            # uses terraform on PATH
 #   TERRAFORM=/path/to/tofu tools/validate-examples.sh
@@ -44,8 +46,40 @@ find "$work/examples" \( -name .terraform -o -name '.terraform.lock.hcl' -o -nam
 export TF_CLI_CONFIG_FILE="$work/cli.tfrc" TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
 unset TF_WORKSPACE TF_DATA_DIR
 
+# `terraform plan` as well as validate: the folders that read no cluster, so that a plan must
+# succeed without any cluster or KUBE_* variable. Chosen by what their .tf files use:
+#   * provider::hardened::version_support (the function is pure: no cluster, no clock);
+#   * hardened_namespace_manifests (renders YAML, reads no cluster);
+#   * hardened_audit_policy (renders a policy file, reads no cluster);
+#   * hardened_version_support only with `version` set (without it, it reads the cluster's version).
+# Not planned: hardened_namespace, hardened_cluster_posture and hardened_version_support without
+# `version` need a cluster; examples/authentication/* and examples/provider configure a cluster
+# connection (client_certificate reads certificate files the folder does not ship);
+# data-sources/hardened_version_support also reads the cluster's own version.
+plan_dirs=(
+  examples/functions/version_support       # the function only
+  examples/data-sources/hardened_audit_policy
+  examples/data-sources/hardened_namespace_manifests
+  examples/gitops                          # hardened_namespace_manifests only
+)
+for d in "${plan_dirs[@]}"; do
+  if [[ ! -d $work/$d ]]; then
+    echo "validate-examples: $d is listed in plan_dirs but does not exist" >&2
+    exit 1
+  fi
+done
+is_plan_dir() {
+  local d
+  for d in "${plan_dirs[@]}"; do [[ $1 == "$d" ]] && return 0; done
+  return 1
+}
+# The environment of those plans: no cluster connection of any kind.
+no_cluster_env=(-u KUBECONFIG)
+while IFS= read -r v; do no_cluster_env+=(-u "$v"); done < <(compgen -e | grep '^KUBE_' || true)
+
 failed=()
 count=0
+planned=0
 if ! "$tf" fmt -check -recursive -diff "$work/examples" >"$work/fmt.out" 2>&1; then
   cat "$work/fmt.out"
   failed+=("terraform fmt (run make fmt)")
@@ -62,12 +96,23 @@ while IFS= read -r dir; do
       continue
     fi
   fi
-  if (cd "$dir" && "$tf" validate -no-color >"$work/out" 2>&1); then
-    echo "ok   $rel"
-  else
+  if ! (cd "$dir" && "$tf" validate -no-color >"$work/out" 2>&1); then
     echo "FAIL $rel"
     sed 's/^/    /' "$work/out"
     failed+=("$rel")
+    continue
+  fi
+  if is_plan_dir "$rel"; then
+    planned=$((planned + 1))
+    if (cd "$dir" && env "${no_cluster_env[@]}" "$tf" plan -input=false -no-color >"$work/out" 2>&1); then
+      echo "ok   $rel (validate, plan without a cluster)"
+    else
+      echo "FAIL $rel (terraform plan without a cluster)"
+      sed 's/^/    /' "$work/out"
+      failed+=("$rel (plan)")
+    fi
+  else
+    echo "ok   $rel"
   fi
 done < <(find "$work/examples" -name '*.tf' -not -path '*/.terraform/*' -printf '%h\n' | sort -u)
 
@@ -79,4 +124,8 @@ if ((${#failed[@]} > 0)); then
   echo "validate-examples: ${#failed[@]} of $count failed: ${failed[*]}" >&2
   exit 1
 fi
-echo "validate-examples: all $count example folders are valid ($("$tf" version | head -1))"
+if ((planned != ${#plan_dirs[@]})); then
+  echo "validate-examples: planned $planned of the ${#plan_dirs[@]} folders in plan_dirs" >&2
+  exit 1
+fi
+echo "validate-examples: all $count example folders are valid, $planned of them plan without a cluster ($("$tf" version | head -1))"

@@ -6,16 +6,6 @@
 #   * a precondition on the tenant namespace blocks it (and what depends on it) while the cluster's
 #     version is out of support;
 #   * a check block reports, without blocking, what is merely worth attention.
-terraform {
-  required_version = ">= 1.5.0"
-
-  required_providers {
-    hardened = {
-      source  = "kubehardening/hardened"
-      version = ">= 0.1.0"
-    }
-  }
-}
 
 # Configured from the environment (KUBE_CONFIG_PATH, or KUBE_HOST with KUBE_TOKEN).
 provider "hardened" {}

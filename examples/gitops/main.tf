@@ -7,16 +7,6 @@
 #     while IFS=$'\t' read -r path yaml; do mkdir -p "$(dirname "$path")"; printf '%s\n' "$yaml" > "$path"; done
 #
 # or write the files with the hashicorp/local provider's local_file resource where it is available.
-terraform {
-  required_version = ">= 1.5.0"
-
-  required_providers {
-    hardened = {
-      source  = "kubehardening/hardened"
-      version = ">= 0.1.0"
-    }
-  }
-}
 
 provider "hardened" {}
 

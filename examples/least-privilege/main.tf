@@ -6,13 +6,6 @@
 #     --clusterrole=terraform-provider-hardened --user=terraform-ci
 #
 # That identity then runs configurations like this one without cluster-admin.
-terraform {
-  required_providers {
-    hardened = {
-      source = "kubehardening/hardened"
-    }
-  }
-}
 
 provider "hardened" {}
 

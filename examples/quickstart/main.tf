@@ -1,21 +1,13 @@
 # Quickstart: one hardened tenant namespace. The provider reads the cluster from the environment
 # (KUBE_CONFIG_PATH, or KUBE_HOST with KUBE_TOKEN / client certificates), as `make demo` sets it.
-terraform {
-  required_providers {
-    hardened = {
-      source  = "kubehardening/hardened"
-      version = ">= 0.1.0"
-    }
-  }
-}
 
 provider "hardened" {}
 
 resource "hardened_namespace" "team_a" {
-  name = "team-a"
+  name = var.team
 
   labels = {
-    team = "team-a"
+    team = var.team
   }
 
   # Restricted is the default for every mode; shown here to make it visible.
@@ -29,13 +21,13 @@ resource "hardened_namespace" "team_a" {
   access = [
     {
       role   = "edit"
-      groups = ["team-a-developers"]
+      groups = var.developer_groups
     },
   ]
 
   # Only images from these registries, never untagged or :latest (Kubernetes 1.30+).
   image_policy = {
-    allowed_registries = ["registry.k8s.io", "ghcr.io/team-a"]
+    allowed_registries = var.allowed_registries
   }
 }
 

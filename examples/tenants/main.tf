@@ -1,15 +1,5 @@
 # How an infrastructure repository stamps out tenants: one module call per team and environment.
 # Adding a team is a pull request with one more block.
-terraform {
-  required_version = ">= 1.5.0"
-
-  required_providers {
-    hardened = {
-      source  = "kubehardening/hardened"
-      version = ">= 0.1.0"
-    }
-  }
-}
 
 # Configured from the environment (KUBE_CONFIG_PATH, or KUBE_HOST with KUBE_TOKEN).
 provider "hardened" {}

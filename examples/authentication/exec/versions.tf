@@ -1,9 +1,11 @@
-# Not rendered in the documentation: makes this directory a configuration of its own, so that
-# `terraform validate` resolves `hardened` to kubehardening/hardened.
+# Terraform 1.8 or newer, the release that added provider functions (provider::hardened::...).
 terraform {
+  required_version = ">= 1.8"
+
   required_providers {
     hardened = {
-      source = "kubehardening/hardened"
+      source  = "kubehardening/hardened"
+      version = "~> 0.1"
     }
   }
 }

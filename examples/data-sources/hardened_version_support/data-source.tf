@@ -38,7 +38,12 @@ variable "eks_version" {
 }
 
 data "hardened_version_support" "planned" {
-  version               = var.eks_version
+  version = var.eks_version
+
+  # A fixed date, so that the default version gets the same verdict on any day: 1.36 reaches end of
+  # life on 2027-06-28, after which this read would stop the plan. Remove as_of to judge on today's
+  # date (UTC), as a real pipeline should.
+  as_of                 = "2026-11-26"
   warn_days             = 90
   fail_when_unsupported = true
 }

@@ -1,28 +1,21 @@
 # dev preset: Pod Security enforces baseline but audits and warns at restricted, so developers
 # see what prod would refuse without being blocked. Quota: 2 CPU / 4Gi requested, 20 pods.
-terraform {
-  required_providers {
-    hardened = {
-      source = "kubehardening/hardened"
-    }
-  }
-}
 
 # Configured from the environment, for example: export KUBE_CONFIG_PATH=$HOME/.kube/config
 provider "hardened" {}
 
 resource "hardened_namespace" "team_a" {
-  name        = "team-a-dev"
+  name        = "${var.team}-dev"
   environment = "dev"
 
   labels = {
-    team = "team-a"
+    team = var.team
   }
 
   access = [
     {
       role   = "edit"
-      groups = ["team-a-developers"]
+      groups = var.developer_groups
     },
   ]
 }

@@ -1,29 +1,22 @@
 # prod preset (also the default when environment is unset): restricted Pod Security in every mode.
 # Quota: 16 CPU / 32Gi requested, 200 pods. The on-call group may read everything in it;
 # deployments go through the pipeline's own identity.
-terraform {
-  required_providers {
-    hardened = {
-      source = "kubehardening/hardened"
-    }
-  }
-}
 
 # Configured from the environment, for example: export KUBE_CONFIG_PATH=$HOME/.kube/config
 provider "hardened" {}
 
 resource "hardened_namespace" "team_a" {
-  name        = "team-a-prod"
+  name        = "${var.team}-prod"
   environment = "prod"
 
   labels = {
-    team = "team-a"
+    team = var.team
   }
 
   access = [
     {
       role   = "view"
-      groups = ["team-a-oncall"]
+      groups = var.oncall_groups
     },
   ]
 

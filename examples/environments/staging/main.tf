@@ -1,28 +1,21 @@
 # staging preset: restricted Pod Security in every mode. Quota: 8 CPU / 16Gi requested, 100 pods.
 # Developers may look but not change: changes arrive through the pipeline.
-terraform {
-  required_providers {
-    hardened = {
-      source = "kubehardening/hardened"
-    }
-  }
-}
 
 # Configured from the environment, for example: export KUBE_CONFIG_PATH=$HOME/.kube/config
 provider "hardened" {}
 
 resource "hardened_namespace" "team_a" {
-  name        = "team-a-staging"
+  name        = "${var.team}-staging"
   environment = "staging"
 
   labels = {
-    team = "team-a"
+    team = var.team
   }
 
   access = [
     {
       role   = "view"
-      groups = ["team-a-developers"]
+      groups = var.developer_groups
     },
   ]
 }

@@ -1,28 +1,21 @@
 # test preset: restricted Pod Security in every mode. Quota: 4 CPU / 8Gi requested, 50 pods.
 # The CI pipeline deploys into it with its own service account.
-terraform {
-  required_providers {
-    hardened = {
-      source = "kubehardening/hardened"
-    }
-  }
-}
 
 # Configured from the environment, for example: export KUBE_CONFIG_PATH=$HOME/.kube/config
 provider "hardened" {}
 
 resource "hardened_namespace" "team_a" {
-  name        = "team-a-test"
+  name        = "${var.team}-test"
   environment = "test"
 
   labels = {
-    team = "team-a"
+    team = var.team
   }
 
   access = [
     {
       role             = "edit"
-      service_accounts = ["ci/team-a-deployer"]
+      service_accounts = var.deployer_service_accounts
     },
   ]
 }
