@@ -22,13 +22,7 @@ func TestImagePolicyNeedsKubernetes130(t *testing.T) {
 		server string
 		refuse bool
 	}{{"v1.29.4-eks-1a2b3c", true}, {"v1.28.0", true}, {"v1.30.0", false}, {"v1.37.2", false}} {
-		cs := fake.NewClientset()
-		disc, ok := cs.Discovery().(*fakediscovery.FakeDiscovery)
-		if !ok {
-			t.Fatalf("fake clientset discovery is %T", cs.Discovery())
-		}
-		disc.FakedServerVersion = &version.Info{GitVersion: tc.server}
-		r := &NamespaceResource{data: &providerData{kube: kube.StaticLazy(&kube.Client{Clientset: cs, Host: "https://fake"})}}
+		r := resourceOnServer(t, tc.server)
 		resp := &resource.ModifyPlanResponse{}
 		off := false
 		spec := hardening.NamespaceSpec{ImagePolicy: &hardening.ImagePolicyInput{}, TamperProtection: &off}
@@ -68,13 +62,7 @@ func TestTamperProtectionNeedsKubernetes130(t *testing.T) {
 		{"v1.30.0", nil, false, false, true},
 		{"v1.37.2", &on, false, false, true},
 	} {
-		cs := fake.NewClientset()
-		disc, ok := cs.Discovery().(*fakediscovery.FakeDiscovery)
-		if !ok {
-			t.Fatalf("fake clientset discovery is %T", cs.Discovery())
-		}
-		disc.FakedServerVersion = &version.Info{GitVersion: tc.server}
-		r := &NamespaceResource{data: &providerData{kube: kube.StaticLazy(&kube.Client{Clientset: cs, Host: "https://fake"})}}
+		r := resourceOnServer(t, tc.server)
 		resp := &resource.ModifyPlanResponse{}
 		spec := hardening.NamespaceSpec{TamperProtection: tc.explicit}
 		r.checkAdmissionPoliciesSupported(context.Background(), &spec, resp)
@@ -96,4 +84,16 @@ func TestTamperProtectionNeedsKubernetes130(t *testing.T) {
 			}
 		}
 	}
+}
+
+// resourceOnServer is the resource configured against a fake API server reporting version.
+func resourceOnServer(t *testing.T, server string) *NamespaceResource {
+	t.Helper()
+	cs := fake.NewClientset()
+	disc, ok := cs.Discovery().(*fakediscovery.FakeDiscovery)
+	if !ok {
+		t.Fatalf("fake clientset discovery is %T", cs.Discovery())
+	}
+	disc.FakedServerVersion = &version.Info{GitVersion: server}
+	return &NamespaceResource{data: &providerData{kube: kube.StaticLazy(&kube.Client{Clientset: cs, Host: "https://fake"})}}
 }

@@ -152,8 +152,15 @@ func devTerraform(t *testing.T, dir string) func(args ...string) (string, error)
 	if devProviderErr != nil {
 		t.Fatal(devProviderErr)
 	}
+	return terraformWith(t, dir, devProviderDir)
+}
+
+// terraformWith returns a runner of the terraform CLI in dir that takes the provider binary in
+// providerDir (dev_overrides; calling it again for the same dir switches the binary).
+func terraformWith(t *testing.T, dir, providerDir string) func(args ...string) (string, error) {
+	t.Helper()
 	rc := filepath.Join(dir, "dev.tfrc")
-	body := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"kubehardening/hardened\" = %q\n  }\n  direct {}\n}\n", devProviderDir)
+	body := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"kubehardening/hardened\" = %q\n  }\n  direct {}\n}\n", providerDir)
 	if err := os.WriteFile(rc, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,123 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/tools/clientcmd"
+	"sigs.k8s.io/yaml"
+)
+
+// TestAccNamespace_upgradeFromPreviousRelease: what release 0.1.0 wrote for a namespace with
+// image_policy (testdata/upgrade-0.1.0: its state file and the objects read back from the cluster,
+// with the registries in a ConfigMap tenants could edit) is put in place, then this provider plans,
+// applies and destroys it: the plan shows tamper protection arriving, apply removes the registry
+// ConfigMap and the image policy's parameters, the next plan is empty, destroy removes everything.
+func TestAccNamespace_upgradeFromPreviousRelease(t *testing.T) {
+	testAccPreCheck(t)
+	ctx := context.Background()
+	name := acctest.RandomWithPrefix("acc-upgrade")
+	fixture := func(file string) string {
+		b, err := os.ReadFile(filepath.Join("testdata", "upgrade-0.1.0", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.ReplaceAll(string(b), "__NAME__", name)
+	}
+	cfg, err := clientcmd.BuildConfigFromFlags("", testCluster.AdminKubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gvr := map[string]schema.GroupVersionResource{
+		"Namespace":      {Version: "v1", Resource: "namespaces"},
+		"ServiceAccount": {Version: "v1", Resource: "serviceaccounts"},
+		"ResourceQuota":  {Version: "v1", Resource: "resourcequotas"},
+		"LimitRange":     {Version: "v1", Resource: "limitranges"},
+		"ConfigMap":      {Version: "v1", Resource: "configmaps"},
+		"NetworkPolicy":  {Group: "networking.k8s.io", Version: "v1", Resource: "networkpolicies"},
+		"RoleBinding":    {Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings"},
+		"ValidatingAdmissionPolicy": {Group: "admissionregistration.k8s.io", Version: "v1",
+			Resource: "validatingadmissionpolicies"},
+		"ValidatingAdmissionPolicyBinding": {Group: "admissionregistration.k8s.io", Version: "v1",
+			Resource: "validatingadmissionpolicybindings"},
+	}
+	for _, doc := range strings.Split(fixture("objects.yaml"), "\n---\n") {
+		var m map[string]any
+		if err := yaml.Unmarshal([]byte(doc), &m); err != nil || m == nil {
+			t.Fatalf("objects.yaml: %v", err)
+		}
+		u := &unstructured.Unstructured{Object: m}
+		ri := dyn.Resource(gvr[u.GetKind()])
+		var r dynamic.ResourceInterface = ri
+		if u.GetNamespace() != "" {
+			r = ri.Namespace(u.GetNamespace())
+		}
+		// As the old release wrote them: server-side apply under the provider's field manager.
+		if _, err := r.Apply(ctx, u.GetName(), u, metav1.ApplyOptions{FieldManager: "terraform-provider-hardened", Force: true}); err != nil {
+			t.Fatalf("putting %s %s in place: %v", u.GetKind(), u.GetName(), err)
+		}
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "terraform.tfstate"), []byte(fixture("terraform.tfstate")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	config := fmt.Sprintf(`
+resource "hardened_namespace" "test" {
+  name         = %q
+  access       = [{ role = "edit", groups = ["devs"] }]
+  image_policy = { allowed_registries = ["registry.example.com"] }
+}
+`, name)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cs := adminClientset(t)
+	current := devTerraform(t, dir)
+	t.Cleanup(func() {
+		if out, err := current("destroy", "-auto-approve"); err != nil {
+			t.Errorf("destroy with this provider: %v\n%s", err, out)
+		}
+		if _, err := cs.CoreV1().Namespaces().Get(context.Background(), name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			t.Errorf("namespace %s still there after destroy: %v", name, err)
+		}
+		for _, n := range []string{"hardened-images." + name, "hardened-tamper." + name} {
+			if _, err := cs.AdmissionregistrationV1().ValidatingAdmissionPolicies().Get(context.Background(), n, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+				t.Errorf("policy %s left after destroy: %v", n, err)
+			}
+		}
+	})
+	out, err := current("plan", "-detailed-exitcode")
+	if err == nil || !strings.Contains(out, "tamper_protection") {
+		t.Fatalf("the plan with this provider should show tamper protection arriving:\n%s", out)
+	}
+	if out, err := current("apply", "-auto-approve"); err != nil {
+		t.Fatalf("apply with this provider over the previous release's state: %v\n%s", err, out)
+	}
+	if _, err := cs.CoreV1().ConfigMaps(name).Get(ctx, "hardened-image-policy", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("the tenant-writable registry ConfigMap survived the upgrade: %v", err)
+	}
+	p, err := cs.AdmissionregistrationV1().ValidatingAdmissionPolicies().Get(ctx, "hardened-images."+name, metav1.GetOptions{})
+	if err != nil || p.Spec.ParamKind != nil {
+		t.Errorf("the image policy still reads parameters after the upgrade: %v %v", p.Spec.ParamKind, err)
+	}
+	if _, err := cs.AdmissionregistrationV1().ValidatingAdmissionPolicies().Get(ctx, "hardened-tamper."+name, metav1.GetOptions{}); err != nil {
+		t.Errorf("tamper protection not applied on upgrade: %v", err)
+	}
+	if out, err := current("plan", "-detailed-exitcode"); err != nil {
+		t.Fatalf("the plan after the upgrade apply is not empty: %v\n%s", err, out)
+	}
+}
