@@ -67,7 +67,7 @@ func (d *AuditPolicyDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				Optional: true, Computed: true,
 				MarkdownDescription: "How much is logged: `minimal` (changes only, without bodies), `standard` (the " +
 					"default: every request, without bodies) or `verbose` (changes with their request bodies, reads and " +
-					"watches without). See the table above.",
+					"watches without). The rules of each profile are listed in the data source's documentation.",
 			},
 			"extra_rules": schema.ListNestedAttribute{
 				Optional: true,

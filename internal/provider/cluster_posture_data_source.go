@@ -168,7 +168,7 @@ func (d *ClusterPostureDataSource) Schema(_ context.Context, _ datasource.Schema
 			"findings": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "The findings, highest severity first, then by check id, namespace and name.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":       str("The check's stable id, `HRD-<practice><nnn>` (see the table above)."),
+					"id":       str("The check's stable id, `HRD-<practice><nnn>`: `HRD-5001` is the first check of practice 5 (the checks are listed in the data source's documentation)."),
 					"practice": count("The checklist practice, 1 to 10."),
 					"severity": str("`low`, `medium`, `high` or `critical`."),
 					"status": str("`failed`: the cluster does not satisfy the check. `unknown`: the check could not be " +

@@ -77,7 +77,8 @@ func (r *NamespaceResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				Optional: true, Computed: true, Default: stringdefault.StaticString(hardening.EnvProd),
 				Validators: []validator.String{stringvalidator.OneOf(hardening.Environments...)},
 				MarkdownDescription: "Preset that fills every value left unset: `dev`, `test`, `staging` or `prod` " +
-					"(default). See the preset table above. `dev` enforces `baseline` but keeps `restricted` warnings and audit.",
+					"(default); every preset enforces Pod Security, a quota, container limits and default-deny network policies, and " +
+					"`dev` enforces `baseline` but keeps `restricted` warnings and audit (values per preset: Environment presets in the documentation).",
 			},
 			"pod_security": schema.SingleNestedAttribute{
 				Optional: true, Computed: true,
