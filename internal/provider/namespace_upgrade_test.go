@@ -19,7 +19,7 @@ import (
 )
 
 // TestAccNamespace_upgradeFromPreviousRelease: what release 0.1.0 wrote for a namespace with
-// image_policy (testdata/upgrade-0.1.0: its state file and the objects read back from the cluster,
+// image_policy (testdata/upgrade-0.1.0: its state file, state.json since *.tfstate is ignored, and the objects read back from the cluster,
 // with the registries in a ConfigMap tenants could edit) is put in place, then this provider plans,
 // applies and destroys it: the plan shows tamper protection arriving, apply removes the registry
 // ConfigMap and the image policy's parameters, the next plan is empty, destroy removes everything.
@@ -72,7 +72,7 @@ func TestAccNamespace_upgradeFromPreviousRelease(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "terraform.tfstate"), []byte(fixture("terraform.tfstate")), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "terraform.tfstate"), []byte(fixture("state.json")), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	config := fmt.Sprintf(`
