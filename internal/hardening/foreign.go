@@ -72,13 +72,7 @@ func ForeignFindings(r Resolved, policies []networkingv1.NetworkPolicy, bindings
 // explicit allows do not ("" when everything it allows is already allowed). It reasons about
 // namespaces, addresses and ports only: a policy that opens a single pod still opens the namespace.
 func PolicyWidens(namespace string, n Network, p networkingv1.NetworkPolicy) string {
-	types := p.Spec.PolicyTypes
-	if len(types) == 0 {
-		types = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}
-		if len(p.Spec.Egress) > 0 {
-			types = append(types, networkingv1.PolicyTypeEgress)
-		}
-	}
+	types := policyTypes(p)
 	var why []string
 	if n.DenyIngress && slices.Contains(types, networkingv1.PolicyTypeIngress) {
 		for _, rule := range p.Spec.Ingress {
@@ -95,6 +89,59 @@ func PolicyWidens(namespace string, n Network, p networkingv1.NetworkPolicy) str
 		}
 	}
 	return strings.Join(slices.Compact(why), "; ")
+}
+
+// PolicyOpensToEveryone says how a NetworkPolicy allows traffic from or to every source or
+// destination in a direction that is denied by default ("" when it does not): a rule with no
+// peers, a peer selecting every namespace, or an address block of length 0. It is the part of
+// PolicyWidens that holds without knowing a namespace's configuration (cluster posture).
+func PolicyOpensToEveryone(p networkingv1.NetworkPolicy, denyIngress, denyEgress bool) string {
+	everyone := func(peers []networkingv1.NetworkPolicyPeer) string {
+		if len(peers) == 0 {
+			return "anywhere"
+		}
+		for _, peer := range peers {
+			switch {
+			case peer.IPBlock != nil:
+				if pfx, err := netip.ParsePrefix(peer.IPBlock.CIDR); err == nil && pfx.Bits() == 0 {
+					return peer.IPBlock.CIDR
+				}
+			case peer.NamespaceSelector != nil && len(peer.NamespaceSelector.MatchLabels) == 0 && len(peer.NamespaceSelector.MatchExpressions) == 0:
+				return "all namespaces"
+			}
+		}
+		return ""
+	}
+	types := policyTypes(p)
+	var why []string
+	if denyIngress && slices.Contains(types, networkingv1.PolicyTypeIngress) {
+		for _, rule := range p.Spec.Ingress {
+			if who := everyone(rule.From); who != "" {
+				why = append(why, "allows ingress from "+who+portsSuffix(rule.Ports))
+			}
+		}
+	}
+	if denyEgress && slices.Contains(types, networkingv1.PolicyTypeEgress) {
+		for _, rule := range p.Spec.Egress {
+			if who := everyone(rule.To); who != "" {
+				why = append(why, "allows egress to "+who+portsSuffix(rule.Ports))
+			}
+		}
+	}
+	return strings.Join(slices.Compact(why), "; ")
+}
+
+// policyTypes are a policy's directions, defaulted as the API server does: Ingress always, Egress
+// when it has egress rules.
+func policyTypes(p networkingv1.NetworkPolicy) []networkingv1.PolicyType {
+	if len(p.Spec.PolicyTypes) > 0 {
+		return p.Spec.PolicyTypes
+	}
+	types := []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}
+	if len(p.Spec.Egress) > 0 {
+		types = append(types, networkingv1.PolicyTypeEgress)
+	}
+	return types
 }
 
 func ingressWidens(namespace string, n Network, rule networkingv1.NetworkPolicyIngressRule) string {

@@ -244,3 +244,31 @@ func TestFromStateDoesNotRevalidate(t *testing.T) {
 		}
 	}
 }
+
+func TestPolicyOpensToEveryone(t *testing.T) {
+	ingress := []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}
+	egress := []networkingv1.PolicyType{networkingv1.PolicyTypeEgress}
+	for _, tt := range []struct {
+		name string
+		spec networkingv1.NetworkPolicySpec
+		want string
+	}{
+		{"no peers", networkingv1.NetworkPolicySpec{PolicyTypes: ingress, Ingress: []networkingv1.NetworkPolicyIngressRule{{}}}, "ingress from anywhere"},
+		{"every namespace", networkingv1.NetworkPolicySpec{PolicyTypes: ingress, Ingress: []networkingv1.NetworkPolicyIngressRule{{
+			From: []networkingv1.NetworkPolicyPeer{{NamespaceSelector: &metav1.LabelSelector{}}}}}}, "all namespaces"},
+		{"0.0.0.0/0 out", networkingv1.NetworkPolicySpec{PolicyTypes: egress, Egress: []networkingv1.NetworkPolicyEgressRule{{
+			To: []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: "0.0.0.0/0"}}}}}}, "egress to 0.0.0.0/0"},
+		{"a named namespace", networkingv1.NetworkPolicySpec{PolicyTypes: ingress, Ingress: []networkingv1.NetworkPolicyIngressRule{{
+			From: []networkingv1.NetworkPolicyPeer{{NamespaceSelector: tNames("edge")}}}}}, ""},
+		{"a /8", networkingv1.NetworkPolicySpec{PolicyTypes: egress, Egress: []networkingv1.NetworkPolicyEgressRule{{
+			To: []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: "10.0.0.0/8"}}}}}}, ""},
+	} {
+		got := PolicyOpensToEveryone(networkingv1.NetworkPolicy{Spec: tt.spec}, true, true)
+		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+			t.Errorf("%s: PolicyOpensToEveryone = %q, want %q", tt.name, got, tt.want)
+		}
+		if got := PolicyOpensToEveryone(networkingv1.NetworkPolicy{Spec: tt.spec}, false, false); got != "" {
+			t.Errorf("%s: reported %q where nothing is denied by default", tt.name, got)
+		}
+	}
+}

@@ -387,12 +387,7 @@ func (e *evaluator) namespaces() {
 		skip[c.id] = e.unknownIf(c.id, c.parts...)
 	}
 
-	denyIngress, denyEgress := map[string]bool{}, map[string]bool{}
-	for _, np := range e.s.NetworkPolicies {
-		in, out := isDefaultDeny(np)
-		denyIngress[np.Namespace] = denyIngress[np.Namespace] || in
-		denyEgress[np.Namespace] = denyEgress[np.Namespace] || out
-	}
+	denyIngress, denyEgress := e.defaultDenies()
 	quotas, limits := map[string]bool{}, map[string]bool{}
 	for _, q := range e.s.ResourceQuotas {
 		quotas[q.Namespace] = true
@@ -446,28 +441,14 @@ func (e *evaluator) reopened() {
 	if e.unknownIf(CheckDefaultDenyReopened, PartNamespaces, PartNetworkPolicies) {
 		return
 	}
-	denyIngress, denyEgress := map[string]bool{}, map[string]bool{}
-	for _, np := range e.s.NetworkPolicies {
-		in, out := isDefaultDeny(np)
-		denyIngress[np.Namespace] = denyIngress[np.Namespace] || in
-		denyEgress[np.Namespace] = denyEgress[np.Namespace] || out
-	}
+	denyIngress, denyEgress := e.defaultDenies()
 	for _, np := range e.s.NetworkPolicies {
 		if !e.o.Selects(np.Namespace) {
 			continue
 		}
-		open := hardening.Network{DenyIngress: denyIngress[np.Namespace], DenyEgress: denyEgress[np.Namespace],
-			AllowSameNamespace: true, AllowDNS: true}
-		var why []string
-		for _, part := range strings.Split(hardening.PolicyWidens(np.Namespace, open, np), "; ") {
-			if strings.Contains(part, "anywhere") || strings.Contains(part, "all namespaces") ||
-				strings.Contains(part, "/0") {
-				why = append(why, part)
-			}
-		}
-		if len(why) > 0 {
+		if why := hardening.PolicyOpensToEveryone(np, denyIngress[np.Namespace], denyEgress[np.Namespace]); why != "" {
 			e.add(CheckDefaultDenyReopened, "", "NetworkPolicy", np.Namespace, np.Name, fmt.Sprintf(
-				"NetworkPolicy %s %s, re-opening the namespace's default deny.", qualified(np.Namespace, np.Name), strings.Join(why, "; ")))
+				"NetworkPolicy %s %s, re-opening the namespace's default deny.", qualified(np.Namespace, np.Name), why))
 		}
 	}
 }
@@ -497,6 +478,17 @@ func (e *evaluator) escalatingBindings() {
 		e.add(CheckEscalatingRoleBinding, "", "RoleBinding", rb.Namespace, rb.Name, fmt.Sprintf(
 			"RoleBinding %s %s.", qualified(rb.Namespace, rb.Name), why))
 	}
+}
+
+// defaultDenies says, per namespace, whether some policy denies all ingress and all egress.
+func (e *evaluator) defaultDenies() (ingress, egress map[string]bool) {
+	ingress, egress = map[string]bool{}, map[string]bool{}
+	for _, np := range e.s.NetworkPolicies {
+		in, out := isDefaultDeny(np)
+		ingress[np.Namespace] = ingress[np.Namespace] || in
+		egress[np.Namespace] = egress[np.Namespace] || out
+	}
+	return ingress, egress
 }
 
 // isDefaultDeny says whether a policy denies all ingress and/or all egress of every pod in its
