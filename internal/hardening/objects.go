@@ -153,7 +153,7 @@ func build(r Resolved) []Object {
 //     would refuse every pod for a moment.
 func ApplyOrder(objs []Object) (guard []Object, namespace Object, inside, last []Object) {
 	for _, o := range objs {
-		isGuard := o.ClusterScoped && strings.HasPrefix(o.Name, "hardened-tamper.")
+		isGuard := o.ClusterScoped && strings.HasPrefix(o.Name, tamperPolicyPrefix)
 		switch {
 		case o.Kind == "Namespace":
 			namespace = o

@@ -22,7 +22,9 @@ var SystemExemptUsers = []string{
 }
 
 // TamperPolicyObjectName names the cluster-scoped tamper policy and binding of one namespace.
-func TamperPolicyObjectName(namespace string) string { return "hardened-tamper." + namespace }
+func TamperPolicyObjectName(namespace string) string { return tamperPolicyPrefix + namespace }
+
+const tamperPolicyPrefix = "hardened-tamper."
 
 // protectedNamespaceLabels are the namespace labels the guard keeps as they are.
 var protectedNamespaceLabels = []string{

@@ -170,3 +170,8 @@ func toFloat(v any) float64 {
 	}
 	return 0
 }
+
+func drifted(desired, live map[string]any) bool {
+	_, differs := Drift(desired, live)
+	return differs
+}

@@ -87,7 +87,7 @@ func (c *Client) Apply(ctx context.Context, o hardening.Object, namespace string
 	}
 	// Apply restores the fields the provider owns; what someone else added to an object that is
 	// the provider's alone (a rule, a subject) stays until it is replaced.
-	if _, differs := Drift(body, out.Object); differs && OwnedWhole(o.Kind) {
+	if OwnedWhole(o.Kind) && drifted(body, out.Object) {
 		if out, err = c.replaceContent(ctx, ri, body, out); err != nil {
 			return nil, fmt.Errorf("%s %s: restoring its content: %w", o.Kind, o.Name, Explain(err, c.Host))
 		}
@@ -244,11 +244,11 @@ func parallel[T any](items []T, f func(T) error) error {
 	return errors.Join(errs...)
 }
 
-// LiveManagedIDs lists what is live and carries the managed-by label in a namespace, plus the named
-// cluster-scoped objects that exist: what apply compares with the desired objects to prune. It
-// reads the cluster, not state, so objects left by a failed apply are found too.
-func (c *Client) LiveManagedIDs(ctx context.Context, namespace string, clusterIDs []string) ([]string, error) {
-	obs, err := c.ReadManaged(ctx, namespace, NamespacedKinds, clusterIDs)
+// LiveManagedIDs lists what is live and carries the managed-by label in a namespace (of the given
+// kinds), plus the named cluster-scoped objects that exist: what apply compares with the desired
+// objects to prune. It reads the cluster, not state, so objects left by a failed apply are found too.
+func (c *Client) LiveManagedIDs(ctx context.Context, namespace string, kinds, clusterIDs []string) ([]string, error) {
+	obs, err := c.ReadManaged(ctx, namespace, kinds, clusterIDs)
 	if err != nil {
 		return nil, err
 	}

@@ -89,6 +89,27 @@ resource "hardened_namespace" "test" {
 						return err
 					})
 				},
+				// The namespace's own guard, from an identity RBAC lets do anything: Pod Security labels
+				// and deletion are refused, a label of another tool's is not.
+				func(*terraform.State) error {
+					return refused("the admin relaxes Pod Security", tamperRefusal, func() error {
+						_, err := cs.CoreV1().Namespaces().Patch(ctx, name, types.MergePatchType,
+							[]byte(`{"metadata":{"labels":{"pod-security.kubernetes.io/enforce":"privileged"}}}`), dryPatch)
+						return err
+					})
+				},
+				func(*terraform.State) error {
+					return refused("the admin deletes the namespace", tamperRefusal, func() error {
+						return cs.CoreV1().Namespaces().Delete(ctx, name, dryDelete)
+					})
+				},
+				func(*terraform.State) error {
+					return admitted("a mesh labels the namespace", func() error {
+						_, err := cs.CoreV1().Namespaces().Patch(ctx, name, types.MergePatchType,
+							[]byte(`{"metadata":{"labels":{"istio.io/rev":"stable"}}}`), dryPatch)
+						return err
+					})
+				},
 				func(*terraform.State) error { return guardRefusals(ctx, t, cs, lp, name) },
 			)},
 			// Drift repair (the tamper guard off, so the admin can make drift), then the guard back on.

@@ -230,7 +230,7 @@ func (r *NamespaceResource) Create(ctx context.Context, req resource.CreateReque
 				"Adopt it with: terraform import <address> %s", name, name))
 		return
 	}
-	r.apply(ctx, client, &plan, objs, &resp.Diagnostics)
+	r.apply(ctx, client, &plan, objs, true, &resp.Diagnostics)
 	if plan.UID.IsUnknown() {
 		return // The namespace itself was not created: nothing to track.
 	}
@@ -241,8 +241,10 @@ func (r *NamespaceResource) Create(ctx context.Context, req resource.CreateReque
 
 // apply writes the tamper guard, the namespace, waits for the default ServiceAccount when asked,
 // writes everything inside the namespace concurrently, binds the image policy, then prunes every
-// live object carrying the managed-by label that is no longer desired.
-func (r *NamespaceResource) apply(ctx context.Context, client *kube.Client, plan *namespaceModel, objs []hardening.Object, diags *diag.Diagnostics) {
+// live object carrying the managed-by label that is no longer desired. A namespace just created
+// holds nothing stale, so then only the cluster-scoped objects (left by an earlier namespace of
+// the same name deleted out of band) are read.
+func (r *NamespaceResource) apply(ctx context.Context, client *kube.Client, plan *namespaceModel, objs []hardening.Object, created bool, diags *diag.Diagnostics) {
 	name := plan.Name.ValueString()
 	force := plan.ForceConflicts.ValueBool()
 	tflog.Debug(ctx, "applying namespace objects with server-side apply", map[string]any{
@@ -279,7 +281,11 @@ func (r *NamespaceResource) apply(ctx context.Context, client *kube.Client, plan
 			return
 		}
 	}
-	live, err := client.LiveManagedIDs(ctx, name, clusterIDs(name))
+	kinds := kube.NamespacedKinds
+	if created {
+		kinds = nil
+	}
+	live, err := client.LiveManagedIDs(ctx, name, kinds, clusterIDs(name))
 	if err != nil {
 		diags.AddError("Cannot list the objects of namespace "+name+" to prune", err.Error())
 		return
@@ -514,7 +520,7 @@ func (r *NamespaceResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.apply(ctx, client, &plan, objs, &resp.Diagnostics)
+	r.apply(ctx, client, &plan, objs, false, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
