@@ -5,6 +5,16 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
+// ClusterObjectIDs are the cluster-scoped objects a namespace may own, by name: read on refresh,
+// pruned and deleted by name whatever the state says.
+func ClusterObjectIDs(namespace string) []string {
+	img, guard := ImagePolicyObjectName(namespace), TamperPolicyObjectName(namespace)
+	return []string{
+		"ValidatingAdmissionPolicyBinding/" + img, "ValidatingAdmissionPolicy/" + img,
+		"ValidatingAdmissionPolicyBinding/" + guard, "ValidatingAdmissionPolicy/" + guard,
+	}
+}
+
 // namedRule matches resources of one API group, any version, for the given operations.
 func namedRule(ops []admissionv1.OperationType, group string, resources ...string) admissionv1.NamedRuleWithOperations {
 	return admissionv1.NamedRuleWithOperations{RuleWithOperations: admissionv1.RuleWithOperations{

@@ -180,16 +180,6 @@ func (m namespaceModel) fromState(ctx context.Context, identity string) (hardeni
 	return res, objs, diags
 }
 
-// clusterIDs are the cluster-scoped objects a namespace may own, by name: read on refresh, pruned
-// and deleted by name whatever the state says.
-func clusterIDs(namespace string) []string {
-	img, guard := hardening.ImagePolicyObjectName(namespace), hardening.TamperPolicyObjectName(namespace)
-	return []string{
-		"ValidatingAdmissionPolicyBinding/" + img, "ValidatingAdmissionPolicy/" + img,
-		"ValidatingAdmissionPolicyBinding/" + guard, "ValidatingAdmissionPolicy/" + guard,
-	}
-}
-
 func (r *NamespaceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan namespaceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -285,7 +275,7 @@ func (r *NamespaceResource) apply(ctx context.Context, client *kube.Client, plan
 	if created {
 		kinds = nil
 	}
-	live, err := client.LiveManagedIDs(ctx, name, kinds, clusterIDs(name))
+	live, err := client.LiveManagedIDs(ctx, name, kinds, hardening.ClusterObjectIDs(name))
 	if err != nil {
 		diags.AddError("Cannot list the objects of namespace "+name+" to prune", err.Error())
 		return
@@ -374,7 +364,7 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	isImport := len(imported) > 0
 	// Every kind is read (an import cannot know which it uses, and a labelled object the
 	// configuration no longer wants must be found); from the snapshot this costs no extra request.
-	obs, err := client.Observe(ctx, name, kube.NamespacedKinds, clusterIDs(name))
+	obs, err := client.Observe(ctx, name, kube.NamespacedKinds, hardening.ClusterObjectIDs(name))
 	if apierrors.IsNotFound(err) || (err == nil && obs.Namespace.DeletionTimestamp != nil) {
 		tflog.Info(ctx, "namespace is gone or terminating; removing it from state", map[string]any{"name": name})
 		resp.State.RemoveResource(ctx)
@@ -550,7 +540,7 @@ func (r *NamespaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	// Namespaced objects go with the namespace; deleting them one by one first would only cost
 	// requests. Cluster-scoped ones (the image policy, the tamper guard) do not, so they go first,
 	// bindings first, by name: whatever state says, none may outlive the namespace.
-	for _, id := range hardening.PruneOrder(clusterIDs(state.Name.ValueString())) {
+	for _, id := range hardening.PruneOrder(hardening.ClusterObjectIDs(state.Name.ValueString())) {
 		kind, objName, _ := strings.Cut(id, "/")
 		if err := client.Delete(ctx, kind, "", objName); err != nil {
 			resp.Diagnostics.AddError("Cannot delete "+id, err.Error())
