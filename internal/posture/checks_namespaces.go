@@ -1,0 +1,71 @@
+package posture
+
+import (
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+// Practices 5, 6 and 7: per-namespace checks.
+func (e *evaluator) namespaces() {
+	perNamespace := []struct {
+		id    string
+		parts []Part
+	}{
+		{CheckDefaultDenyIngress, []Part{PartNamespaces, PartNetworkPolicies}},
+		{CheckDefaultDenyEgress, []Part{PartNamespaces, PartNetworkPolicies}},
+		{CheckPodSecurityMissing, []Part{PartNamespaces}},
+		{CheckPodSecurityPrivileged, []Part{PartNamespaces}},
+		{CheckResourceQuota, []Part{PartNamespaces, PartResourceQuotas}},
+		{CheckLimitRange, []Part{PartNamespaces, PartLimitRanges}},
+	}
+	skip := map[string]bool{}
+	for _, c := range perNamespace {
+		skip[c.id] = e.unknownIf(c.id, c.parts...)
+	}
+
+	denyIngress, denyEgress := e.defaultDenies()
+	quotas, limits := map[string]bool{}, map[string]bool{}
+	for _, q := range e.s.ResourceQuotas {
+		quotas[q.Namespace] = true
+	}
+	for _, l := range e.s.LimitRanges {
+		limits[l.Namespace] = true
+	}
+
+	for _, ns := range e.s.Namespaces {
+		name := ns.Name
+		if !e.o.Selects(name) || ns.DeletionTimestamp != nil || ns.Status.Phase == corev1.NamespaceTerminating {
+			continue
+		}
+		add := func(id, msg string) {
+			if !skip[id] {
+				e.add(id, "", "Namespace", name, name, msg)
+			}
+		}
+		if !denyIngress[name] {
+			add(CheckDefaultDenyIngress, fmt.Sprintf("Namespace %s has no NetworkPolicy that denies all ingress by default "+
+				"(empty podSelector, Ingress in policyTypes, no ingress rules): every pod accepts traffic from anywhere.", name))
+		}
+		if !denyEgress[name] {
+			add(CheckDefaultDenyEgress, fmt.Sprintf("Namespace %s has no NetworkPolicy that denies all egress by default "+
+				"(empty podSelector, Egress in policyTypes, no egress rules): every pod can connect anywhere.", name))
+		}
+		switch level, ok := ns.Labels["pod-security.kubernetes.io/enforce"]; {
+		case !ok || level == "":
+			add(CheckPodSecurityMissing, fmt.Sprintf("Namespace %s has no pod-security.kubernetes.io/enforce label: Pod "+
+				"Security Admission applies the cluster default, privileged unless configured otherwise.", name))
+		case level == "privileged":
+			add(CheckPodSecurityPrivileged, fmt.Sprintf("Namespace %s enforces the privileged Pod Security level: "+
+				"privileged containers, host namespaces and host paths are admitted.", name))
+		}
+		if !quotas[name] {
+			add(CheckResourceQuota, fmt.Sprintf("Namespace %s has no ResourceQuota: its workloads can use the cluster's "+
+				"CPU, memory and object counts without bound.", name))
+		}
+		if !limits[name] {
+			add(CheckLimitRange, fmt.Sprintf("Namespace %s has no LimitRange: containers without requests and limits "+
+				"run unbounded.", name))
+		}
+	}
+}
