@@ -11,9 +11,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// TestAccConcurrency: 50 namespaces applied with -parallelism=20 and destroyed, twice in a row,
-// with no error and nothing left behind.
-func TestAccConcurrency(t *testing.T) {
+// TestAccNamespace_concurrency: 50 namespaces applied with -parallelism=20 and destroyed, twice in
+// a row, with no error and nothing left behind.
+func TestAccNamespace_concurrency(t *testing.T) {
 	testAccPreCheck(t)
 	t.Setenv("TF_CLI_ARGS_apply", "-parallelism=20")
 	t.Setenv("TF_CLI_ARGS_destroy", "-parallelism=20")

@@ -37,10 +37,10 @@ func startDedicatedCluster(t *testing.T) *testcluster.Cluster {
 	return c
 }
 
-// TestAccFault_apiServerStopsMidApply: the API server goes away while an apply of several
-// namespaces waits; the apply fails with a clear error, and once the server is back the next
-// apply converges with every object in place and nothing orphaned.
-func TestAccFault_apiServerStopsMidApply(t *testing.T) {
+// TestAccNamespace_faultAPIServerStopsMidApply: the API server goes away while an apply of
+// several namespaces waits; the apply fails with a clear error, and once the server is back the
+// next apply converges with every object in place and nothing orphaned.
+func TestAccNamespace_faultAPIServerStopsMidApply(t *testing.T) {
 	c := startDedicatedCluster(t)
 	prefix := acctest.RandomWithPrefix("acc-fault")
 	names := []string{prefix + "-0", prefix + "-1", prefix + "-2"}
@@ -175,9 +175,10 @@ func tlsProxy(t *testing.T, c *testcluster.Cluster, wrap func(next http.Handler)
 	return "https://" + ln.Addr().String()
 }
 
-// TestAccFault_throttledAndFailingServer: persistent 500s end in an error that says what the
-// server answered (and nothing is created); 429 with Retry-After is retried and the apply succeeds.
-func TestAccFault_throttledAndFailingServer(t *testing.T) {
+// TestAccNamespace_faultThrottledAndFailingServer: persistent 500s end in an error that says what
+// the server answered (and nothing is created); 429 with Retry-After is retried and the apply
+// succeeds.
+func TestAccNamespace_faultThrottledAndFailingServer(t *testing.T) {
 	testAccPreCheck(t)
 	throttled, seen := faultProxy(t, testCluster, 4, http.StatusTooManyRequests, true)
 	failing, _ := faultProxy(t, testCluster, 1<<30, http.StatusInternalServerError, false)
@@ -213,10 +214,10 @@ provider "hardened" {
 	})
 }
 
-// TestAccFault_transientErrorDuringDestroyWait: while destroy waits for the namespace to go, the
-// API server answers 503 three times (no Retry-After, so client-go does not retry them itself);
-// the wait retries until its timeout instead of failing the destroy on the first one.
-func TestAccFault_transientErrorDuringDestroyWait(t *testing.T) {
+// TestAccNamespace_faultTransientErrorDuringDestroyWait: while destroy waits for the namespace to
+// go, the API server answers 503 three times (no Retry-After, so client-go does not retry them
+// itself); the wait retries until its timeout instead of failing the destroy on the first one.
+func TestAccNamespace_faultTransientErrorDuringDestroyWait(t *testing.T) {
 	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-503")
 	var deleted atomic.Bool

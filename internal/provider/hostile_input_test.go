@@ -121,9 +121,9 @@ var hostileCases = []hostileCase{
 	{"function: bad date", fn(`"1.37.2", "tomorrow"`), `expected a date such as "2026-11-26"`},
 }
 
-// TestAccHostileInput: every invalid configuration is refused at plan time with the attribute
-// and what would be valid, and nothing reaches the cluster.
-func TestAccHostileInput(t *testing.T) {
+// TestAccNamespace_hostileInput: every invalid configuration is refused at plan time with the
+// attribute and what would be valid, and nothing reaches the cluster.
+func TestAccNamespace_hostileInput(t *testing.T) {
 	testAccPreCheck(t)
 	if len(hostileCases) < 40 {
 		t.Fatalf("only %d hostile cases", len(hostileCases))

@@ -75,7 +75,11 @@ func clearKubeEnv() {
 	}
 }
 
-// testAccPreCheck fails (never skips) an acceptance test that has no cluster.
+// testAccPreCheck fails (never skips) an acceptance test that has no cluster, which is the case
+// exactly when TF_ACC is unset (with TF_ACC set, TestMain exits before any test if the control
+// plane does not start). So without TF_ACC a test that calls it directly fails with a message
+// asking for TF_ACC=1; as the PreCheck of resource.Test it never runs without TF_ACC, because
+// resource.Test skips the test first.
 func testAccPreCheck(t *testing.T) {
 	t.Helper()
 	if testCluster == nil {
