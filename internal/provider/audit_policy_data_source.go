@@ -28,23 +28,9 @@ func (d *AuditPolicyDataSource) Metadata(_ context.Context, req datasource.Metad
 	resp.TypeName = req.ProviderTypeName + "_audit_policy"
 }
 
-// auditPolicyRuleTable documents the rules; internal/audit's TestProfileRuleTables and
-// TestProfileLevels hold the code to it.
-const auditPolicyRuleTable = `
-| Order | Requests | ` + "`minimal`" + ` | ` + "`standard`" + ` | ` + "`verbose`" + ` |
-|---|---|---|---|---|
-| 1 | ` + "`secrets`, `configmaps`, `serviceaccounts/token` (core) and `tokenreviews` (authentication.k8s.io)" + `, any verb | Metadata | Metadata | Metadata |
-| 2 | Writes (create, update, patch, delete, deletecollection) to RBAC (roles, rolebindings, clusterroles, clusterrolebindings) and to admission policies, bindings and webhook configurations (admissionregistration.k8s.io) | RequestResponse | RequestResponse | RequestResponse |
-| 3 | ` + "`extra_rules`" + `, in the order given | as configured | as configured | as configured |
-| 4 | ` + "`/healthz*`, `/livez*`, `/readyz*`, `/version`, `/metrics`" + ` | None | None | None |
-| 5 | Watches by ` + "`system:kube-proxy`" + ` | None | None | None |
-| 6 | Lease renewals (get, list, update of coordination.k8s.io leases) by ` + "`system:apiserver`, `system:kube-controller-manager`, `system:kube-scheduler`" + `, and kubelet heartbeats (group ` + "`system:nodes`, namespace `kube-node-lease`" + `) | None | None | None |
-| 7 | Events (core and events.k8s.io) | None | None | Metadata |
-| 8 | Other watches | None | None | Metadata (catch-all) |
-| 9 | Every other write (create, update, patch, delete, deletecollection) | Metadata | Metadata | Request |
-| 10 | Every other request (reads, other paths) | None | Metadata | Metadata |
-`
-
+// The rule table of each profile is in the page body (templates/data-sources/audit_policy.md.tmpl),
+// not in the description; internal/audit's TestProfileRuleTables and TestProfileLevels hold the code
+// to it.
 func (d *AuditPolicyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	strList := func(desc string) schema.ListAttribute {
 		return schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: desc}
@@ -52,16 +38,8 @@ func (d *AuditPolicyDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Renders a Kubernetes audit policy (`audit.k8s.io/v1` `Policy`) for kube-apiserver's " +
 			"`--audit-policy-file`, for control planes you run yourself (kubeadm, k3s, Talos, kops, bare metal). Needs no " +
-			"cluster: managed services (EKS, GKE, AKS) configure auditing their own way.\n\n" +
-			"Rules are evaluated in order and the first one that matches a request decides its level. Every profile starts " +
-			"with the same two safety rules: the bodies of Secrets, ConfigMaps, ServiceAccount tokens and TokenReviews are " +
-			"never logged (level Metadata, first, so no later rule can raise them), and changes to RBAC and admission " +
-			"policies are always logged with both bodies (RequestResponse). `extra_rules` come next, so they can raise or " +
-			"lower anything else, including the noise filters, but not those two rules. Then the noise filters and the " +
-			"profile's catch-all (rows are groups of rules; the comments in `yaml` number the rules themselves):\n" +
-			auditPolicyRuleTable + "\n" +
-			"Other resources that hold credentials (custom resources of your operators, for example) can be kept at " +
-			"Metadata with an extra rule.",
+			"cluster: managed services (EKS, GKE, AKS) configure auditing their own way. Every profile keeps the bodies " +
+			"of Secrets, ConfigMaps and tokens out of the log and records changes to RBAC and admission policies in full.",
 		Attributes: map[string]schema.Attribute{
 			"profile": schema.StringAttribute{
 				Optional: true, Computed: true,

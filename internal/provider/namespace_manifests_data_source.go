@@ -2,9 +2,12 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
@@ -53,61 +56,55 @@ func (d *NamespaceManifestsDataSource) Metadata(_ context.Context, req datasourc
 }
 
 func (d *NamespaceManifestsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	str := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, MarkdownDescription: desc}
-	}
-	strMap := func(desc string) schema.MapAttribute {
-		return schema.MapAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: desc}
-	}
-	strList := func(desc string) schema.ListAttribute {
-		return schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: desc}
-	}
-	boolean := func(desc string) schema.BoolAttribute {
-		return schema.BoolAttribute{Optional: true, MarkdownDescription: desc}
-	}
+	attributes := dataSourceAttributes(namespaceInputAttributes())
+	maps.Copy(attributes, map[string]schema.Attribute{
+		"id":   schema.StringAttribute{Computed: true, MarkdownDescription: "The namespace name."},
+		"yaml": schema.StringAttribute{Computed: true, MarkdownDescription: "All objects as one multi-document YAML stream, namespace first."},
+		"manifests": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+			MarkdownDescription: "One YAML document per object, in the order of `objects`."},
+		"objects": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+			MarkdownDescription: "The objects as `Kind/name`, the same list `hardened_namespace` reports in `managed_objects`."},
+	})
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Renders the exact objects `hardened_namespace` would apply for the same arguments, as YAML, " +
-			"from the same code. Needs no cluster: for GitOps repositories and reviews.",
-		Attributes: map[string]schema.Attribute{
-			"name":        schema.StringAttribute{Required: true, MarkdownDescription: "Name of the namespace."},
-			"labels":      strMap("Labels for the namespace, as on `hardened_namespace`."),
-			"annotations": strMap("Annotations for the namespace."),
-			"environment": str("Preset: `dev`, `test`, `staging` or `prod` (default)."),
-			"pod_security": schema.SingleNestedAttribute{Optional: true, MarkdownDescription: "Pod Security levels, as on `hardened_namespace`.",
-				Attributes: map[string]schema.Attribute{"enforce": str("Enforce level."), "audit": str("Audit level."),
-					"warn": str("Warn level."), "version": str("Policy version.")}},
-			"resource_quota": schema.SingleNestedAttribute{Optional: true, MarkdownDescription: "ResourceQuota overrides.",
-				Attributes: map[string]schema.Attribute{"hard": strMap("Quota keys merged over the preset's.")}},
-			"limit_range": schema.SingleNestedAttribute{Optional: true, MarkdownDescription: "LimitRange overrides.",
-				Attributes: map[string]schema.Attribute{"default_request": strMap("Default requests."), "default": strMap("Default limits."),
-					"max": strMap("Maximum limits."), "min": strMap("Minimum requests.")}},
-			"network_policy": schema.SingleNestedAttribute{Optional: true, MarkdownDescription: "NetworkPolicy settings, as on `hardened_namespace`.",
-				Attributes: map[string]schema.Attribute{
-					"deny_ingress": boolean("Deny ingress."), "deny_egress": boolean("Deny egress."), "allow_dns": boolean("Allow DNS."),
-					"allow_same_namespace": boolean("Allow the same namespace."), "allow_ingress_from_namespaces": strList("Namespaces allowed in."),
-					"allow_ingress_ports": strList("Ingress ports."), "allow_egress_to_namespaces": strList("Namespaces allowed out to."),
-					"allow_egress_to_cidrs": strList("CIDRs allowed out to."), "allow_egress_ports": strList("Egress ports."),
-				}},
-			"access": schema.ListNestedAttribute{Optional: true, MarkdownDescription: "RoleBindings, as on `hardened_namespace`.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"role":  schema.StringAttribute{Required: true, MarkdownDescription: "ClusterRole name."},
-					"users": strList("Users."), "groups": strList("Groups."), "service_accounts": strList("`namespace/name`."),
-					"allow_cluster_admin": boolean("Allow cluster-admin."),
-				}}},
-			"image_policy": schema.SingleNestedAttribute{Optional: true, MarkdownDescription: "Image policy, as on `hardened_namespace`.",
-				Attributes: map[string]schema.Attribute{
-					"allowed_registries": strList("Allowed registries."), "forbid_latest_tag": boolean("Refuse untagged and :latest images (default `true`)."),
-					"require_digest": boolean("Require digests (default `false`)."), "action": str("`Deny` (default), `Warn` or `Audit`."),
-				}},
-			"automount_service_account_token": boolean("Value for the default ServiceAccount (default `false`)."),
-			"id":                              schema.StringAttribute{Computed: true, MarkdownDescription: "The namespace name."},
-			"yaml":                            schema.StringAttribute{Computed: true, MarkdownDescription: "All objects as one multi-document YAML stream, namespace first."},
-			"manifests": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "One YAML document per object, in the order of `objects`."},
-			"objects": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "The objects as `Kind/name`, the same list `hardened_namespace` reports in `managed_objects`."},
-		},
+			"from the same code. Needs no cluster: for GitOps repositories and reviews. The arguments are " +
+			"`hardened_namespace`'s, with the same meaning, except that no tamper guard is rendered.",
+		Attributes: attributes,
 	}
+}
+
+// dataSourceAttributes converts hardened_namespace's input attributes (namespaceInputAttributes)
+// into the data source's: the same names, types, nesting and descriptions. What is required stays
+// required and everything else is optional; defaults, plan modifiers and validators stay with the
+// resource (ValidateConfig checks the values with the same hardening.Validate).
+func dataSourceAttributes(in map[string]rschema.Attribute) map[string]schema.Attribute {
+	out := make(map[string]schema.Attribute, len(in))
+	for name, a := range in {
+		out[name] = dataSourceAttribute(name, a)
+	}
+	return out
+}
+
+func dataSourceAttribute(name string, a rschema.Attribute) schema.Attribute {
+	req, desc := a.IsRequired(), a.GetMarkdownDescription()
+	switch a := a.(type) {
+	case rschema.StringAttribute:
+		return schema.StringAttribute{Required: req, Optional: !req, MarkdownDescription: desc}
+	case rschema.BoolAttribute:
+		return schema.BoolAttribute{Required: req, Optional: !req, MarkdownDescription: desc}
+	case rschema.MapAttribute:
+		return schema.MapAttribute{Required: req, Optional: !req, ElementType: a.ElementType, MarkdownDescription: desc}
+	case rschema.ListAttribute:
+		return schema.ListAttribute{Required: req, Optional: !req, ElementType: a.ElementType, MarkdownDescription: desc}
+	case rschema.SingleNestedAttribute:
+		return schema.SingleNestedAttribute{Required: req, Optional: !req, MarkdownDescription: desc,
+			Attributes: dataSourceAttributes(a.Attributes)}
+	case rschema.ListNestedAttribute:
+		return schema.ListNestedAttribute{Required: req, Optional: !req, MarkdownDescription: desc,
+			NestedObject: schema.NestedAttributeObject{Attributes: dataSourceAttributes(a.NestedObject.Attributes)}}
+	}
+	// A new kind of input attribute on the resource needs a case above; the schema tests call this.
+	panic(fmt.Sprintf("hardened_namespace_manifests: no data source form for %s (%T)", name, a))
 }
 
 func (d *NamespaceManifestsDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {

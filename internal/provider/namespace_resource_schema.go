@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -44,194 +45,204 @@ var (
 )
 
 func (r *NamespaceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attributes := namespaceInputAttributes()
+	maps.Copy(attributes, map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			Computed: true, MarkdownDescription: "The namespace name.",
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"uid": schema.StringAttribute{
+			Computed: true, MarkdownDescription: "The namespace's UID assigned by the API server.",
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"wait_for_default_service_account": schema.BoolAttribute{
+			Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+			MarkdownDescription: "Wait for the controller manager to create the `default` ServiceAccount before " +
+				"changing it (default `true`).",
+		},
+		"deletion_protection": schema.BoolAttribute{
+			Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+			MarkdownDescription: "When `true`, destroying or replacing the namespace fails with an explanation (default `false`).",
+		},
+		"tamper_protection": schema.BoolAttribute{
+			Optional: true, Computed: true,
+			MarkdownDescription: "Guard the namespace against its own tenants (default `true` in every environment): a " +
+				"ValidatingAdmissionPolicy refuses anyone but the identity Terraform runs as (and the system controllers " +
+				"that delete namespaces and collect garbage) creating, changing or deleting the objects this resource " +
+				"owns, changing the namespace's Pod Security labels, or changing `automountServiceAccountToken` on the " +
+				"`default` ServiceAccount. The provider learns its identity from the API server on every apply, so a " +
+				"runner with other credentials takes the guard over. Needs Kubernetes 1.30 or newer: set explicitly " +
+				"on an older cluster it is a plan-time error; left unset it is turned off with a warning. See the threat " +
+				"model guide.",
+		},
+		"force_conflicts": schema.BoolAttribute{
+			Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+			MarkdownDescription: "Take over fields another server-side apply manager owns instead of failing with a " +
+				"conflict (default `false`). Imperative edits (kubectl edit/label) are drift and are always repaired.",
+		},
+		"effective_resource_quota": schema.MapAttribute{
+			Computed: true, ElementType: types.StringType,
+			MarkdownDescription: "The ResourceQuota `hard` values applied: the preset merged with `resource_quota.hard`.",
+		},
+		"effective_limit_range": schema.SingleNestedAttribute{
+			Computed: true, MarkdownDescription: "The LimitRange values applied: the preset merged with `limit_range`.",
+			Attributes: map[string]schema.Attribute{
+				"default_request": schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Default requests."},
+				"default":         schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Default limits."},
+				"max":             schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Maximum limits."},
+				"min":             schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Minimum requests."},
+			},
+		},
+		"managed_objects": schema.ListAttribute{
+			Computed: true, ElementType: types.StringType,
+			MarkdownDescription: "The objects this resource owns, as `Kind/name`. An object changed or deleted outside " +
+				"Terraform drops out of this list on refresh, so the plan shows it being restored.",
+		},
+		"compliance": schema.ListNestedAttribute{
+			Computed: true,
+			MarkdownDescription: "For each checklist practice this resource covers: whether the namespace satisfies it, " +
+				"and the scanner checks (CIS Kubernetes Benchmark, Kubescape) the same configuration answers.",
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"practice":  schema.Int64Attribute{Computed: true, MarkdownDescription: "Checklist practice number (1-10)."},
+				"title":     schema.StringAttribute{Computed: true, MarkdownDescription: "What is checked."},
+				"satisfied": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the namespace satisfies it."},
+				"detail":    schema.StringAttribute{Computed: true, MarkdownDescription: "The values the verdict rests on."},
+				"checks":    schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Scanner check ids."},
+			}},
+		},
+		"timeouts": timeoutsAttribute(ctx),
+	})
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A tenant namespace hardened by default, as one resource: the Namespace with Pod Security " +
 			"Admission labels, a ResourceQuota, a LimitRange, default-deny NetworkPolicies with explicit allows, " +
 			"namespace-scoped RoleBindings and a default ServiceAccount that does not mount API tokens. An " +
 			"`environment` preset fills every value left unset; explicit values win. Changes made outside Terraform " +
 			"show in the next plan and apply repairs them; fields other tools own are left alone (server-side apply).",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "The namespace name.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"name": schema.StringAttribute{
-				Required: true, MarkdownDescription: "Name of the namespace (an RFC 1123 label: lower case letters, digits " +
-					"and `-`, at most 63 characters). Changing it replaces the namespace.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"uid": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "The namespace's UID assigned by the API server.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"labels": schema.MapAttribute{
-				Optional: true, ElementType: types.StringType,
-				MarkdownDescription: "Labels for the namespace. `pod-security.kubernetes.io/*` keys are refused: use " +
-					"`pod_security`. Labels other tools add are left alone and never show as a diff.",
-			},
-			"annotations": schema.MapAttribute{
-				Optional: true, ElementType: types.StringType,
-				MarkdownDescription: "Annotations for the namespace. Annotations other tools add are left alone.",
-			},
-			"environment": schema.StringAttribute{
-				Optional: true, Computed: true, Default: stringdefault.StaticString(hardening.EnvProd),
-				Validators: []validator.String{stringvalidator.OneOf(hardening.Environments...)},
-				MarkdownDescription: "Preset that fills every value left unset: `dev`, `test`, `staging` or `prod` " +
-					"(default); every preset enforces Pod Security, a quota, container limits and default-deny network policies, and " +
-					"`dev` enforces `baseline` but keeps `restricted` warnings and audit (values per preset: Environment presets in the documentation).",
-			},
-			"pod_security": schema.SingleNestedAttribute{
-				Optional: true, Computed: true,
-				MarkdownDescription: "Pod Security Admission labels. Unset modes come from the `environment` preset " +
-					"(`restricted` everywhere except `dev`'s `baseline` enforce).",
-				Attributes: map[string]schema.Attribute{
-					"enforce": levelAttribute("enforce"),
-					"audit":   levelAttribute("audit"),
-					"warn":    levelAttribute("warn"),
-					"version": schema.StringAttribute{
-						Optional: true, Computed: true,
-						MarkdownDescription: "Policy version the levels refer to: `latest` (preset) or a minor such as `v1.37`.",
-					},
+		Attributes: attributes,
+	}
+}
+
+// namespaceInputAttributes are the arguments that say what the namespace is made of: the resource
+// takes them, and hardened_namespace_manifests takes the same ones (converted by
+// dataSourceAttributes), so both document them with the same words.
+func namespaceInputAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"name": schema.StringAttribute{
+			Required: true, MarkdownDescription: "Name of the namespace (an RFC 1123 label: lower case letters, digits " +
+				"and `-`, at most 63 characters). Changing it on `hardened_namespace` replaces the namespace.",
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+		"labels": schema.MapAttribute{
+			Optional: true, ElementType: types.StringType,
+			MarkdownDescription: "Labels for the namespace. `pod-security.kubernetes.io/*` keys are refused: use " +
+				"`pod_security`. Labels other tools add are left alone and never show as a diff.",
+		},
+		"annotations": schema.MapAttribute{
+			Optional: true, ElementType: types.StringType,
+			MarkdownDescription: "Annotations for the namespace. Annotations other tools add are left alone.",
+		},
+		"environment": schema.StringAttribute{
+			Optional: true, Computed: true, Default: stringdefault.StaticString(hardening.EnvProd),
+			Validators: []validator.String{stringvalidator.OneOf(hardening.Environments...)},
+			MarkdownDescription: "Preset that fills every value left unset: `dev`, `test`, `staging` or `prod` " +
+				"(default); every preset enforces Pod Security, a quota, container limits and default-deny network policies, and " +
+				"`dev` enforces `baseline` but keeps `restricted` warnings and audit (values per preset: Environment presets in the documentation).",
+		},
+		"pod_security": schema.SingleNestedAttribute{
+			Optional: true, Computed: true,
+			MarkdownDescription: "Pod Security Admission labels. Unset modes come from the `environment` preset " +
+				"(`restricted` everywhere except `dev`'s `baseline` enforce).",
+			Attributes: map[string]schema.Attribute{
+				"enforce": levelAttribute("enforce"),
+				"audit":   levelAttribute("audit"),
+				"warn":    levelAttribute("warn"),
+				"version": schema.StringAttribute{
+					Optional: true, Computed: true,
+					MarkdownDescription: "Policy version the levels refer to: `latest` (preset) or a minor such as `v1.37`.",
 				},
 			},
-			"resource_quota": schema.SingleNestedAttribute{
-				Optional: true,
-				MarkdownDescription: "ResourceQuota for the namespace. `hard` accepts any ResourceQuota key; it is merged key " +
-					"by key over the preset's, so setting `requests.cpu` keeps the preset's `services.loadbalancers = \"0\"`. " +
-					"`effective_resource_quota` shows the result.",
-				Attributes: map[string]schema.Attribute{
-					"hard": schema.MapAttribute{Optional: true, ElementType: types.StringType,
-						MarkdownDescription: "Quota keys and quantities, for example `{ \"requests.cpu\" = \"8\", pods = \"50\" }`."},
-				},
+		},
+		"resource_quota": schema.SingleNestedAttribute{
+			Optional: true,
+			MarkdownDescription: "ResourceQuota for the namespace. `hard` accepts any ResourceQuota key; it is merged key " +
+				"by key over the preset's, so setting `requests.cpu` keeps the preset's `services.loadbalancers = \"0\"`. " +
+				"`hardened_namespace` shows the result in `effective_resource_quota`.",
+			Attributes: map[string]schema.Attribute{
+				"hard": schema.MapAttribute{Optional: true, ElementType: types.StringType,
+					MarkdownDescription: "Quota keys and quantities, for example `{ \"requests.cpu\" = \"8\", pods = \"50\" }`."},
 			},
-			"limit_range": schema.SingleNestedAttribute{
-				Optional: true,
-				MarkdownDescription: "Container LimitRange (`cpu`, `memory`, `ephemeral-storage`). Each map is merged key by key " +
-					"over the preset's; `effective_limit_range` shows the result. Values must satisfy " +
-					"min <= default_request <= default <= max.",
-				Attributes: map[string]schema.Attribute{
-					"default_request": limitMap("Requests given to containers that set none."),
-					"default":         limitMap("Limits given to containers that set none."),
-					"max":             limitMap("Largest limit a container may set."),
-					"min":             limitMap("Smallest request a container may set."),
-				},
+		},
+		"limit_range": schema.SingleNestedAttribute{
+			Optional: true,
+			MarkdownDescription: "Container LimitRange (`cpu`, `memory`, `ephemeral-storage`). Each map is merged key by key " +
+				"over the preset's; `hardened_namespace` shows the result in `effective_limit_range`. Values must satisfy " +
+				"min <= default_request <= default <= max.",
+			Attributes: map[string]schema.Attribute{
+				"default_request": limitMap("Requests given to containers that set none."),
+				"default":         limitMap("Limits given to containers that set none."),
+				"max":             limitMap("Largest limit a container may set."),
+				"min":             limitMap("Smallest request a container may set."),
 			},
-			"network_policy": schema.SingleNestedAttribute{
-				Optional: true, Computed: true,
-				MarkdownDescription: "NetworkPolicies: default deny with explicit allows. Namespaces are matched by the " +
-					"`kubernetes.io/metadata.name` label, which the API server sets and tenants cannot forge.",
-				Attributes: map[string]schema.Attribute{
-					"deny_ingress":         presetBool("Deny all ingress not explicitly allowed (preset: `true`)."),
-					"deny_egress":          presetBool("Deny all egress not explicitly allowed (preset: `true`)."),
-					"allow_dns":            presetBool("Allow DNS (UDP and TCP 53) to `kube-system` when egress is denied (preset: `true`)."),
-					"allow_same_namespace": presetBool("Allow traffic between pods of this namespace (preset: `true`)."),
-					"allow_ingress_from_namespaces": schema.ListAttribute{Optional: true, ElementType: types.StringType,
-						MarkdownDescription: "Namespaces whose pods may connect in."},
-					"allow_ingress_ports": schema.ListAttribute{Optional: true, ElementType: types.StringType,
-						MarkdownDescription: "Ports (`\"8080\"`, `\"8443/TCP\"`, `\"53/UDP\"`) the ingress allow is limited to; all when empty."},
-					"allow_egress_to_namespaces": schema.ListAttribute{Optional: true, ElementType: types.StringType,
-						MarkdownDescription: "Namespaces this namespace's pods may connect to."},
-					"allow_egress_to_cidrs": schema.ListAttribute{Optional: true, ElementType: types.StringType,
-						MarkdownDescription: "Networks (`\"10.0.0.0/8\"`) this namespace's pods may connect to."},
-					"allow_egress_ports": schema.ListAttribute{Optional: true, ElementType: types.StringType,
-						MarkdownDescription: "Ports the egress allows to namespaces and CIDRs are limited to; all when empty."},
-				},
+		},
+		"network_policy": schema.SingleNestedAttribute{
+			Optional: true, Computed: true,
+			MarkdownDescription: "NetworkPolicies: default deny with explicit allows. Namespaces are matched by the " +
+				"`kubernetes.io/metadata.name` label, which the API server sets and tenants cannot forge.",
+			Attributes: map[string]schema.Attribute{
+				"deny_ingress":         presetBool("Deny all ingress not explicitly allowed (preset: `true`)."),
+				"deny_egress":          presetBool("Deny all egress not explicitly allowed (preset: `true`)."),
+				"allow_dns":            presetBool("Allow DNS (UDP and TCP 53) to `kube-system` when egress is denied (preset: `true`)."),
+				"allow_same_namespace": presetBool("Allow traffic between pods of this namespace (preset: `true`)."),
+				"allow_ingress_from_namespaces": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+					MarkdownDescription: "Namespaces whose pods may connect in."},
+				"allow_ingress_ports": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+					MarkdownDescription: "Ports (`\"8080\"`, `\"8443/TCP\"`, `\"53/UDP\"`) the ingress allow is limited to; all when empty."},
+				"allow_egress_to_namespaces": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+					MarkdownDescription: "Namespaces this namespace's pods may connect to."},
+				"allow_egress_to_cidrs": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+					MarkdownDescription: "Networks (`\"10.0.0.0/8\"`) this namespace's pods may connect to."},
+				"allow_egress_ports": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+					MarkdownDescription: "Ports the egress allows to namespaces and CIDRs are limited to; all when empty."},
 			},
-			"access": schema.ListNestedAttribute{
-				Optional:            true,
-				MarkdownDescription: "Who may do what inside the namespace: one RoleBinding per entry, never cluster-wide.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"role": schema.StringAttribute{Required: true, MarkdownDescription: "`view`, `edit`, `admin` or the name of " +
-						"another ClusterRole. `cluster-admin` is refused unless `allow_cluster_admin = true`."},
-					"users":  schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "User names."},
-					"groups": schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Group names."},
-					"service_accounts": schema.ListAttribute{Optional: true, ElementType: types.StringType,
-						MarkdownDescription: "Service accounts as `namespace/name`."},
-					"allow_cluster_admin": schema.BoolAttribute{Optional: true,
-						MarkdownDescription: "Allow `role = \"cluster-admin\"` for this entry."},
-				}},
+		},
+		"access": schema.ListNestedAttribute{
+			Optional:            true,
+			MarkdownDescription: "Who may do what inside the namespace: one RoleBinding per entry, never cluster-wide.",
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"role": schema.StringAttribute{Required: true, MarkdownDescription: "`view`, `edit`, `admin` or the name of " +
+					"another ClusterRole. `cluster-admin` is refused unless `allow_cluster_admin = true`."},
+				"users":  schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "User names."},
+				"groups": schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Group names."},
+				"service_accounts": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+					MarkdownDescription: "Service accounts as `namespace/name`."},
+				"allow_cluster_admin": schema.BoolAttribute{Optional: true,
+					MarkdownDescription: "Allow `role = \"cluster-admin\"` for this entry."},
+			}},
+		},
+		"image_policy": schema.SingleNestedAttribute{
+			Optional: true,
+			MarkdownDescription: "Admission-level image policy: a ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, " +
+				"Kubernetes 1.30+) and a binding scoped to this namespace. It covers Pods (all container kinds, including init and " +
+				"ephemeral) and the pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs and CronJobs. " +
+				"Tenants cannot change the registries it allows.",
+			Attributes: map[string]schema.Attribute{
+				"allowed_registries": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+					MarkdownDescription: "Registries (or registry/path prefixes) images must come from, such as " +
+						"`registry.example.com` or `ghcr.io/my-org`. An image matches when it starts with the value followed by `/`, " +
+						"so `registry.example.com.evil.io/x` does not pass for `registry.example.com`. Images must name their registry."},
+				"forbid_latest_tag": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+					MarkdownDescription: "Refuse images without a tag or with the `:latest` tag (default `true`)."},
+				"require_digest": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+					MarkdownDescription: "Refuse images not pinned by digest (`image@sha256:...`) (default `false`)."},
+				"action": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("Deny"),
+					Validators:          []validator.String{stringvalidator.OneOf(hardening.ImageActions...)},
+					MarkdownDescription: "`Deny` (default) refuses the object; `Warn` admits it with a warning; `Audit` records it in the audit log."},
 			},
-			"image_policy": schema.SingleNestedAttribute{
-				Optional: true,
-				MarkdownDescription: "Admission-level image policy: a ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, " +
-					"Kubernetes 1.30+) and a binding scoped to this namespace. It covers Pods (all container kinds, including init and " +
-					"ephemeral) and the pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs and CronJobs. " +
-					"Registries are passed to the policy as parameters (a ConfigMap), never written into its expressions.",
-				Attributes: map[string]schema.Attribute{
-					"allowed_registries": schema.ListAttribute{Optional: true, ElementType: types.StringType,
-						MarkdownDescription: "Registries (or registry/path prefixes) images must come from, such as " +
-							"`registry.example.com` or `ghcr.io/my-org`. An image matches when it starts with the value followed by `/`, " +
-							"so `registry.example.com.evil.io/x` does not pass for `registry.example.com`. Images must name their registry."},
-					"forbid_latest_tag": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-						MarkdownDescription: "Refuse images without a tag or with the `:latest` tag (default `true`)."},
-					"require_digest": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-						MarkdownDescription: "Refuse images not pinned by digest (`image@sha256:...`) (default `false`)."},
-					"action": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("Deny"),
-						Validators:          []validator.String{stringvalidator.OneOf(hardening.ImageActions...)},
-						MarkdownDescription: "`Deny` (default) refuses the object; `Warn` admits it with a warning; `Audit` records it in the audit log."},
-				},
-			},
-			"automount_service_account_token": schema.BoolAttribute{
-				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "Value of `automountServiceAccountToken` on the namespace's `default` ServiceAccount " +
-					"(default `false`: pods get no API token unless they ask for one).",
-			},
-			"wait_for_default_service_account": schema.BoolAttribute{
-				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				MarkdownDescription: "Wait for the controller manager to create the `default` ServiceAccount before " +
-					"changing it (default `true`).",
-			},
-			"deletion_protection": schema.BoolAttribute{
-				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "When `true`, destroying or replacing the namespace fails with an explanation (default `false`).",
-			},
-			"tamper_protection": schema.BoolAttribute{
-				Optional: true, Computed: true,
-				MarkdownDescription: "Guard the namespace against its own tenants (default `true` in every environment): a " +
-					"ValidatingAdmissionPolicy refuses anyone but the identity Terraform runs as (and the system controllers " +
-					"that delete namespaces and collect garbage) creating, changing or deleting the objects this resource " +
-					"owns, changing the namespace's Pod Security labels, or changing `automountServiceAccountToken` on the " +
-					"`default` ServiceAccount. The provider learns its identity from the API server on every apply, so a " +
-					"runner with other credentials takes the guard over. Needs Kubernetes 1.30 or newer: set explicitly " +
-					"on an older cluster it is a plan-time error; left unset it is turned off with a warning. See the threat " +
-					"model guide.",
-			},
-			"force_conflicts": schema.BoolAttribute{
-				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "Take over fields another server-side apply manager owns instead of failing with a " +
-					"conflict (default `false`). Imperative edits (kubectl edit/label) are drift and are always repaired.",
-			},
-			"effective_resource_quota": schema.MapAttribute{
-				Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "The ResourceQuota `hard` values applied: the preset merged with `resource_quota.hard`.",
-			},
-			"effective_limit_range": schema.SingleNestedAttribute{
-				Computed: true, MarkdownDescription: "The LimitRange values applied: the preset merged with `limit_range`.",
-				Attributes: map[string]schema.Attribute{
-					"default_request": schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Default requests."},
-					"default":         schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Default limits."},
-					"max":             schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Maximum limits."},
-					"min":             schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Minimum requests."},
-				},
-			},
-			"managed_objects": schema.ListAttribute{
-				Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "The objects this resource owns, as `Kind/name`. An object changed or deleted outside " +
-					"Terraform drops out of this list on refresh, so the plan shows it being restored.",
-			},
-			"compliance": schema.ListNestedAttribute{
-				Computed: true,
-				MarkdownDescription: "For each checklist practice this resource covers: whether the namespace satisfies it, " +
-					"and the scanner checks (CIS Kubernetes Benchmark, Kubescape) the same configuration answers.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"practice":  schema.Int64Attribute{Computed: true, MarkdownDescription: "Checklist practice number (1-10)."},
-					"title":     schema.StringAttribute{Computed: true, MarkdownDescription: "What is checked."},
-					"satisfied": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the namespace satisfies it."},
-					"detail":    schema.StringAttribute{Computed: true, MarkdownDescription: "The values the verdict rests on."},
-					"checks":    schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Scanner check ids."},
-				}},
-			},
-			"timeouts": timeoutsAttribute(ctx),
+		},
+		"automount_service_account_token": schema.BoolAttribute{
+			Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+			MarkdownDescription: "Value of `automountServiceAccountToken` on the namespace's `default` ServiceAccount " +
+				"(default `false`: pods get no API token unless they ask for one).",
 		},
 	}
 }

@@ -250,3 +250,47 @@ func TestSchemaDescriptions_walker(t *testing.T) {
 		}
 	}
 }
+
+// TestSchemaDescriptions_manifestsShareResource: every argument hardened_namespace_manifests takes
+// is hardened_namespace's, with the same type, the same requiredness and the same description.
+func TestSchemaDescriptions_manifestsShareResource(t *testing.T) {
+	ctx := context.Background()
+	var rs resource.SchemaResponse
+	NewNamespaceResource().Schema(ctx, resource.SchemaRequest{}, &rs)
+	var ds datasource.SchemaResponse
+	NewNamespaceManifestsDataSource().Schema(ctx, datasource.SchemaRequest{}, &ds)
+	type described interface {
+		markdownDescribed
+		IsRequired() bool
+	}
+	resourceAttrs := map[string]described{}
+	walkSchema("", reflect.ValueOf(rs.Schema.Attributes), func(path string, v any) {
+		if d, ok := v.(described); ok {
+			resourceAttrs[path] = d
+		}
+	})
+	inputs := 0
+	walkSchema("", reflect.ValueOf(ds.Schema.Attributes), func(path string, v any) {
+		if slices.Contains([]string{"id", "yaml", "manifests", "objects"}, path) {
+			return // the data source's results
+		}
+		d, ok := v.(described)
+		if !ok {
+			t.Errorf("hardened_namespace_manifests argument %s has no description", path)
+			return
+		}
+		inputs++
+		r, ok := resourceAttrs[path]
+		switch {
+		case !ok:
+			t.Errorf("hardened_namespace_manifests argument %s is not a hardened_namespace argument", path)
+		case r.GetMarkdownDescription() != d.GetMarkdownDescription():
+			t.Errorf("%s: the data source describes it as %q, the resource as %q", path, d.GetMarkdownDescription(), r.GetMarkdownDescription())
+		case r.IsRequired() != d.IsRequired():
+			t.Errorf("%s: required %v on the data source, %v on the resource", path, d.IsRequired(), r.IsRequired())
+		}
+	})
+	if inputs < 30 {
+		t.Errorf("compared only %d data source arguments", inputs)
+	}
+}
