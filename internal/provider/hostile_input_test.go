@@ -3,13 +3,18 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // hostileCase is one invalid configuration: want must match the diagnostic (terraform prints the
@@ -123,10 +128,39 @@ var hostileCases = []hostileCase{
 
 // TestAccNamespace_hostileInput: every invalid configuration is refused at plan time with the
 // attribute and what would be valid, and nothing reaches the cluster.
+//
+// Each case runs as an apply step, not a plan-only one, so that a configuration the provider
+// wrongly accepted would be applied rather than never tried; the expected error must come from
+// the plan that precedes the apply ("Error running pre-apply plan" is terraform-plugin-testing's
+// wording). The provider reaches the API server only through a proxy that records its writes, so
+// such an apply could not go unnoticed, whatever it writes (namespaced or cluster-scoped).
+// apiserver_request_total is not used for this: its labels (verb, resource, code...) name
+// neither the client nor the namespace, and the control plane also serves the controller manager
+// (lease renewals, service accounts) and, whenever tests overlap, other tests, so a count of
+// writes across the test would not be about this test alone.
 func TestAccNamespace_hostileInput(t *testing.T) {
 	testAccPreCheck(t)
 	if len(hostileCases) < 40 {
 		t.Fatalf("only %d hostile cases", len(hostileCases))
+	}
+	writes := &writeRecorder{}
+	provider := fmt.Sprintf(`
+provider "hardened" {
+  host                   = %q
+  token                  = %q
+  cluster_ca_certificate = %q
+}
+`, tlsProxy(t, testCluster, writes.wrap), testCluster.AdminToken, testCluster.CACertPEM)
+	names := map[string]bool{}
+	for _, tc := range hostileCases {
+		for _, m := range hostileNameAttr.FindAllStringSubmatch(tc.config, -1) {
+			if len(validation.IsDNS1123Label(m[1])) == 0 {
+				names[m[1]] = true
+			}
+		}
+	}
+	if !names["hostile-ns"] {
+		t.Fatalf("no hostile configuration names namespace hostile-ns: the checks below would check nothing")
 	}
 	for _, tc := range hostileCases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -134,17 +168,67 @@ func TestAccNamespace_hostileInput(t *testing.T) {
 				PreCheck:                 func() { testAccPreCheck(t) },
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:      tc.config,
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile("(?s)" + wrapTolerant(tc.want)),
+					Config:      provider + tc.config,
+					ExpectError: regexp.MustCompile("(?s)Error running pre-apply plan:.*" + wrapTolerant(tc.want)),
 				}},
 			})
 		})
 	}
+	// Cleanups run once the parallel subtests are done.
 	t.Cleanup(func() {
-		_, err := adminClientset(t).CoreV1().Namespaces().Get(context.Background(), "hostile-ns", metav1.GetOptions{})
-		if !apierrors.IsNotFound(err) {
-			t.Errorf("a hostile configuration reached the cluster: namespace hostile-ns exists or the check failed: %v", err)
+		sent := writes.list()
+		for _, w := range sent {
+			t.Errorf("a hostile configuration reached the cluster: the provider sent %s", w)
+		}
+		t.Logf("the provider sent %d requests through the proxy, %d of them writes", writes.requests.Load(), len(sent))
+		for name := range names {
+			_, err := adminClientset(t).CoreV1().Namespaces().Get(context.Background(), name, metav1.GetOptions{})
+			if !apierrors.IsNotFound(err) {
+				t.Errorf("a hostile configuration reached the cluster: namespace %s exists or the check failed: %v", name, err)
+			}
 		}
 	})
+}
+
+// hostileNameAttr finds the names the hostile configurations give namespaces; the ones that are
+// valid namespace names must not exist after the test.
+var hostileNameAttr = regexp.MustCompile(`(?m)^\s*name\s*=\s*"([^"]*)"`)
+
+// writeRecorder wraps the API server and records every request that could change the cluster:
+// anything but GET, HEAD and OPTIONS, except dry runs and the create-only reviews
+// (SelfSubjectReview and the like), which the API server answers without storing anything.
+type writeRecorder struct {
+	requests atomic.Int64
+	mu       sync.Mutex
+	writes   []string
+}
+
+func (wr *writeRecorder) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		wr.requests.Add(1)
+		if isWrite(r) {
+			wr.mu.Lock()
+			wr.writes = append(wr.writes, r.Method+" "+r.URL.RequestURI())
+			wr.mu.Unlock()
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (wr *writeRecorder) list() []string {
+	wr.mu.Lock()
+	defer wr.mu.Unlock()
+	return slices.Clone(wr.writes)
+}
+
+func isWrite(r *http.Request) bool {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return false
+	}
+	if r.URL.Query().Has("dryRun") {
+		return false
+	}
+	review := r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "reviews")
+	return !review
 }
