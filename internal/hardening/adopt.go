@@ -19,10 +19,11 @@ type Live struct {
 	LimitRange     *corev1.LimitRange
 	Policies       map[string]*networkingv1.NetworkPolicy
 	RoleBindings   []*rbacv1.RoleBinding
-	ImagePolicy    *admissionv1.ValidatingAdmissionPolicy
-	ImageBinding   *admissionv1.ValidatingAdmissionPolicyBinding
-	// TamperProtection: the namespace's tamper guard exists.
-	TamperProtection bool
+	// LegacyImagePolicy and its binding: the per-namespace image policy of earlier releases.
+	LegacyImagePolicy  *admissionv1.ValidatingAdmissionPolicy
+	LegacyImageBinding *admissionv1.ValidatingAdmissionPolicyBinding
+	// LegacyTamperProtection: an earlier release's per-namespace tamper guard exists.
+	LegacyTamperProtection bool
 }
 
 // Adopt reconstructs the spec that would produce the live objects, so an import followed by the
@@ -76,22 +77,31 @@ func Adopt(l Live) NamespaceSpec {
 	return s
 }
 
+// AdoptTamperProtection says whether a live namespace is guarded.
+func AdoptTamperProtection(l Live) bool {
+	return l.Namespace.Labels[TamperProtectionLabel] == tamperEnabled || l.LegacyTamperProtection
+}
+
 func adoptImagePolicy(l Live) *ImagePolicyInput {
-	if l.ImagePolicy == nil || l.ImageBinding == nil || len(l.ImageBinding.Spec.ValidationActions) == 0 {
+	if p := ImagePolicyFromNamespace(l.Namespace.Labels, l.Namespace.Annotations); p != nil {
+		return &ImagePolicyInput{AllowedRegistries: p.AllowedRegistries, ForbidLatestTag: &p.ForbidLatestTag,
+			RequireDigest: &p.RequireDigest, Action: &p.Action}
+	}
+	if l.LegacyImagePolicy == nil || l.LegacyImageBinding == nil || len(l.LegacyImageBinding.Spec.ValidationActions) == 0 {
 		return nil
 	}
 	p := &ImagePolicyInput{}
-	for _, v := range l.ImagePolicy.Spec.Variables {
+	for _, v := range l.LegacyImagePolicy.Spec.Variables {
 		if v.Name == "allowed" {
 			p.AllowedRegistries = parseCELList(v.Expression)
 		}
 	}
 	forbid, digest := false, false
-	for _, v := range l.ImagePolicy.Spec.Validations {
+	for _, v := range l.LegacyImagePolicy.Spec.Validations {
 		forbid = forbid || strings.Contains(v.Expression, celTagOK)
 		digest = digest || strings.Contains(v.Expression, celDigestOK)
 	}
-	action := string(l.ImageBinding.Spec.ValidationActions[0])
+	action := string(l.LegacyImageBinding.Spec.ValidationActions[0])
 	p.ForbidLatestTag, p.RequireDigest, p.Action = &forbid, &digest, &action
 	return p
 }

@@ -1,6 +1,8 @@
 package hardening
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -159,7 +161,7 @@ func TestRegistryMustNameAHost(t *testing.T) {
 	}
 }
 
-func TestRegistriesRoundTripThroughThePolicy(t *testing.T) {
+func TestRegistriesRoundTripThroughTheNamespace(t *testing.T) {
 	in := []string{"registry.example.com", "ghcr.io/acme", "localhost:5000"}
 	_, objs, err := Desired(NamespaceSpec{Name: "x", ImagePolicy: &ImagePolicyInput{AllowedRegistries: in}})
 	if err != nil {
@@ -168,28 +170,25 @@ func TestRegistriesRoundTripThroughThePolicy(t *testing.T) {
 	var l Live
 	for _, o := range objs {
 		switch p := o.Obj.(type) {
+		case *corev1.Namespace:
+			l.Namespace = p
 		case *admissionv1.ValidatingAdmissionPolicy:
-			if o.Name == ImagePolicyObjectName("x") {
-				l.ImagePolicy = p
+			if p.Spec.ParamKind != nil {
+				t.Errorf("%s reads parameters from an object tenants could write", o.ID())
 			}
-			if o.Name == TamperPolicyObjectName("x") && TamperExemptUser(p) != "" {
-				t.Errorf("a guard built without an identity exempts %q", TamperExemptUser(p))
-			}
-		case *admissionv1.ValidatingAdmissionPolicyBinding:
-			if o.Name == ImagePolicyObjectName("x") {
-				l.ImageBinding = p
+			if strings.Contains(fmt.Sprint(p.Spec), "registry.example.com") {
+				t.Errorf("%s is shared by every namespace but holds this one's registries", o.ID())
 			}
 		case *corev1.ConfigMap:
 			t.Errorf("image policy still renders a ConfigMap %s that tenants could edit", p.Name)
 		}
 	}
-	l.Namespace = &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "x"}}
-	got := Adopt(l).ImagePolicy
-	if got == nil || strings.Join(got.AllowedRegistries, ",") != strings.Join(in, ",") {
-		t.Errorf("adopted registries = %+v, want %v", got, in)
+	if l.Namespace.Annotations[TerraformIdentityAnnotation] != "" {
+		t.Errorf("a guard built without an identity exempts %q", l.Namespace.Annotations[TerraformIdentityAnnotation])
 	}
-	if l.ImageBinding.Spec.ParamRef != nil || l.ImagePolicy.Spec.ParamKind != nil {
-		t.Error("the image policy still reads parameters from an object tenants can write")
+	got := Adopt(l).ImagePolicy
+	if got == nil || strings.Join(got.AllowedRegistries, ",") != strings.Join(in, ",") || *got.Action != ImageActionDeny {
+		t.Errorf("adopted image policy = %+v, want registries %v", got, in)
 	}
 	if s := celList([]string{`a"b\c`}); strings.Join(parseCELList(s), "") != `a"b\c` {
 		t.Errorf("celList/parseCELList lost quoting: %s -> %v", s, parseCELList(s))
@@ -202,25 +201,39 @@ func TestTamperGuardExemptsTheIdentity(t *testing.T) {
 		t.Fatal(err)
 	}
 	guard, ns, _, _ := ApplyOrder(objs)
-	if ns.Kind != "Namespace" || len(guard) != 2 {
+	if ns.Kind != "Namespace" || len(guard) != 3 {
 		t.Fatalf("ApplyOrder: guard %v, namespace %v", ManagedIDs(guard), ns.ID())
 	}
-	p, ok := guard[0].Obj.(*admissionv1.ValidatingAdmissionPolicy)
-	if !ok {
-		t.Fatalf("guard[0] is %T", guard[0].Obj)
+	for _, o := range guard {
+		if !IsShared(o.ID()) || !NeverPruned(o.ID()) {
+			t.Errorf("%s is not a shared object", o.ID())
+		}
 	}
-	if got := TamperExemptUser(p); got != "system:serviceaccount:ci:terraform" {
-		t.Errorf("TamperExemptUser = %q", got)
+	if got := ns.Annotation(TerraformIdentityAnnotation); got != "system:serviceaccount:ci:terraform" {
+		t.Errorf("identity annotation = %q", got)
+	}
+	if n, ok := ns.Obj.(*corev1.Namespace); !ok || n.Labels[TamperProtectionLabel] != "enabled" {
+		t.Errorf("namespace %v does not carry the tamper label", ns.Obj)
 	}
 	off := false
 	_, objs, _ = Desired(NamespaceSpec{Name: "x", TamperProtection: &off})
 	for _, o := range objs {
-		if strings.HasPrefix(o.Name, "hardened-tamper.") {
+		if strings.HasPrefix(o.Name, TamperPolicyName) {
 			t.Errorf("tamper_protection = false still renders %s", o.ID())
+		}
+		if n, ok := o.Obj.(*corev1.Namespace); ok && (n.Labels[TamperProtectionLabel] != "" || n.Annotations[TerraformIdentityAnnotation] != "") {
+			t.Errorf("tamper_protection = false still labels the namespace: %v %v", n.Labels, n.Annotations)
 		}
 	}
 	if got := PruneOrder([]string{"ValidatingAdmissionPolicy/a", "NetworkPolicy/b", "ValidatingAdmissionPolicyBinding/a"}); got[0] != "ValidatingAdmissionPolicyBinding/a" || got[1] != "ValidatingAdmissionPolicy/a" {
 		t.Errorf("PruneOrder = %v: bindings must go before their policies", got)
+	}
+	// RBAC can name every object the provider may change: none is per namespace.
+	policies, bindings := SharedPolicyNames()
+	for _, o := range append(tamperObjects(), append(imagePolicyObjects(ImageActionWarn), imagePolicyObjects(ImageActionAudit)...)...) {
+		if !slices.Contains(policies, o.Name) && !slices.Contains(bindings, o.Name) {
+			t.Errorf("%s is not in SharedPolicyNames", o.ID())
+		}
 	}
 }
 
@@ -238,7 +251,7 @@ func TestFromStateDoesNotRevalidate(t *testing.T) {
 		t.Fatalf("FromState: %v", err)
 	}
 	ids := strings.Join(ManagedIDs(objs), " ")
-	for _, want := range []string{"Namespace/legacy", "ResourceQuota/hardened-quota", "ValidatingAdmissionPolicy/hardened-images.legacy"} {
+	for _, want := range []string{"Namespace/legacy", "ResourceQuota/hardened-quota", "ValidatingAdmissionPolicy/hardened-images"} {
 		if !strings.Contains(ids, want) {
 			t.Errorf("FromState objects %s lack %s", ids, want)
 		}

@@ -34,9 +34,6 @@ type ImagePolicy struct {
 	Action            string
 }
 
-// ImagePolicyObjectName names the cluster-scoped policy and binding of one namespace.
-func ImagePolicyObjectName(namespace string) string { return "hardened-images." + namespace }
-
 // registryRe: host[:port][/path], lower case, no scheme, tag or digest.
 var registryRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*$`)
 
@@ -72,9 +69,9 @@ func ValidateImageAction(a string) error {
 	return fmt.Errorf("%q is not an action: use Deny, Warn or Audit", a)
 }
 
-// The registries are written into the policy as a CEL list literal (tenants can write ConfigMaps in
-// their namespace, not cluster-scoped policies). Only validated registry strings reach it, and they
-// are quoted by celString, so a value cannot change the policy's logic.
+// The registries and rules are read from the namespace's annotations (tenants can write ConfigMaps
+// in their namespace, not the namespace). Registries are validated before they are written, and
+// none contains a comma, the list separator.
 const (
 	celPodSpec = `object.kind == 'Pod' ? object.spec : (object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec)`
 	// Every way a pod names an image: containers, init and ephemeral containers, image volumes.
@@ -125,46 +122,93 @@ func parseCELList(expr string) []string {
 
 var celStringLiteral = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 
-func imagePolicyObjects(namespace string, p ImagePolicy) []Object {
+// Image rules, as the image-rules annotation lists them.
+const (
+	imageRuleForbidLatest  = "forbid-latest-tag"
+	imageRuleRequireDigest = "require-digest"
+)
+
+// imagePolicyMetadata is what a namespace carries for its image policy: the label that binds it
+// (its value is the action) and the annotations the shared policy reads.
+func imagePolicyMetadata(p ImagePolicy) (labels, annotations map[string]string) {
+	labels = map[string]string{ImagePolicyLabel: p.Action}
+	annotations = map[string]string{}
+	if len(p.AllowedRegistries) > 0 {
+		annotations[AllowedRegistriesAnnotation] = strings.Join(p.AllowedRegistries, ",")
+	}
+	var rules []string
+	if p.ForbidLatestTag {
+		rules = append(rules, imageRuleForbidLatest)
+	}
+	if p.RequireDigest {
+		rules = append(rules, imageRuleRequireDigest)
+	}
+	if len(rules) > 0 {
+		annotations[ImageRulesAnnotation] = strings.Join(rules, ",")
+	}
+	return labels, annotations
+}
+
+// ImagePolicyFromNamespace reads the image policy a namespace's labels and annotations configure
+// (nil when it has none).
+func ImagePolicyFromNamespace(labels, annotations map[string]string) *ImagePolicy {
+	action, ok := labels[ImagePolicyLabel]
+	if !ok {
+		return nil
+	}
+	p := &ImagePolicy{Action: action}
+	if r := annotations[AllowedRegistriesAnnotation]; r != "" {
+		p.AllowedRegistries = strings.Split(r, ",")
+	}
+	for _, rule := range strings.Split(annotations[ImageRulesAnnotation], ",") {
+		p.ForbidLatestTag = p.ForbidLatestTag || rule == imageRuleForbidLatest
+		p.RequireDigest = p.RequireDigest || rule == imageRuleRequireDigest
+	}
+	return p
+}
+
+// imagePolicyObjects returns the shared image policy and the binding of one action, which selects
+// the namespaces whose image-policy label carries that action.
+func imagePolicyObjects(action string) []Object {
+	list := func(key string) string {
+		v := celNamespaceValue("namespaceObject", "annotations", key)
+		return `(` + v + ` == '' ? [] : ` + v + `.split(','))`
+	}
 	variables := []admissionv1.Variable{
 		{Name: "podSpec", Expression: celPodSpec},
 		{Name: "images", Expression: celImages},
+		{Name: "allowed", Expression: list(AllowedRegistriesAnnotation)},
+		{Name: "rules", Expression: list(ImageRulesAnnotation)},
+		{Name: "resolved", Expression: celResolved},
 	}
-	var validations []admissionv1.Validation
-	if len(p.AllowedRegistries) > 0 {
-		variables = append(variables,
-			admissionv1.Variable{Name: "allowed", Expression: celList(p.AllowedRegistries)},
-			admissionv1.Variable{Name: "resolved", Expression: celResolved})
-		validations = append(validations, admissionv1.Validation{
-			Expression: `variables.resolved.all(i, ` + celAllowed + `)`,
+	validations := []admissionv1.Validation{
+		{
+			Expression: `variables.allowed.size() == 0 || variables.resolved.all(i, ` + celAllowed + `)`,
 			MessageExpression: `'image ' + variables.resolved.filter(i, !(` + celAllowed + `)).join(', ') + ` +
 				`' is not from an allowed registry (allowed: ' + variables.allowed.join(', ') + ')'`,
 			Reason: ptr(metav1.StatusReasonForbidden),
-		})
-	}
-	if p.ForbidLatestTag {
-		validations = append(validations, admissionv1.Validation{
-			Expression: `variables.images.all(i, ` + celTagOK + `)`,
+		},
+		{
+			Expression: `!('` + imageRuleForbidLatest + `' in variables.rules) || variables.images.all(i, ` + celTagOK + `)`,
 			MessageExpression: `'image ' + variables.images.filter(i, !(` + celTagOK + `)).join(', ') + ` +
 				`' has no tag or the :latest tag: pin a version tag or a digest'`,
 			Reason: ptr(metav1.StatusReasonForbidden),
-		})
-	}
-	if p.RequireDigest {
-		validations = append(validations, admissionv1.Validation{
-			Expression: `variables.images.all(i, ` + celDigestOK + `)`,
+		},
+		{
+			Expression: `!('` + imageRuleRequireDigest + `' in variables.rules) || variables.images.all(i, ` + celDigestOK + `)`,
 			MessageExpression: `'image ' + variables.images.filter(i, !(` + celDigestOK + `)).join(', ') + ` +
 				`' is not pinned by digest: use image@sha256:...'`,
 			Reason: ptr(metav1.StatusReasonForbidden),
-		})
+		},
 	}
 	write := []admissionv1.OperationType{admissionv1.Create, admissionv1.Update}
-	return policyPair(ImagePolicyObjectName(namespace), namespace,
-		admissionv1.ValidatingAdmissionPolicySpec{Variables: variables, Validations: validations},
-		admissionv1.ValidationAction(p.Action),
+	policy := sharedPolicy(ImagePolicyName, admissionv1.ValidatingAdmissionPolicySpec{Variables: variables, Validations: validations},
 		namedRule(write, "", "pods", "pods/ephemeralcontainers"),
 		namedRule(write, "apps", "deployments", "statefulsets", "daemonsets", "replicasets"),
 		namedRule(write, "batch", "jobs", "cronjobs"))
+	binding := sharedBinding(ImageBindingName(action), ImagePolicyName,
+		admissionv1.MatchResources{NamespaceSelector: labelSelector(ImagePolicyLabel, action)}, admissionv1.ValidationAction(action))
+	return []Object{policy, binding}
 }
 
 func ptr[T any](v T) *T { return &v }

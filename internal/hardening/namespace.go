@@ -9,7 +9,7 @@ import (
 
 // reservedLabelPrefixes are label keys the provider or the API server own; letting users set them
 // would let a label silently override the Pod Security levels.
-var reservedLabelPrefixes = []string{PodSecurityLabelPrefix, "kubernetes.io/metadata.name"}
+var reservedLabelPrefixes = []string{PodSecurityLabelPrefix, "kubernetes.io/metadata.name", MetadataPrefix}
 
 // ValidateName checks a namespace name (an RFC 1123 label).
 func ValidateName(name string) error {
@@ -33,6 +33,9 @@ func ValidateLabel(key, value string) error {
 	if key == ManagedByLabel || key == EnvironmentLabel {
 		return fmt.Errorf("label key %q is set by the provider (see environment)", key)
 	}
+	if strings.HasPrefix(key, MetadataPrefix) {
+		return fmt.Errorf("label key %q is reserved: keys starting with %s are set by the provider", key, MetadataPrefix)
+	}
 	if errs := validation.IsValidLabelValue(value); len(errs) > 0 {
 		return fmt.Errorf("label %q has an invalid value %q: %s", key, Truncate(value), strings.Join(errs, "; "))
 	}
@@ -44,7 +47,22 @@ func ValidateAnnotationKey(key string) error {
 	if errs := validation.IsQualifiedName(strings.ToLower(key)); len(errs) > 0 {
 		return fmt.Errorf("annotation key %q is invalid: %s", key, strings.Join(errs, "; "))
 	}
+	if strings.HasPrefix(key, MetadataPrefix) {
+		return fmt.Errorf("annotation key %q is reserved: keys starting with %s are set by the provider (image_policy, tamper_protection)", key, MetadataPrefix)
+	}
 	return nil
+}
+
+// UserAnnotations strips the annotations the provider or kubectl set, leaving what a user manages.
+func UserAnnotations(live map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range live {
+		if strings.HasPrefix(k, MetadataPrefix) || k == "kubectl.kubernetes.io/last-applied-configuration" {
+			continue
+		}
+		out[k] = v
+	}
+	return out
 }
 
 // UserLabels strips the labels the provider or the API server set, leaving what a user manages.

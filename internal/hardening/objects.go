@@ -42,6 +42,14 @@ type Object struct {
 	ClusterScoped bool
 }
 
+// Annotation reads one annotation of the object ("" when it has none).
+func (o Object) Annotation(key string) string {
+	if m, ok := o.Obj.(metav1.Object); ok {
+		return m.GetAnnotations()[key]
+	}
+	return ""
+}
+
 // ID is "Kind/name", the form managed_objects lists.
 func (o Object) ID() string { return o.Kind + "/" + o.Name }
 
@@ -85,10 +93,32 @@ func build(r Resolved) []Object {
 	maps.Copy(labels, r.PodSecurity.Labels())
 	maps.Copy(labels, managed)
 	labels[EnvironmentLabel] = r.Environment
+	annotations := maps.Clone(r.Annotations)
+	if annotations == nil {
+		annotations = map[string]string{}
+	}
+	// The shared admission policies read what differs per namespace from the namespace itself.
+	var shared []Object
+	if r.TamperProtection {
+		labels[TamperProtectionLabel] = tamperEnabled
+		if r.Identity != "" {
+			annotations[TerraformIdentityAnnotation] = r.Identity
+		}
+		shared = append(shared, tamperObjects()...)
+	}
+	if r.ImagePolicy != nil {
+		l, a := imagePolicyMetadata(*r.ImagePolicy)
+		maps.Copy(labels, l)
+		maps.Copy(annotations, a)
+		shared = append(shared, imagePolicyObjects(r.ImagePolicy.Action)...)
+	}
+	if len(annotations) == 0 {
+		annotations = nil
+	}
 
 	objs := []Object{{Kind: "Namespace", Name: r.Name, Obj: &corev1.Namespace{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
-		ObjectMeta: metav1.ObjectMeta{Name: r.Name, Labels: labels, Annotations: maps.Clone(r.Annotations)},
+		ObjectMeta: metav1.ObjectMeta{Name: r.Name, Labels: labels, Annotations: annotations},
 	}}}
 	// The default ServiceAccount is created by the controller manager; only the automount field is
 	// applied (and owned) here, with no labels, so nothing else of it is taken over.
@@ -127,9 +157,6 @@ func build(r Resolved) []Object {
 		np.TypeMeta = metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"}
 		objs = append(objs, Object{Kind: "NetworkPolicy", Name: np.Name, Obj: np})
 	}
-	if r.ImagePolicy != nil {
-		objs = append(objs, imagePolicyObjects(r.Name, *r.ImagePolicy)...)
-	}
 	for _, e := range r.Access {
 		name := RoleBindingName(e.Role)
 		objs = append(objs, Object{Kind: "RoleBinding", Name: name, Obj: &rbacv1.RoleBinding{
@@ -139,10 +166,7 @@ func build(r Resolved) []Object {
 			Subjects:   subjects(e),
 		}})
 	}
-	if r.TamperProtection {
-		objs = append(objs, tamperObjects(r.Name, r.Identity)...)
-	}
-	return objs
+	return append(objs, shared...)
 }
 
 // ApplyOrder splits objects into the batches apply writes one after another:
@@ -153,7 +177,7 @@ func build(r Resolved) []Object {
 //     would refuse every pod for a moment.
 func ApplyOrder(objs []Object) (guard []Object, namespace Object, inside, last []Object) {
 	for _, o := range objs {
-		isGuard := o.ClusterScoped && strings.HasPrefix(o.Name, tamperPolicyPrefix)
+		isGuard := o.ClusterScoped && strings.HasPrefix(o.Name, TamperPolicyName)
 		switch {
 		case o.Kind == "Namespace":
 			namespace = o
@@ -185,9 +209,14 @@ func PruneOrder(ids []string) []string {
 	return out
 }
 
-// NeverPruned are kinds that stay when no longer desired: the namespace is the resource itself,
-// and the default ServiceAccount belongs to the controller manager.
-func NeverPruned(kind string) bool { return kind == "Namespace" || kind == "ServiceAccount" }
+// NeverPruned are objects that stay when one namespace no longer wants them: the namespace is the
+// resource itself, the default ServiceAccount belongs to the controller manager, and the shared
+// admission policies serve other namespaces (they select namespaces by label, so one that no longer
+// carries the label is no longer judged).
+func NeverPruned(id string) bool {
+	kind, _, _ := strings.Cut(id, "/")
+	return kind == "Namespace" || kind == "ServiceAccount" || IsShared(id)
+}
 
 // RoleBindingName names the binding for a role; colons (system:...) are not valid in names.
 func RoleBindingName(role string) string {

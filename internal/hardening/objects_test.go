@@ -192,9 +192,9 @@ func TestDesiredIDs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// The tamper guard (on by default) comes last.
-			want := append(slices.Clone(tt.want), "ValidatingAdmissionPolicy/hardened-tamper."+tt.spec.Name,
-				"ValidatingAdmissionPolicyBinding/hardened-tamper."+tt.spec.Name)
+			// The shared tamper guard (on by default) comes after the namespace's own objects.
+			want := append(slices.Clone(tt.want), "ValidatingAdmissionPolicy/hardened-tamper",
+				"ValidatingAdmissionPolicyBinding/hardened-tamper", "ValidatingAdmissionPolicyBinding/hardened-tamper-namespaces")
 			if got := ManagedIDs(objs); !slices.Equal(got, want) {
 				t.Errorf("ManagedIDs =\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 			}
@@ -268,13 +268,14 @@ func TestNamespaceObject(t *testing.T) {
 	want := map[string]string{
 		"team":                               "sandbox",
 		"pod-security.kubernetes.io/enforce": "baseline",
-		"pod-security.kubernetes.io/enforce-version": "v1.36",
-		"pod-security.kubernetes.io/audit":           "restricted",
-		"pod-security.kubernetes.io/audit-version":   "v1.36",
-		"pod-security.kubernetes.io/warn":            "restricted",
-		"pod-security.kubernetes.io/warn-version":    "v1.36",
-		"app.kubernetes.io/managed-by":               "terraform-provider-hardened",
-		"hardened.kubehardening.io/environment":      "dev",
+		"pod-security.kubernetes.io/enforce-version":  "v1.36",
+		"pod-security.kubernetes.io/audit":            "restricted",
+		"pod-security.kubernetes.io/audit-version":    "v1.36",
+		"pod-security.kubernetes.io/warn":             "restricted",
+		"pod-security.kubernetes.io/warn-version":     "v1.36",
+		"app.kubernetes.io/managed-by":                "terraform-provider-hardened",
+		"hardened.kubehardening.io/environment":       "dev",
+		"hardened.kubehardening.io/tamper-protection": "enabled",
 	}
 	if !tMapsEqual(ns.Labels, want) {
 		t.Errorf("namespace labels = %v, want %v", ns.Labels, want)
@@ -473,9 +474,14 @@ func TestRoleBindingObjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rb, ok := objs[len(objs)-3].Obj.(*rbacv1.RoleBinding)
-	if !ok {
-		t.Fatalf("last object before the tamper guard is %T", objs[len(objs)-3].Obj)
+	var rb *rbacv1.RoleBinding
+	for _, o := range objs {
+		if b, ok := o.Obj.(*rbacv1.RoleBinding); ok {
+			rb = b
+		}
+	}
+	if rb == nil {
+		t.Fatal("no RoleBinding rendered")
 	}
 	if rb.APIVersion != "rbac.authorization.k8s.io/v1" || rb.Name != "hardened-access-edit" || rb.Namespace != "payments" {
 		t.Errorf("RoleBinding meta = %q %q %q", rb.APIVersion, rb.Name, rb.Namespace)

@@ -1,18 +1,104 @@
 package hardening
 
 import (
+	"slices"
+	"strings"
+
 	admissionv1 "k8s.io/api/admissionregistration/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// ClusterObjectIDs are the cluster-scoped objects a namespace may own, by name: read on refresh,
-// pruned and deleted by name whatever the state says.
-func ClusterObjectIDs(namespace string) []string {
-	img, guard := ImagePolicyObjectName(namespace), TamperPolicyObjectName(namespace)
-	return []string{
-		"ValidatingAdmissionPolicyBinding/" + img, "ValidatingAdmissionPolicy/" + img,
-		"ValidatingAdmissionPolicyBinding/" + guard, "ValidatingAdmissionPolicy/" + guard,
+// Admission policies are cluster-scoped objects with fixed names, shared by every namespace the
+// provider manages. What differs between namespaces lives on the namespace, which tenants cannot
+// write: a label selects it (the bindings' namespaceSelector) and annotations carry its values
+// (read by the policies' CEL as namespaceObject). Fixed names are what let RBAC confine the
+// provider's identity to its own policies (resourceNames cannot match a pattern), and they keep the
+// number of policies the API server evaluates constant however many namespaces there are.
+
+// MetadataPrefix starts every label and annotation key the provider writes on a namespace, other
+// than the well-known ones (Pod Security, managed-by). Users cannot set keys with it.
+const MetadataPrefix = "hardened.kubehardening.io/"
+
+// Namespace labels and annotations that configure the shared policies.
+const (
+	TamperProtectionLabel       = MetadataPrefix + "tamper-protection" // "enabled"
+	TerraformIdentityAnnotation = MetadataPrefix + "terraform-identity"
+	ImagePolicyLabel            = MetadataPrefix + "image-policy" // the action: Deny, Warn, Audit
+	AllowedRegistriesAnnotation = MetadataPrefix + "allowed-registries"
+	ImageRulesAnnotation        = MetadataPrefix + "image-rules"
+	tamperEnabled               = "enabled"
+)
+
+// The shared objects' names.
+const (
+	TamperPolicyName         = "hardened-tamper"
+	tamperNamespacesBinding  = "hardened-tamper-namespaces"
+	ImagePolicyName          = "hardened-images"
+	imageBindingPrefix       = "hardened-images-"
+	legacyTamperPolicyPrefix = "hardened-tamper."
+	legacyImagePolicyPrefix  = "hardened-images."
+	validatingPolicyKind     = "ValidatingAdmissionPolicy"
+	validatingPolicyBindKind = "ValidatingAdmissionPolicyBinding"
+)
+
+// ImageBindingName names the shared binding of one image policy action.
+func ImageBindingName(action string) string { return imageBindingPrefix + strings.ToLower(action) }
+
+// SharedPolicyNames are every shared policy and binding name, for the RBAC rule that lets the
+// provider's identity change these and no other admission policies.
+func SharedPolicyNames() (policies, bindings []string) {
+	policies = []string{ImagePolicyName, TamperPolicyName}
+	bindings = []string{TamperPolicyName, tamperNamespacesBinding}
+	for _, a := range ImageActions {
+		bindings = append(bindings, ImageBindingName(a))
 	}
+	return policies, bindings
+}
+
+// IsShared says whether an object ID ("Kind/name") is one of the shared policies or bindings:
+// wanted by many namespaces, so never pruned or deleted for one of them.
+func IsShared(id string) bool {
+	kind, name, _ := strings.Cut(id, "/")
+	policies, bindings := SharedPolicyNames()
+	return (kind == validatingPolicyKind && slices.Contains(policies, name)) ||
+		(kind == validatingPolicyBindKind && slices.Contains(bindings, name))
+}
+
+// LegacyClusterObjectIDs are the per-namespace policies and bindings earlier releases wrote:
+// pruned by the next apply and deleted with the namespace.
+func LegacyClusterObjectIDs(namespace string) []string {
+	img, guard := legacyImagePolicyPrefix+namespace, legacyTamperPolicyPrefix+namespace
+	return []string{
+		validatingPolicyBindKind + "/" + img, validatingPolicyKind + "/" + img,
+		validatingPolicyBindKind + "/" + guard, validatingPolicyKind + "/" + guard,
+	}
+}
+
+// LegacyImagePolicyID, LegacyImageBindingID and LegacyTamperPolicyID name one namespace's legacy objects.
+func LegacyImagePolicyID(namespace string) string {
+	return validatingPolicyKind + "/" + legacyImagePolicyPrefix + namespace
+}
+
+func LegacyImageBindingID(namespace string) string {
+	return validatingPolicyBindKind + "/" + legacyImagePolicyPrefix + namespace
+}
+
+func LegacyTamperPolicyID(namespace string) string {
+	return validatingPolicyKind + "/" + legacyTamperPolicyPrefix + namespace
+}
+
+// ClusterObjectIDs are the cluster-scoped objects a namespace's refresh reads by name: the shared
+// ones (to see drift in those it uses) and its legacy ones (to prune them).
+func ClusterObjectIDs(namespace string) []string {
+	ids := LegacyClusterObjectIDs(namespace)
+	policies, bindings := SharedPolicyNames()
+	for _, p := range policies {
+		ids = append(ids, validatingPolicyKind+"/"+p)
+	}
+	for _, b := range bindings {
+		ids = append(ids, validatingPolicyBindKind+"/"+b)
+	}
+	return ids
 }
 
 // namedRule matches resources of one API group, any version, for the given operations.
@@ -23,32 +109,40 @@ func namedRule(ops []admissionv1.OperationType, group string, resources ...strin
 	}}
 }
 
-// policyPair builds a ValidatingAdmissionPolicy and its binding for one namespace: both
-// cluster-scoped, labelled as the provider's, failing closed, and matching only that namespace
-// (for a Namespace object the selector is matched against the namespace itself). spec brings the
-// CEL; matchConstraints and failurePolicy are set here.
-func policyPair(name, namespace string, spec admissionv1.ValidatingAdmissionPolicySpec, action admissionv1.ValidationAction,
-	rules ...admissionv1.NamedRuleWithOperations) []Object {
-	labels := map[string]string{ManagedByLabel: ManagedByValue}
+// sharedPolicy builds a cluster-wide ValidatingAdmissionPolicy labelled as the provider's and
+// failing closed. spec brings the CEL; matchConstraints and failurePolicy are set here.
+func sharedPolicy(name string, spec admissionv1.ValidatingAdmissionPolicySpec, rules ...admissionv1.NamedRuleWithOperations) Object {
 	fail := admissionv1.Fail
 	spec.FailurePolicy = &fail
-	spec.MatchConstraints = &admissionv1.MatchResources{NamespaceSelector: namespaceSelector(namespace), ResourceRules: rules}
-	policy := &admissionv1.ValidatingAdmissionPolicy{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: "ValidatingAdmissionPolicy"},
-		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
+	spec.MatchConstraints = &admissionv1.MatchResources{ResourceRules: rules}
+	return Object{Kind: validatingPolicyKind, Name: name, ClusterScoped: true, Obj: &admissionv1.ValidatingAdmissionPolicy{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: validatingPolicyKind},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{ManagedByLabel: ManagedByValue}},
 		Spec:       spec,
-	}
-	binding := &admissionv1.ValidatingAdmissionPolicyBinding{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: "ValidatingAdmissionPolicyBinding"},
-		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
+	}}
+}
+
+// sharedBinding binds a shared policy to what match selects.
+func sharedBinding(name, policy string, match admissionv1.MatchResources, action admissionv1.ValidationAction) Object {
+	return Object{Kind: validatingPolicyBindKind, Name: name, ClusterScoped: true, Obj: &admissionv1.ValidatingAdmissionPolicyBinding{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: validatingPolicyBindKind},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{ManagedByLabel: ManagedByValue}},
 		Spec: admissionv1.ValidatingAdmissionPolicyBindingSpec{
-			PolicyName:        name,
-			MatchResources:    &admissionv1.MatchResources{NamespaceSelector: namespaceSelector(namespace)},
+			PolicyName:        policy,
+			MatchResources:    &match,
 			ValidationActions: []admissionv1.ValidationAction{action},
 		},
-	}
-	return []Object{
-		{Kind: "ValidatingAdmissionPolicy", Name: name, Obj: policy, ClusterScoped: true},
-		{Kind: "ValidatingAdmissionPolicyBinding", Name: name, Obj: binding, ClusterScoped: true},
-	}
+	}}
+}
+
+// labelSelector selects objects carrying one label value.
+func labelSelector(key, value string) *metav1.LabelSelector {
+	return &metav1.LabelSelector{MatchLabels: map[string]string{key: value}}
+}
+
+// celNamespaceValue reads a key of the namespace's labels or annotations (field) in a policy's CEL,
+// ” when absent. ns is a CEL expression for the namespace object.
+func celNamespaceValue(ns, field, key string) string {
+	k := celString(key)
+	return `((has(` + ns + `.metadata.` + field + `) && ` + k + ` in ` + ns + `.metadata.` + field + `) ? ` + ns + `.metadata.` + field + `[` + k + `] : '')`
 }

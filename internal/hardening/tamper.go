@@ -21,17 +21,12 @@ var SystemExemptUsers = []string{
 	"system:kube-controller-manager",
 }
 
-// TamperPolicyObjectName names the cluster-scoped tamper policy and binding of one namespace.
-func TamperPolicyObjectName(namespace string) string { return tamperPolicyPrefix + namespace }
-
-const tamperPolicyPrefix = "hardened-tamper."
-
 // protectedNamespaceLabels are the namespace labels the guard keeps as they are.
 var protectedNamespaceLabels = []string{
 	PodSecurityLabelPrefix + "enforce", PodSecurityLabelPrefix + "enforce-version",
 	PodSecurityLabelPrefix + "audit", PodSecurityLabelPrefix + "audit-version",
 	PodSecurityLabelPrefix + "warn", PodSecurityLabelPrefix + "warn-version",
-	ManagedByLabel, EnvironmentLabel,
+	ManagedByLabel, EnvironmentLabel, TamperProtectionLabel,
 }
 
 // CEL pieces. "Owned" is decided by the managed-by label on the object before or after the change,
@@ -39,8 +34,10 @@ var protectedNamespaceLabels = []string{
 const (
 	celOwnedLabel = `((oldObject != null && has(oldObject.metadata.labels) && '` + ManagedByLabel + `' in oldObject.metadata.labels && oldObject.metadata.labels['` + ManagedByLabel + `'] == '` + ManagedByValue + `') || ` +
 		`(object != null && has(object.metadata.labels) && '` + ManagedByLabel + `' in object.metadata.labels && object.metadata.labels['` + ManagedByLabel + `'] == '` + ManagedByValue + `'))`
-	celIsNamespace      = `(request.resource.resource == 'namespaces')`
-	celIsDefaultSA      = `(request.resource.resource == 'serviceaccounts' && request.name == '` + DefaultServiceAccount + `')`
+	celIsNamespace = `(request.resource.resource == 'namespaces')`
+	// request.name is absent (not empty) on a delete of a whole collection: has() first, or the
+	// expression errors and the policy, failing closed, refuses the namespace controller.
+	celIsDefaultSA      = `(request.resource.resource == 'serviceaccounts' && has(request.name) && request.name == '` + DefaultServiceAccount + `')`
 	celSameField        = `(has(object.%[1]s) == has(oldObject.%[1]s) && (!has(object.%[1]s) || object.%[1]s == oldObject.%[1]s))`
 	celLabelOf          = `((has(%[1]s.metadata.labels) && %[2]s in %[1]s.metadata.labels) ? %[1]s.metadata.labels[%[2]s] : '')`
 	tamperMessagePrefix = "hardened_namespace tamper protection: "
@@ -61,47 +58,74 @@ func celLabelsUnchanged(keys []string) string {
 	return strings.Join(parts, " && ")
 }
 
-// tamperObjects returns the guard for one namespace. exempt is the identity Terraform runs as
-// (learned from the API server at apply time); the system controllers are always exempt.
-func tamperObjects(namespace, exempt string) []Object {
-	users := append([]string{exempt}, SystemExemptUsers...)
-	if exempt == "" {
-		users = SystemExemptUsers
-	}
+// The namespace a request is about, in the tamper policy's CEL: the namespace itself (as it was
+// before the change, so a request cannot exempt itself), or the one the object lives in.
+const (
+	celTamperNamespace = `request.resource.resource == 'namespaces' ? (oldObject != null ? oldObject : object) : namespaceObject`
+	celTamperNsName    = `request.resource.resource == 'namespaces' ? request.name : request.namespace`
+)
+
+// tamperObjects returns the shared guard: one policy, bound to namespaces labelled
+// tamper-protection=enabled. The identity Terraform runs as is exempt through the namespace's
+// terraform-identity annotation (each namespace may be managed by a different runner); the system
+// controllers are always exempt. Two bindings: the namespaceSelector matches objects in guarded
+// namespaces, and for a Namespace object only its new labels, so a second binding selects
+// Namespace objects whose old or new labels carry the label: removing it is judged too.
+func tamperObjects() []Object {
 	ops := []admissionv1.OperationType{admissionv1.Create, admissionv1.Update, admissionv1.Delete}
 	// Metadata other controllers add (labels, annotations) may change; what the provider set may not.
 	contentSame := strings.Join([]string{celSame("spec"), celSame("data"), celSame("binaryData"),
 		celSame("subjects"), celSame("roleRef"), celLabelsUnchanged([]string{ManagedByLabel})}, " && ")
+	exempt := `variables.exempt || `
 	spec := admissionv1.ValidatingAdmissionPolicySpec{
+		// The controllers are exempt before anything else is evaluated: a false match condition
+		// skips the policy even where another condition cannot be evaluated.
 		MatchConditions: []admissionv1.MatchCondition{
-			{Name: "not-exempt", Expression: `!(request.userInfo.username in ` + celList(users) + `)`},
+			{Name: "not-system", Expression: `!(request.userInfo.username in ` + celList(SystemExemptUsers) + `)`},
 			{Name: "guarded-object", Expression: celIsNamespace + ` || ` + celIsDefaultSA + ` || ` + celOwnedLabel},
+		},
+		Variables: []admissionv1.Variable{
+			{Name: "ns", Expression: celTamperNamespace},
+			{Name: "nsName", Expression: celTamperNsName},
+			{Name: "exempt", Expression: celNamespaceValue("variables.ns", "annotations", TerraformIdentityAnnotation) + ` == request.userInfo.username`},
 		},
 		Validations: []admissionv1.Validation{
 			{
-				Expression: `!` + celIsNamespace + ` || (request.operation == 'UPDATE' && ` + celLabelsUnchanged(protectedNamespaceLabels) + `)`,
-				Message:    tamperMessagePrefix + "the Pod Security and managed-by labels of namespace " + namespace + " are managed by Terraform and cannot be changed or the namespace deleted",
-				Reason:     ptr(metav1.StatusReasonForbidden),
+				Expression:        exempt + `!` + celIsNamespace + ` || (request.operation == 'UPDATE' && ` + celLabelsUnchanged(protectedNamespaceLabels) + `)`,
+				MessageExpression: `'` + tamperMessagePrefix + `the Pod Security and managed-by labels of namespace ' + variables.nsName + ' are managed by Terraform and cannot be changed or the namespace deleted'`,
+				Reason:            ptr(metav1.StatusReasonForbidden),
 			},
 			{
-				Expression: `!` + celIsDefaultSA + ` || ` + celOwnedLabel + ` || request.operation == 'CREATE' || (request.operation == 'UPDATE' && ` + celSame("automountServiceAccountToken") + `)`,
-				Message:    tamperMessagePrefix + "automountServiceAccountToken of the default ServiceAccount in " + namespace + " is managed by Terraform, and the ServiceAccount cannot be deleted",
-				Reason:     ptr(metav1.StatusReasonForbidden),
+				Expression:        exempt + `!` + celIsDefaultSA + ` || ` + celOwnedLabel + ` || request.operation == 'CREATE' || (request.operation == 'UPDATE' && ` + celSame("automountServiceAccountToken") + `)`,
+				MessageExpression: `'` + tamperMessagePrefix + `automountServiceAccountToken of the default ServiceAccount in ' + variables.nsName + ' is managed by Terraform, and the ServiceAccount cannot be deleted'`,
+				Reason:            ptr(metav1.StatusReasonForbidden),
 			},
 			{
-				Expression: celIsNamespace + ` || (` + celIsDefaultSA + ` && !` + celOwnedLabel + `) || (request.operation == 'UPDATE' && ` + contentSame + `)`,
-				Message:    tamperMessagePrefix + "objects labelled " + ManagedByLabel + "=" + ManagedByValue + " in namespace " + namespace + " are managed by Terraform: they cannot be created, changed or deleted by anyone else (metadata other than that label may change)",
-				Reason:     ptr(metav1.StatusReasonForbidden),
+				Expression:        exempt + celIsNamespace + ` || (` + celIsDefaultSA + ` && !` + celOwnedLabel + `) || (request.operation == 'UPDATE' && ` + contentSame + `)`,
+				MessageExpression: `'` + tamperMessagePrefix + `objects labelled ` + ManagedByLabel + `=` + ManagedByValue + ` in namespace ' + variables.nsName + ' are managed by Terraform: they cannot be created, changed or deleted by anyone else (metadata other than that label may change)'`,
+				Reason:            ptr(metav1.StatusReasonForbidden),
 			},
 		},
 	}
-	return policyPair(TamperPolicyObjectName(namespace), namespace, spec, admissionv1.Deny,
+	policy := sharedPolicy(TamperPolicyName, spec,
 		namedRule(ops, "", "namespaces", "configmaps", "resourcequotas", "limitranges", "serviceaccounts"),
 		namedRule(ops, "networking.k8s.io", "networkpolicies"),
 		namedRule(ops, "rbac.authorization.k8s.io", "rolebindings"))
+	inside := sharedBinding(TamperPolicyName, TamperPolicyName,
+		admissionv1.MatchResources{NamespaceSelector: labelSelector(TamperProtectionLabel, tamperEnabled)}, admissionv1.Deny)
+	namespaces := sharedBinding(tamperNamespacesBinding, TamperPolicyName, admissionv1.MatchResources{
+		ObjectSelector: labelSelector(TamperProtectionLabel, tamperEnabled),
+		ResourceRules:  []admissionv1.NamedRuleWithOperations{namedRule(ops, "", "namespaces")},
+	}, admissionv1.Deny)
+	return []Object{policy, inside, namespaces}
 }
 
-// TamperExemptUser reads the Terraform identity a live tamper policy exempts ("" when none).
+// TamperIdentity is the identity a live namespace's guard exempts ("" when none).
+func TamperIdentity(annotations map[string]string) string {
+	return annotations[TerraformIdentityAnnotation]
+}
+
+// TamperExemptUser reads the Terraform identity a legacy per-namespace tamper policy exempts ("" when none).
 func TamperExemptUser(p *admissionv1.ValidatingAdmissionPolicy) string {
 	for _, c := range p.Spec.MatchConditions {
 		if c.Name != "not-exempt" {

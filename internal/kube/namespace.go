@@ -2,6 +2,7 @@ package kube
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 // GetNamespace reads a namespace; the error is NotFound-checkable with apierrors.IsNotFound.
@@ -81,4 +83,16 @@ func whyTerminating(name string, ns *corev1.Namespace) string {
 	parts = append(parts, conds...)
 	return strings.Join(parts, "; ") + ". Remove the finalizers that hold it (kubectl get all -n " + ns.Name +
 		") or raise the delete timeout"
+}
+
+// AnnotateNamespace sets one annotation with a merge patch, outside server-side apply: the
+// tamper guard's hand-over to a new identity, which must land before the apply it enables.
+func (c *Client) AnnotateNamespace(ctx context.Context, name, key, value string) error {
+	c.snap.invalidate()
+	body, err := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": map[string]string{key: value}}})
+	if err != nil {
+		return err
+	}
+	_, err = c.Clientset.CoreV1().Namespaces().Patch(ctx, name, types.MergePatchType, body, metav1.PatchOptions{FieldManager: c.FieldManager + "-handover"})
+	return Explain(err, c.Host)
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,27 +22,17 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 	"github.com/kubehardening/terraform-provider-hardened/internal/testcluster"
 )
 
-// TestAccLeastPrivilege runs the namespace lifecycle as an identity bound only to the documented
+// TestAccNamespace_leastPrivilege runs the namespace lifecycle as an identity bound only to the documented
 // ClusterRole and guarded by the documented admission policy (examples/least-privilege), proving
 // they are enough, and that the identity is refused everything outside what the provider manages.
-func TestAccLeastPrivilege(t *testing.T) {
+func TestAccNamespace_leastPrivilege(t *testing.T) {
 	testAccPreCheck(t)
 	ctx := context.Background()
-	root, err := testcluster.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := os.ReadFile(filepath.Join(root, "examples", "least-privilege", "clusterrole.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var role rbacv1.ClusterRole
-	if err := yaml.Unmarshal(raw, &role); err != nil {
-		t.Fatal(err)
-	}
+	root, role := leastPrivilegeRole(t)
 	cs := adminClientset(t)
 	if _, err := cs.RbacV1().ClusterRoles().Create(ctx, &role, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
 		t.Fatal(err)
@@ -215,7 +206,33 @@ func guardRefusals(ctx context.Context, t *testing.T, admin, lp kubernetes.Inter
 			return err
 		}
 	}
+	// Another team's admission policy and binding: RBAC names the provider's own (shared, fixed
+	// names), so the identity can neither delete nor weaken these.
+	team := "team-policy-" + managed[len(managed)-6:]
+	fail := admissionregistrationv1.Fail
+	teamPolicy := &admissionregistrationv1.ValidatingAdmissionPolicy{ObjectMeta: metav1.ObjectMeta{Name: team},
+		Spec: admissionregistrationv1.ValidatingAdmissionPolicySpec{FailurePolicy: &fail,
+			MatchConstraints: &admissionregistrationv1.MatchResources{ResourceRules: []admissionregistrationv1.NamedRuleWithOperations{{
+				RuleWithOperations: admissionregistrationv1.RuleWithOperations{Operations: []admissionregistrationv1.OperationType{admissionregistrationv1.Create},
+					Rule: admissionregistrationv1.Rule{APIGroups: []string{""}, APIVersions: []string{"v1"}, Resources: []string{"configmaps"}}}}}},
+			Validations: []admissionregistrationv1.Validation{{Expression: "true"}}}}
+	teamBinding := &admissionregistrationv1.ValidatingAdmissionPolicyBinding{ObjectMeta: metav1.ObjectMeta{Name: team},
+		Spec: admissionregistrationv1.ValidatingAdmissionPolicyBindingSpec{PolicyName: team,
+			ValidationActions: []admissionregistrationv1.ValidationAction{admissionregistrationv1.Deny}}}
+	vap := admin.AdmissionregistrationV1()
+	if _, err := vap.ValidatingAdmissionPolicies().Create(ctx, teamPolicy, metav1.CreateOptions{}); err != nil {
+		return err
+	}
+	if _, err := vap.ValidatingAdmissionPolicyBindings().Create(ctx, teamBinding, metav1.CreateOptions{}); err != nil {
+		return err
+	}
+	t.Cleanup(func() {
+		_ = vap.ValidatingAdmissionPolicyBindings().Delete(context.Background(), team, metav1.DeleteOptions{})
+		_ = vap.ValidatingAdmissionPolicies().Delete(context.Background(), team, metav1.DeleteOptions{})
+	})
+	lpVAP := lp.AdmissionregistrationV1()
 	const guard = "terraform-provider-hardened guard"
+	const rbac = "cannot "
 	var errs []string
 	for _, c := range []struct {
 		what, want string
@@ -230,6 +247,20 @@ func guardRefusals(ctx context.Context, t *testing.T, admin, lp kubernetes.Inter
 			_, err := lp.CoreV1().ConfigMaps("kube-system").Patch(ctx, "kube-root-ca.crt", types.MergePatchType, []byte(`{"data":{"x":"y"}}`), dryPatch)
 			return err
 		}},
+		{"delete another team's admission policy", rbac + "delete", func() error {
+			return lpVAP.ValidatingAdmissionPolicies().Delete(ctx, team, dryDelete)
+		}},
+		{"delete another team's policy binding", rbac + "delete", func() error {
+			return lpVAP.ValidatingAdmissionPolicyBindings().Delete(ctx, team, dryDelete)
+		}},
+		{"switch another team's binding to Audit", rbac + "patch", func() error {
+			_, err := lpVAP.ValidatingAdmissionPolicyBindings().Patch(ctx, team, types.MergePatchType,
+				[]byte(`{"spec":{"validationActions":["Audit"]}}`), dryPatch)
+			return err
+		}},
+		{"delete the shared tamper guard", rbac + "delete", func() error {
+			return lpVAP.ValidatingAdmissionPolicies().Delete(ctx, hardening.TamperPolicyName, dryDelete)
+		}},
 	} {
 		if err := refused(c.what, c.want, c.f); err != nil {
 			errs = append(errs, err.Error())
@@ -243,4 +274,62 @@ func guardRefusals(ctx context.Context, t *testing.T, admin, lp kubernetes.Inter
 		return fmt.Errorf("least-privilege identity:\n  %s", strings.Join(errs, "\n  "))
 	}
 	return nil
+}
+
+// TestLeastPrivilegeRoleNamesTheSharedPolicies: the ClusterRole may patch exactly the admission
+// policies and bindings the provider writes; a name added to one and not the other would either
+// fail applies or widen the role.
+func TestLeastPrivilegeRoleNamesTheSharedPolicies(t *testing.T) {
+	_, role := leastPrivilegeRole(t)
+	policies, bindings := hardening.SharedPolicyNames()
+	want := map[string][]string{"validatingadmissionpolicies": policies, "validatingadmissionpolicybindings": bindings}
+	got := map[string][]string{}
+	for _, r := range role.Rules {
+		for _, res := range r.Resources {
+			if _, ok := want[res]; !ok {
+				continue
+			}
+			for _, v := range r.Verbs {
+				switch v {
+				case "patch", "update", "delete":
+					if len(r.ResourceNames) == 0 {
+						t.Errorf("clusterrole.yaml grants %s on every %s", v, res)
+					}
+					if v == "patch" {
+						got[res] = append(got[res], r.ResourceNames...)
+					}
+				case "*", "deletecollection":
+					t.Errorf("clusterrole.yaml grants %s on %s", v, res)
+				}
+			}
+		}
+	}
+	for res, names := range want {
+		if !slices.Equal(sortedCopy(got[res]), sortedCopy(names)) {
+			t.Errorf("clusterrole.yaml lets the identity patch %s %v; the provider writes %v", res, got[res], names)
+		}
+	}
+}
+
+func sortedCopy(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
+}
+
+// leastPrivilegeRole reads examples/least-privilege/clusterrole.yaml; root is the repository's.
+func leastPrivilegeRole(t *testing.T) (root string, role rbacv1.ClusterRole) {
+	t.Helper()
+	root, err := testcluster.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(root, "examples", "least-privilege", "clusterrole.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(raw, &role); err != nil {
+		t.Fatal(err)
+	}
+	return root, role
 }

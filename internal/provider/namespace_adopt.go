@@ -43,17 +43,17 @@ func (m *namespaceModel) adoptLive(ctx context.Context, ns *corev1.Namespace, li
 			err = fromUnstructured(u, np)
 			l.Policies[np.Name] = np
 		case "ValidatingAdmissionPolicy":
-			switch u.GetName() {
-			case hardening.ImagePolicyObjectName(ns.Name):
-				l.ImagePolicy = &admissionv1.ValidatingAdmissionPolicy{}
-				err = fromUnstructured(u, l.ImagePolicy)
-			case hardening.TamperPolicyObjectName(ns.Name):
-				l.TamperProtection = true
+			switch id {
+			case hardening.LegacyImagePolicyID(ns.Name):
+				l.LegacyImagePolicy = &admissionv1.ValidatingAdmissionPolicy{}
+				err = fromUnstructured(u, l.LegacyImagePolicy)
+			case hardening.LegacyTamperPolicyID(ns.Name):
+				l.LegacyTamperProtection = true
 			}
 		case "ValidatingAdmissionPolicyBinding":
-			if u.GetName() == hardening.ImagePolicyObjectName(ns.Name) {
-				l.ImageBinding = &admissionv1.ValidatingAdmissionPolicyBinding{}
-				err = fromUnstructured(u, l.ImageBinding)
+			if id == hardening.LegacyImageBindingID(ns.Name) {
+				l.LegacyImageBinding = &admissionv1.ValidatingAdmissionPolicyBinding{}
+				err = fromUnstructured(u, l.LegacyImageBinding)
 			}
 		case "RoleBinding":
 			rb := &rbacv1.RoleBinding{}
@@ -95,7 +95,7 @@ func (m *namespaceModel) adoptLive(ctx context.Context, ns *corev1.Namespace, li
 		return types.BoolValue(*p)
 	}
 	m.Environment = types.StringValue(s.Environment)
-	m.TamperProtection = types.BoolValue(l.TamperProtection)
+	m.TamperProtection = types.BoolValue(hardening.AdoptTamperProtection(l))
 	m.PodSecurity = types.ObjectValueMust(podSecurityAttrTypes, map[string]attr.Value{
 		"enforce": optStr(s.PodSecurity.Enforce), "audit": optStr(s.PodSecurity.Audit),
 		"warn": optStr(s.PodSecurity.Warn), "version": optStr(s.PodSecurity.Version),

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -337,11 +336,4 @@ func refreshMap(ctx context.Context, prior types.Map, live map[string]string, im
 		}
 	}
 	return types.MapValueFrom(ctx, types.StringType, out)
-}
-
-// userAnnotations drops annotations tools add on their own.
-func userAnnotations(live map[string]string) map[string]string {
-	out := maps.Clone(live)
-	delete(out, "kubectl.kubernetes.io/last-applied-configuration")
-	return out
 }

@@ -244,11 +244,22 @@ func (r *NamespaceResource) apply(ctx context.Context, client *kube.Client, plan
 		diags.AddError("Cannot apply the tamper protection of namespace "+name, err.Error())
 		return
 	}
-	// A guard handed to a new identity takes a moment to reach admission: until then the old one
-	// refuses this identity, so its refusals are retried for a short while.
+	// The guard exempts the identity the namespace's annotation names. A new identity first hands
+	// it over (the annotation alone is not guarded: tenants cannot write namespaces at all), then
+	// applies; objects inside the namespace are judged against a cached copy of the namespace that
+	// takes a moment to follow, so refusals are retried for a short while.
 	var ns *unstructured.Unstructured
+	handedOver := false
 	err := kube.RetryWhile(ctx, guardRefusal, func() (err error) {
 		ns, err = client.Apply(ctx, nsObj, "", force)
+		if identity := nsObj.Annotation(hardening.TerraformIdentityAnnotation); guardRefusal(err) && !handedOver && identity != "" {
+			handedOver = true
+			tflog.Info(ctx, "handing the tamper guard over to this identity", map[string]any{"namespace": name, "identity": identity})
+			if perr := client.AnnotateNamespace(ctx, name, hardening.TerraformIdentityAnnotation, identity); perr != nil {
+				return perr
+			}
+			ns, err = client.Apply(ctx, nsObj, "", force)
+		}
 		return err
 	})
 	if err != nil {
@@ -275,7 +286,7 @@ func (r *NamespaceResource) apply(ctx context.Context, client *kube.Client, plan
 	if created {
 		kinds = nil
 	}
-	live, err := client.LiveManagedIDs(ctx, name, kinds, hardening.ClusterObjectIDs(name))
+	live, err := client.LiveManagedIDs(ctx, name, kinds, hardening.LegacyClusterObjectIDs(name))
 	if err != nil {
 		diags.AddError("Cannot list the objects of namespace "+name+" to prune", err.Error())
 		return
@@ -283,7 +294,7 @@ func (r *NamespaceResource) apply(ctx context.Context, client *kube.Client, plan
 	want := hardening.ManagedIDs(objs)
 	for _, id := range hardening.PruneOrder(live) {
 		kind, objName, _ := strings.Cut(id, "/")
-		if slices.Contains(want, id) || hardening.NeverPruned(kind) {
+		if slices.Contains(want, id) || hardening.NeverPruned(id) {
 			continue
 		}
 		ns := name
@@ -292,6 +303,9 @@ func (r *NamespaceResource) apply(ctx context.Context, client *kube.Client, plan
 		}
 		tflog.Debug(ctx, "pruning an object no longer desired", map[string]any{"namespace": name, "object": id})
 		if err := client.Delete(ctx, kind, ns, objName); err != nil {
+			if legacyRefused(name, id, err, diags) {
+				continue
+			}
 			diags.AddError("Cannot remove "+id+" from namespace "+name, err.Error())
 		}
 	}
@@ -337,6 +351,20 @@ func onlyKeys(m map[string]string, keep map[string]bool) map[string]string {
 	return out
 }
 
+// legacyRefused turns RBAC refusing to delete an earlier release's per-namespace admission policy
+// into a warning: an identity confined to the shared policies' names (examples/least-privilege)
+// may not delete it, and it must not block the apply or destroy that replaces it.
+func legacyRefused(namespace, id string, err error, diags *diag.Diagnostics) bool {
+	if !apierrors.IsForbidden(err) || !slices.Contains(hardening.LegacyClusterObjectIDs(namespace), id) {
+		return false
+	}
+	diags.AddWarning("Earlier admission policy left in place",
+		fmt.Sprintf("%s (written for namespace %s by a release before 0.2) could not be deleted: %s. It still judges the namespace "+
+			"as it was configured then; delete it as a cluster admin: kubectl delete %s",
+			id, namespace, err, strings.ToLower(strings.Replace(id, "/", " ", 1))))
+	return true
+}
+
 func guardRefusal(err error) bool { return err != nil && hardening.IsTamperRefusal(err.Error()) }
 
 func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -375,7 +403,7 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	ns, live := obs.Namespace, obs.Managed
-	userLabels, userAnns := hardening.UserLabels(ns.Labels), userAnnotations(ns.Annotations)
+	userLabels, userAnns := hardening.UserLabels(ns.Labels), hardening.UserAnnotations(ns.Annotations)
 	if isImport {
 		state.adoptDefaults()
 		resp.Diagnostics.Append(state.adoptLive(ctx, ns, live)...)
@@ -395,7 +423,7 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	state.Annotations, diags = refreshMap(ctx, state.Annotations, userAnns, isImport)
 	resp.Diagnostics.Append(diags...)
 
-	identity := r.guardIdentity(ctx, client, name, live, &resp.Diagnostics)
+	identity := r.guardIdentity(ctx, client, ns.Name, ns.Annotations, live, &resp.Diagnostics)
 	res, objs, diags := state.fromState(ctx, identity)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -448,8 +476,7 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		present = append(present, types.StringValue(o.ID()))
 	}
 	for _, id := range sortedKeys(live) {
-		kind, _, _ := strings.Cut(id, "/")
-		if want[id] || hardening.NeverPruned(kind) || live[id].GetLabels()[hardening.ManagedByLabel] != hardening.ManagedByValue {
+		if want[id] || hardening.NeverPruned(id) || live[id].GetLabels()[hardening.ManagedByLabel] != hardening.ManagedByValue {
 			continue
 		}
 		resp.Diagnostics.AddWarning("Object claims to be managed by Terraform",
@@ -465,9 +492,9 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 // guardIdentity is the identity the tamper guard should exempt: the one this run authenticates
 // as. When it differs from the one the live guard exempts, the plan says so (apply hands the guard
 // over). When it cannot be learned, the live guard's is kept, so a refresh never invents drift.
-func (r *NamespaceResource) guardIdentity(ctx context.Context, client *kube.Client, name string, live map[string]*unstructured.Unstructured, diags *diag.Diagnostics) string {
-	var exempt string
-	if u, ok := live["ValidatingAdmissionPolicy/"+hardening.TamperPolicyObjectName(name)]; ok {
+func (r *NamespaceResource) guardIdentity(ctx context.Context, client *kube.Client, name string, annotations map[string]string, live map[string]*unstructured.Unstructured, diags *diag.Diagnostics) string {
+	exempt := hardening.TamperIdentity(annotations)
+	if u, ok := live[hardening.LegacyTamperPolicyID(name)]; ok && exempt == "" {
 		p := &admissionv1.ValidatingAdmissionPolicy{}
 		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, p); err == nil {
 			exempt = hardening.TamperExemptUser(p)
@@ -538,11 +565,19 @@ func (r *NamespaceResource) Delete(ctx context.Context, req resource.DeleteReque
 		return
 	}
 	// Namespaced objects go with the namespace; deleting them one by one first would only cost
-	// requests. Cluster-scoped ones (the image policy, the tamper guard) do not, so they go first,
-	// bindings first, by name: whatever state says, none may outlive the namespace.
-	for _, id := range hardening.PruneOrder(hardening.ClusterObjectIDs(state.Name.ValueString())) {
+	// requests. The shared admission policies serve other namespaces and stay (they select by a
+	// label that leaves with the namespace). An earlier release's per-namespace policies do not go
+	// with it: those that exist are deleted first, bindings first, whatever state says. Only live
+	// ones are deleted, as an identity may hold delete on no other admission policies than its own.
+	name := state.Name.ValueString()
+	legacy, err := client.LiveManagedIDs(ctx, name, nil, hardening.LegacyClusterObjectIDs(name))
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the admission policies of namespace "+name, err.Error())
+		return
+	}
+	for _, id := range hardening.PruneOrder(legacy) {
 		kind, objName, _ := strings.Cut(id, "/")
-		if err := client.Delete(ctx, kind, "", objName); err != nil {
+		if err := client.Delete(ctx, kind, "", objName); err != nil && !legacyRefused(name, id, err, &resp.Diagnostics) {
 			resp.Diagnostics.AddError("Cannot delete "+id, err.Error())
 			return
 		}

@@ -66,8 +66,8 @@ func (r *NamespaceResource) Schema(ctx context.Context, _ resource.SchemaRequest
 		},
 		"tamper_protection": schema.BoolAttribute{
 			Optional: true, Computed: true,
-			MarkdownDescription: "Guard the namespace against its own tenants (default `true` in every environment): a " +
-				"ValidatingAdmissionPolicy refuses anyone but the identity Terraform runs as (and the system controllers " +
+			MarkdownDescription: "Guard the namespace against its own tenants (default `true` in every environment): the " +
+				"shared ValidatingAdmissionPolicy `hardened-tamper` refuses anyone but the identity Terraform runs as (and the system controllers " +
 				"that delete namespaces and collect garbage) creating, changing or deleting the objects this resource " +
 				"owns, changing the namespace's Pod Security labels, or changing `automountServiceAccountToken` on the " +
 				"`default` ServiceAccount. The provider learns its identity from the API server on every apply, so a " +
@@ -221,8 +221,9 @@ func namespaceInputAttributes() map[string]schema.Attribute {
 		},
 		"image_policy": schema.SingleNestedAttribute{
 			Optional: true,
-			MarkdownDescription: "Admission-level image policy: a ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, " +
-				"Kubernetes 1.30+) and a binding scoped to this namespace. It covers Pods (all container kinds, including init and " +
+			MarkdownDescription: "Admission-level image policy: the shared ValidatingAdmissionPolicy `hardened-images` " +
+				"(admissionregistration.k8s.io/v1, Kubernetes 1.30+), bound to this namespace by a label, reading its values from " +
+				"the namespace's annotations. It covers Pods (all container kinds, including init and " +
 				"ephemeral) and the pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs and CronJobs. " +
 				"Tenants cannot change the registries it allows.",
 			Attributes: map[string]schema.Attribute{

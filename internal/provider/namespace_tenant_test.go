@@ -643,15 +643,29 @@ func networkTruthTable(ctx context.Context, cs kubernetes.Interface, ns, edge st
 	return nil
 }
 
+// clusterObjectsGone: no admission policy or binding is left that belongs to the namespace alone
+// (the shared ones serve every namespace and select them by label).
 func clusterObjectsGone(t *testing.T, ns string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		cs := adminClientset(t).AdmissionregistrationV1()
-		for _, n := range []string{"hardened-tamper." + ns, "hardened-images." + ns} {
-			if _, err := cs.ValidatingAdmissionPolicies().Get(context.Background(), n, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-				return fmt.Errorf("ValidatingAdmissionPolicy %s should be gone, got %v", n, err)
-			}
-			if _, err := cs.ValidatingAdmissionPolicyBindings().Get(context.Background(), n, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-				return fmt.Errorf("ValidatingAdmissionPolicyBinding %s should be gone, got %v", n, err)
+		policies, err := cs.ValidatingAdmissionPolicies().List(context.Background(), metav1.ListOptions{})
+		if err != nil {
+			return err
+		}
+		bindings, err := cs.ValidatingAdmissionPolicyBindings().List(context.Background(), metav1.ListOptions{})
+		if err != nil {
+			return err
+		}
+		var names []string
+		for _, p := range policies.Items {
+			names = append(names, "ValidatingAdmissionPolicy/"+p.Name)
+		}
+		for _, b := range bindings.Items {
+			names = append(names, "ValidatingAdmissionPolicyBinding/"+b.Name)
+		}
+		for _, n := range names {
+			if strings.Contains(n, ns) {
+				return fmt.Errorf("%s outlived namespace %s", n, ns)
 			}
 		}
 		return nil

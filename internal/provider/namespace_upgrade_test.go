@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -16,13 +17,16 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/yaml"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 )
 
 // TestAccNamespace_upgradeFromPreviousRelease: what release 0.1.0 wrote for a namespace with
 // image_policy (testdata/upgrade-0.1.0: its state file, state.json since *.tfstate is ignored, and the objects read back from the cluster,
 // with the registries in a ConfigMap tenants could edit) is put in place, then this provider plans,
 // applies and destroys it: the plan shows tamper protection arriving, apply removes the registry
-// ConfigMap and the image policy's parameters, the next plan is empty, destroy removes everything.
+// ConfigMap and the per-namespace image policy (the shared one takes over), the next plan is
+// empty, destroy removes everything.
 func TestAccNamespace_upgradeFromPreviousRelease(t *testing.T) {
 	testAccPreCheck(t)
 	ctx := context.Background()
@@ -110,12 +114,29 @@ resource "hardened_namespace" "test" {
 	if _, err := cs.CoreV1().ConfigMaps(name).Get(ctx, "hardened-image-policy", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 		t.Errorf("the tenant-writable registry ConfigMap survived the upgrade: %v", err)
 	}
-	p, err := cs.AdmissionregistrationV1().ValidatingAdmissionPolicies().Get(ctx, "hardened-images."+name, metav1.GetOptions{})
-	if err != nil || p.Spec.ParamKind != nil {
-		t.Errorf("the image policy still reads parameters after the upgrade: %v %v", p.Spec.ParamKind, err)
+	// The per-namespace policy and binding of the old release are gone; the shared ones judge the
+	// namespace, selected by its labels and reading the registries from its annotations.
+	if _, err := cs.AdmissionregistrationV1().ValidatingAdmissionPolicies().Get(ctx, "hardened-images."+name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("the previous release's image policy survived the upgrade: %v", err)
 	}
-	if _, err := cs.AdmissionregistrationV1().ValidatingAdmissionPolicies().Get(ctx, "hardened-tamper."+name, metav1.GetOptions{}); err != nil {
-		t.Errorf("tamper protection not applied on upgrade: %v", err)
+	if _, err := cs.AdmissionregistrationV1().ValidatingAdmissionPolicyBindings().Get(ctx, "hardened-images."+name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("the previous release's image policy binding survived the upgrade: %v", err)
+	}
+	ns, err := cs.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ns.Labels[hardening.ImagePolicyLabel] != "Deny" || ns.Labels[hardening.TamperProtectionLabel] != "enabled" ||
+		ns.Annotations[hardening.AllowedRegistriesAnnotation] != "registry.example.com" {
+		t.Errorf("after the upgrade the namespace does not select the shared policies: labels %v, annotations %v", ns.Labels, ns.Annotations)
+	}
+	for _, check := range []resource.TestCheckFunc{
+		expectImage(t, name, "registry.example.com/app:1.0", ""),
+		expectImage(t, name, "docker.io/library/nginx:1.27", "is not from an allowed registry"),
+	} {
+		if err := check(nil); err != nil {
+			t.Error(err)
+		}
 	}
 	if out, err := current("plan", "-detailed-exitcode"); err != nil {
 		t.Fatalf("the plan after the upgrade apply is not empty: %v\n%s", err, out)
