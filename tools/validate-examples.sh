@@ -12,8 +12,12 @@
 #   * the folders in plan_dirs below, which need no cluster, also get `terraform plan`, with every
 #     KUBE_* variable (and KUBECONFIG) removed from the environment: proof that they run as-is.
 #
+#   * examples that use hashicorp/kubernetes (the migration guide's) get it through dev_overrides
+#     too: ANCHOR names its binary (`testcluster anchor` builds it; make validate-examples does).
+#
 #   tools/validate-examples.sh            # uses terraform on PATH
 #   TERRAFORM=/path/to/tofu tools/validate-examples.sh
+#   ANCHOR=$(bin/testcluster anchor) tools/validate-examples.sh
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,10 +33,20 @@ trap 'rm -rf "$work"' EXIT
 
 echo "validate-examples: building the provider"
 CGO_ENABLED=0 go build -trimpath -o "$work/plugins/terraform-provider-hardened" .
+anchor_override=
+if [[ -n ${ANCHOR:-} ]]; then
+  mkdir -p "$work/anchor"
+  ln -s "$ANCHOR" "$work/anchor/terraform-provider-kubernetes"
+  anchor_override="\"hashicorp/kubernetes\" = \"$work/anchor\""
+elif grep -rqs --include='*.tf' 'hashicorp/kubernetes' examples; then
+  echo "validate-examples: examples use hashicorp/kubernetes: set ANCHOR=\$(bin/testcluster anchor)" >&2
+  exit 1
+fi
 cat >"$work/cli.tfrc" <<EOF
 provider_installation {
   dev_overrides {
     "kubehardening/hardened" = "$work/plugins"
+    $anchor_override
   }
   direct {}
 }

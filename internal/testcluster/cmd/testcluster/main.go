@@ -7,6 +7,7 @@
 //	testcluster kubeconfig       print the running cluster's kubeconfig path
 //	testcluster terraform        print the terraform (or OpenTofu) CLI the tests use
 //	testcluster tofu             build (or find cached) OpenTofu; prints the tofu path
+//	testcluster anchor           build (or find cached) hashicorp/kubernetes; prints its binary
 //	testcluster pod-check -namespace N   show Pod Security Admission refusing a privileged pod
 package main
 
@@ -18,6 +19,7 @@ import (
 	"os/signal"
 	"path/filepath"
 
+	"github.com/kubehardening/terraform-provider-hardened/internal/bench"
 	"github.com/kubehardening/terraform-provider-hardened/internal/testcluster"
 )
 
@@ -81,6 +83,17 @@ func main() {
 			fail(err)
 		}
 		fmt.Println(p)
+	case "anchor":
+		// The binary make bench measures against, for the migration guide's test and example validation.
+		cache, err := testcluster.CacheDir()
+		if err != nil {
+			fail(err)
+		}
+		p, err := bench.EnsureAnchor(ctx, cache, os.Stderr)
+		if err != nil {
+			fail(err)
+		}
+		fmt.Println(p)
 	case "pod-check":
 		kc := *kubeconfig
 		if kc == "" {
@@ -106,7 +119,7 @@ func envOr(k, d string) string {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: testcluster build|up|down|kubeconfig|terraform|tofu|pod-check [flags]")
+	fmt.Fprintln(os.Stderr, "usage: testcluster build|up|down|kubeconfig|terraform|tofu|anchor|pod-check [flags]")
 	os.Exit(2)
 }
 
