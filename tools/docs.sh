@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Registry documentation with tfplugindocs (pinned in tools/gotool.sh), offline.
+# Registry documentation with tfplugindocs (pinned in tools/tfplugindocs/go.mod, installed by
+# tools/gotool.sh), offline.
 #
 #   tools/docs.sh generate   regenerate docs/ from the provider schema, templates/ and examples/
 #   tools/docs.sh check      regenerate, run `tfplugindocs validate`, and fail when docs/ differs

@@ -3,23 +3,26 @@
 #
 #   tools/gotool.sh golangci-lint|goreleaser|tfplugindocs
 #
+# Each tool's version is the requirement of its module in tools/<tool>/go.mod (a `tool` directive,
+# and tools.go making the requirement direct), where `go list -m` and dependency updaters see it:
+#   go -C tools/golangci-lint get -tool github.com/golangci/golangci-lint/v2/cmd/golangci-lint@vX.Y.Z
+# One module per tool keeps each tool's dependency graph exactly its own, as `go install pkg@version`
+# builds it.
+#
 # Binaries are cached in the user's cache directory (next to the control-plane binaries), keyed by
 # tool version and Go version, so a fresh clone of the repository (CI) finds them again:
 #   ${HARDENED_TESTCLUSTER_CACHE:-${XDG_CACHE_HOME:-~/.cache}/terraform-provider-hardened}/bin/<tool>-<version>-<go>/
 # Progress goes to stderr; stdout is only the path.
 set -euo pipefail
 
-GOLANGCI_LINT_VERSION=v2.15.0
-GORELEASER_VERSION=v2.16.0 # v2.17+ cannot be built with the Go toolchain here
-TFPLUGINDOCS_VERSION=v0.25.0
-
 tool=${1:?usage: tools/gotool.sh golangci-lint|goreleaser|tfplugindocs}
 case "$tool" in
-  golangci-lint) pkg=github.com/golangci/golangci-lint/v2/cmd/golangci-lint; version=$GOLANGCI_LINT_VERSION ;;
-  goreleaser)    pkg=github.com/goreleaser/goreleaser/v2;                    version=$GORELEASER_VERSION ;;
-  tfplugindocs)  pkg=github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs; version=$TFPLUGINDOCS_VERSION ;;
+  golangci-lint) mod=github.com/golangci/golangci-lint/v2;     pkg=$mod/cmd/golangci-lint ;;
+  goreleaser)    mod=github.com/goreleaser/goreleaser/v2;      pkg=$mod ;; # v2.17+ cannot be built with the Go toolchain here
+  tfplugindocs)  mod=github.com/hashicorp/terraform-plugin-docs; pkg=$mod/cmd/tfplugindocs ;;
   *) echo "gotool: unknown tool $tool" >&2; exit 2 ;;
 esac
+version=$(GOWORK=off go -C "$(dirname "$0")/$tool" list -m -f '{{.Version}}' "$mod")
 
 cache=${HARDENED_TESTCLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-hardened}
 gover=$(go env GOVERSION)

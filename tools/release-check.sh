@@ -3,7 +3,8 @@
 #   1. `goreleaser check` on .goreleaser.yml;
 #   2. `goreleaser build --snapshot --clean --single-target`: the release build for this machine's
 #      OS and architecture, into dist/.
-# goreleaser (pinned in tools/gotool.sh) is installed into the user cache dir on first use.
+# goreleaser (pinned in tools/goreleaser/go.mod) is installed into the user cache dir on first use
+# by tools/gotool.sh.
 #
 # `goreleaser check` insists on a git remote named origin (it uses no network). When this clone
 # has none, the check runs in a temporary clone given a dummy origin, with the working tree's
