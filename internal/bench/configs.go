@@ -81,6 +81,9 @@ resource "hardened_namespace" "bench" {
 	return Config{Variant: Ours, N: n, Namespaces: names, ProviderBinary: "terraform-provider-hardened", HCL: hcl}
 }
 
+// AnchorManagedBy is the managed-by label value of the anchor's objects.
+const AnchorManagedBy = "terraform"
+
 // AnchorConfig is the same objects through hashicorp/kubernetes, with the values of the prod
 // preset taken from the hardening package so the two cannot drift apart.
 func AnchorConfig(n int, version string) (Config, error) {
@@ -89,10 +92,12 @@ func AnchorConfig(n int, version string) (Config, error) {
 		return Config{}, err
 	}
 	names := Names(Anchor, n)
+	// Labelled as a hashicorp/kubernetes user would, not with ours' managed-by value: the variants'
+	// objects exist side by side, and ours' label-selected reads must not return the anchor's.
 	nsLabels := preset.PodSecurity.Labels()
-	nsLabels[hardening.ManagedByLabel] = hardening.ManagedByValue
+	nsLabels[hardening.ManagedByLabel] = AnchorManagedBy
 	nsLabels[hardening.EnvironmentLabel] = hardening.EnvProd
-	managed := map[string]string{hardening.ManagedByLabel: hardening.ManagedByValue}
+	managed := map[string]string{hardening.ManagedByLabel: AnchorManagedBy}
 	lr := preset.LimitRange
 	var limit strings.Builder
 	limit.WriteString("      type = \"Container\"\n")

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -11,25 +12,31 @@ var variantLabels = map[string]string{
 	Floor:  "floor: `terraform_data`",
 }
 
-// column is one numeric table column. Step columns read a field of one step; the RSS column
-// reads the whole variant.
+// column is one table column. A step column reads a number of one step (nil step: the step did
+// not run); a whole-variant column computes its cell itself.
 type column struct {
-	header   string
-	step     func(Result) *Step
-	requests bool
-	rss      bool
+	header string
+	step   func(Result) *Step
+	field  func(s Step, n int) float64
+	whole  func(Result) (float64, string)
+	// digits: -1 for seconds (2 decimals under 10, else 1), else the number of decimals.
+	digits int
+	// provider columns measure the plugin process: "n/a" for the floor, which has none.
+	provider bool
+	// vsFloor: an ours/floor ratio means something (times and CPU; not requests, which for the
+	// floor are background traffic, nor anything about the provider process).
+	vsFloor bool
+	// noRatio: the column is not a single number.
+	noRatio bool
 }
 
 // value returns the column's number for r, or the text to show instead ("failed", "not run", "n/a").
 func (c column) value(r Result) (float64, string) {
-	if c.rss {
-		switch {
-		case !r.HasProvider:
-			return 0, "n/a"
-		case r.PeakRSSKB() == 0:
-			return 0, "—"
-		}
-		return float64(r.PeakRSSKB()) / kbPerMB, ""
+	if c.provider && !r.HasProvider {
+		return 0, "n/a"
+	}
+	if c.whole != nil {
+		return c.whole(r)
 	}
 	s := c.step(r)
 	switch {
@@ -39,39 +46,22 @@ func (c column) value(r Result) (float64, string) {
 		return 0, "—"
 	case s.Err != "":
 		return 0, "failed"
-	case c.requests:
-		return s.Requests, ""
 	}
-	return s.Seconds, ""
+	return c.field(*s, r.N), ""
 }
 
 func (c column) get(r Result) (float64, bool) {
+	if c.noRatio {
+		return 0, false
+	}
 	v, text := c.value(r)
 	return v, text == ""
 }
 
-var columns = []column{
-	{header: "apply s", step: func(r Result) *Step { return r.Apply }},
-	{header: "apply requests", requests: true, step: func(r Result) *Step { return r.Apply }},
-	{header: "no-op plan s (median of 3)", step: Result.NoopPlan},
-	{header: "no-op plan requests", requests: true, step: Result.NoopPlan},
-	{header: "drift plan s", step: func(r Result) *Step {
-		if r.DriftPlan == nil && r.Variant == Floor {
-			return r.NoopPlan()
-		}
-		return r.DriftPlan
-	}},
-	{header: "destroy s", step: func(r Result) *Step { return r.Destroy }},
-	{header: "destroy requests", requests: true, step: func(r Result) *Step { return r.Destroy }},
-	{header: "peak provider RSS MB", rss: true},
-}
-
-func formatValue(c column, v float64) string {
+func (c column) format(v float64) string {
 	switch {
-	case c.requests:
-		return fmt.Sprintf("%.0f", v)
-	case c.rss:
-		return fmt.Sprintf("%.1f", v)
+	case c.digits >= 0:
+		return fmt.Sprintf("%.*f", c.digits, v)
 	case v >= 10:
 		return fmt.Sprintf("%.1f", v)
 	default:
@@ -79,54 +69,91 @@ func formatValue(c column, v float64) string {
 	}
 }
 
+var (
+	applyStep   = func(r Result) *Step { return r.Apply }
+	destroyStep = func(r Result) *Step { return r.Destroy }
+	driftStep   = func(r Result) *Step {
+		if r.DriftPlan == nil && r.Variant == Floor {
+			return r.NoopPlan()
+		}
+		return r.DriftPlan
+	}
+	seconds     = func(s Step, _ int) float64 { return s.Seconds }
+	cpuSeconds  = func(s Step, _ int) float64 { return s.CPUSeconds }
+	requests    = func(s Step, _ int) float64 { return s.Requests }
+	providerCPU = func(s Step, _ int) float64 { return s.ProviderCPUSeconds }
+)
+
+func planColumns(plans int) []column {
+	return []column{
+		{header: fmt.Sprintf("wall s (median of %d)", plans), step: Result.NoopPlan, field: seconds, digits: -1, vsFloor: true},
+		{header: "wall s min–max", noRatio: true, whole: func(r Result) (float64, string) {
+			lo, hi, ok := r.NoopPlanRange()
+			if !ok {
+				return 0, "—"
+			}
+			c := column{digits: -1}
+			return 0, c.format(lo) + "–" + c.format(hi)
+		}},
+		{header: "CPU s", step: Result.NoopPlan, field: cpuSeconds, digits: 2, vsFloor: true},
+		{header: "provider CPU s", step: Result.NoopPlan, field: providerCPU, digits: 2, provider: true},
+		{header: "provider CPU ms per namespace", step: Result.NoopPlan, field: func(s Step, n int) float64 { return ProviderCPUMsPerNS(s, n) }, digits: 2, provider: true},
+		{header: "API requests", step: Result.NoopPlan, field: requests, digits: 0},
+		{header: "requests per namespace", step: Result.NoopPlan, field: func(s Step, n int) float64 { return s.Requests / float64(n) }, digits: 2},
+	}
+}
+
+var changeColumns = []column{
+	{header: "apply s", step: applyStep, field: seconds, digits: -1, vsFloor: true},
+	{header: "apply CPU s", step: applyStep, field: cpuSeconds, digits: 2, vsFloor: true},
+	{header: "apply requests", step: applyStep, field: requests, digits: 0},
+	{header: "drift plan s", step: driftStep, field: seconds, digits: -1, vsFloor: true},
+	{header: "drift plan requests", step: driftStep, field: requests, digits: 0},
+	{header: "destroy s", step: destroyStep, field: seconds, digits: -1, vsFloor: true},
+	{header: "destroy CPU s", step: destroyStep, field: cpuSeconds, digits: 2, vsFloor: true},
+	{header: "destroy requests", step: destroyStep, field: requests, digits: 0},
+	{header: "peak provider RSS MB", provider: true, whole: func(r Result) (float64, string) {
+		if r.PeakRSSKB() == 0 {
+			return 0, "—"
+		}
+		return float64(r.PeakRSSKB()) / kbPerMB, ""
+	}, digits: 1},
+}
+
 // Render returns the Markdown document.
 func Render(rep Report) string {
 	var b strings.Builder
 	m := rep.Machine
+	tn, ln := rep.targetSizes()
 	fmt.Fprintf(&b, "# Benchmarks\n\n")
 	fmt.Fprintf(&b, "Generated by `make bench` on %s.\n\n", rep.Date.UTC().Format("2006-01-02 15:04 MST"))
-	fmt.Fprintf(&b, "- Machine: %d CPUs (`nproc`), %s memory (`/proc/meminfo` MemTotal)\n", m.CPUs, m.MemTotal)
+	fmt.Fprintf(&b, "- Machine: %d CPUs (`nproc`), %s memory (`/proc/meminfo` MemTotal)", m.CPUs, m.MemTotal)
+	if m.Kernel != "" {
+		fmt.Fprintf(&b, ", Linux %s", m.Kernel)
+	}
+	b.WriteString("\n")
 	fmt.Fprintf(&b, "- Go: %s; Terraform: %s; Kubernetes (local control plane): %s\n", m.GoVersion, m.TerraformVersion, m.KubernetesVersion)
 	fmt.Fprintf(&b, "- Providers: kubehardening/hardened %s", m.OurVersion)
 	if m.Commit != "" {
 		fmt.Fprintf(&b, " (built from %s)", m.Commit)
 	}
 	fmt.Fprintf(&b, "; hashicorp/kubernetes %s\n", m.AnchorVersion)
+	if rep.Command != "" {
+		fmt.Fprintf(&b, "- Command: `%s`\n", rep.Command)
+	}
 	fmt.Fprintf(&b, "- Load average (1/5/15 min): %s at the start, %s at the end\n\n", m.LoadStart, m.LoadEnd)
-	fmt.Fprintf(&b, "> **Other load may have been running.** This machine has %d cores and was shared with other work "+
+	fmt.Fprintf(&b, "> **Other load may have been running.** This machine has %d cores and may have been shared with other work "+
 		"(builds and tests) during the run; the control plane, Terraform and the providers all compete for the same "+
-		"CPUs, so CPU contention distorts the wall times, the absolute numbers are not reproducible, and "+
-		"the ratios between variants measured in the same run are the more meaningful figures.\n\n", m.CPUs)
+		"CPUs, so contention stretches the wall times and the absolute numbers are not reproducible. The repeated no-op "+
+		"plans are interleaved so that such load hits every variant alike, the CPU columns are far less sensitive to it "+
+		"than the wall times, and the 1-minute load average around every step is listed under each size. The ratios "+
+		"between variants measured in the same run are the meaningful figures.\n\n", m.CPUs)
 
-	b.WriteString("## What runs\n\n")
-	b.WriteString("For each N, in one run against one local control plane (etcd, kube-apiserver, kube-controller-manager):\n\n")
-	b.WriteString("- **ours**: one `hardened_namespace` block with `for_each` over N names, `environment = \"prod\"`, " +
-		"`access = [{ role = \"edit\", groups = [\"team-x\"] }]`. Per namespace it writes the Namespace (Pod Security labels), " +
-		"patches the `default` ServiceAccount (waiting for it to exist), and creates a ResourceQuota, a LimitRange, three " +
-		"NetworkPolicies (default deny, allow DNS, allow same namespace) and a RoleBinding.\n")
-	b.WriteString("- **anchor**: the same objects through hashicorp/kubernetes " + m.AnchorVersion + ": per namespace " +
-		"`kubernetes_namespace_v1` (same labels), `kubernetes_resource_quota_v1`, `kubernetes_limit_range_v1`, " +
-		"`kubernetes_network_policy_v1` x2 (default deny both directions; DNS egress to kube-system on UDP/TCP 53) and " +
-		"`kubernetes_role_binding_v1`: 6 resources per namespace, `for_each` in each block, values equal to the prod preset. " +
-		"It does less than ours (no allow-same-namespace policy, no ServiceAccount patch, no wait for the default ServiceAccount).\n")
-	b.WriteString("- **floor**: N `terraform_data` instances: Terraform core alone, no provider process, no API server.\n\n")
-	fmt.Fprintf(&b, "Steps: `terraform init` (offline, filesystem mirror, untimed), `apply` (timed), no-op `plan` x%d "+
-		"(median), `plan` after drift (the `%s` label of %d%% of the namespaces set to `%s` through the admin client; "+
-		"the floor has nothing to drift, so its column repeats its no-op plan), `destroy` (timed). All with "+
-		"`-parallelism=%d` and `TF_IN_AUTOMATION=1`, each variant in a fresh working directory, both providers configured by "+
-		"`KUBE_CONFIG_PATH`.\n\n", NoopPlanRepeats, PodSecurityEnforce, DriftPercent, DriftEnforceLevel, rep.Parallelism)
-	fmt.Fprintf(&b, "- **s**: wall time of the terraform command, seconds.\n")
-	fmt.Fprintf(&b, "- **requests**: the increase of `%s` (all samples summed) on the API server's `/metrics` across "+
-		"the step. It counts every client, so it includes what the controller manager does in reaction (namespace "+
-		"deletion alone lists every resource type in the namespace) and its background traffic, measured idle at "+
-		"%.1f requests/s before the run; the floor's counts are that background and nothing else.\n", RequestsMetric, m.BackgroundRPS)
-	fmt.Fprintf(&b, "- **peak provider RSS MB**: the largest VmRSS (MiB) of the provider plugin process (a child of "+
-		"terraform running the provider binary), polled from /proc every %s across all steps.\n\n", RSSPollInterval)
-
+	renderMethod(&b, rep)
+	renderTargets(&b, rep, tn, ln)
 	for _, n := range rep.Sizes {
 		renderSize(&b, rep, n)
 	}
-	renderTargets(&b, rep)
 	if len(rep.Notes) > 0 {
 		b.WriteString("## Notes\n\n")
 		for _, n := range rep.Notes {
@@ -137,28 +164,97 @@ func Render(rep Report) string {
 	return b.String()
 }
 
-func renderSize(b *strings.Builder, rep Report, n int) {
-	fmt.Fprintf(b, "## N = %d\n\n", n)
+func renderMethod(b *strings.Builder, rep Report) {
+	m := rep.Machine
+	tn, ln := rep.targetSizes()
+	b.WriteString("## How it was made\n\n")
+	b.WriteString("For each N, in one run against one local control plane (etcd, kube-apiserver, kube-controller-manager) " +
+		"started by the benchmark itself on the same machine:\n\n")
+	b.WriteString("- **ours**: one `hardened_namespace` block with `for_each` over N names, `environment = \"prod\"`, " +
+		"`access = [{ role = \"edit\", groups = [\"team-x\"] }]`. Per namespace it writes the Namespace (Pod Security labels), " +
+		"patches the `default` ServiceAccount (waiting for it to exist), and creates a ResourceQuota, a LimitRange, three " +
+		"NetworkPolicies (default deny, allow DNS, allow same namespace) and a RoleBinding.\n")
+	b.WriteString("- **anchor**: the same objects through hashicorp/kubernetes " + m.AnchorVersion + ": per namespace " +
+		"`kubernetes_namespace_v1` (same Pod Security labels), `kubernetes_resource_quota_v1`, `kubernetes_limit_range_v1`, " +
+		"`kubernetes_network_policy_v1` x2 (default deny both directions; DNS egress to kube-system on UDP/TCP 53) and " +
+		"`kubernetes_role_binding_v1`: 6 resources per namespace, `for_each` in each block, values equal to the prod preset. " +
+		"It does less than ours (no allow-same-namespace policy, no ServiceAccount patch, no wait for the default ServiceAccount). " +
+		"Its objects are labelled `app.kubernetes.io/managed-by = terraform`, not with ours' value, so ours' label-selected reads do not return them.\n")
+	b.WriteString("- **floor**: N `terraform_data` instances: Terraform core alone, no provider process, no API server.\n\n")
+	if len(rep.AnchorSkipped) > 0 {
+		fmt.Fprintf(b, "The anchor did not run at N=%s (at N=%d it is optional, `BENCH_LARGE_ANCHOR=1`, because it takes very long).\n\n",
+			joinInts(rep.AnchorSkipped), ln)
+	}
+	plans := rep.Plans
+	fmt.Fprintf(b, "**Order of the steps.** Each variant gets a fresh working directory and `terraform init` (offline, "+
+		"filesystem mirror, untimed). Then, all variants of one N side by side: `apply` of each (ours, anchor, floor); "+
+		"%d rounds of no-op `plan`, interleaved: ours, anchor, floor, ours, anchor, floor, ... so that load from outside "+
+		"hits all of them alike; drift (the `%s` label of %d%% of ours' and the anchor's namespaces set to `%s` through "+
+		"the admin client) and one `plan` of each after it (the floor has nothing to drift, so its column repeats its "+
+		"no-op plan); `destroy` of each. The objects of all variants of one N exist together from their apply to their "+
+		"destroy, so ours' cluster-wide list of NetworkPolicies and RoleBindings (read whole, to judge tenants' own) also "+
+		"returns the anchor's 3 per namespace, as it would in a cluster with other tenants. All commands run with "+
+		"`-parallelism=%d` and `TF_IN_AUTOMATION=1`, both providers configured by `KUBE_CONFIG_PATH`. The targets are "+
+		"judged at N=%d and, for memory, N=%d (one `for_each` of %d).\n\n",
+		plans, PodSecurityEnforce, DriftPercent, DriftEnforceLevel, rep.Parallelism, tn, ln, ln)
+	b.WriteString("**Columns.**\n\n")
+	b.WriteString("- **wall s**: wall time of the terraform command, seconds. For the no-op plan, the median of its runs " +
+		"(each number in that table is the median of its own over the runs) and the fastest–slowest.\n")
+	b.WriteString("- **CPU s**: user+system CPU seconds of terraform and every process it started and waited for, the " +
+		"provider plugins included: the rusage `wait4` returns for the terraform process (on Linux its own time plus its " +
+		"reaped descendants', what a `getrusage(RUSAGE_CHILDREN)` delta around the command gives). The benchmark checks " +
+		"every step that this equals terraform's own utime+stime plus its children's cutime+cstime from its " +
+		"`/proc/<pid>/stat`, read when it has exited and before it is reaped, and notes any step where they differ.\n")
+	fmt.Fprintf(b, "- **provider CPU s**: user+system CPU of the provider plugin processes alone (children of terraform "+
+		"running the provider binary; a command may start more than one): the cutime+cstime terraform collected from "+
+		"its children, which is exact, or, if larger, the sum of each plugin's last utime+stime polled from "+
+		"`/proc/<pid>/stat` every %s (a plugin terraform did not wait for). **provider CPU ms per namespace** is that "+
+		"divided by N. Clock ticks of 10 ms, so under about N=20 the per-namespace figure is coarse.\n", ProcPollInterval)
+	fmt.Fprintf(b, "- **requests**: the increase of `%s` (all samples summed) on the API server's `/metrics` across "+
+		"the step. It counts every client, so it includes what the controller manager does in reaction (namespace "+
+		"deletion alone lists every resource type in the namespace) and its background traffic, measured idle at "+
+		"%.1f requests/s before the run; the floor's counts are that background and nothing else. **per namespace** "+
+		"divides by N.\n", RequestsMetric, m.BackgroundRPS)
+	fmt.Fprintf(b, "- **peak provider RSS MB**: the largest VmRSS (MiB) of the provider plugin processes, polled from "+
+		"`/proc/<pid>/status` every %s across all steps of the variant.\n", ProcPollInterval)
+	b.WriteString("- **ours/anchor**, **ours/floor**: ours' number divided by the other's, from the same run; against the " +
+		"floor only for times and CPU.\n")
+	b.WriteString("- **Load**: the 1-minute load average (`/proc/loadavg`) just before → just after each step, in the " +
+		"order the steps ran. Above the number of CPUs, something was waiting for a CPU.\n\n")
+}
+
+func joinInts(xs []int) string {
+	var s []string
+	for _, x := range xs {
+		s = append(s, fmt.Sprint(x))
+	}
+	return strings.Join(s, ", ")
+}
+
+func renderTable(b *strings.Builder, rep Report, n int, cols []column) {
 	b.WriteString("| variant |")
-	for _, c := range columns {
+	for _, c := range cols {
 		fmt.Fprintf(b, " %s |", c.header)
 	}
 	b.WriteString("\n|---|")
-	for range columns {
+	for range cols {
 		b.WriteString("---:|")
 	}
 	b.WriteString("\n")
-	for _, v := range []string{Ours, Anchor, Floor} {
+	for _, v := range Variants {
 		r := rep.Find(v, n)
+		if r == nil && v == Anchor && slices.Contains(rep.AnchorSkipped, n) {
+			continue
+		}
 		fmt.Fprintf(b, "| %s |", variantLabels[v])
-		for _, c := range columns {
+		for _, c := range cols {
 			cell := "—"
 			if r != nil {
 				x, text := c.value(*r)
 				cell = text
 				if text == "" {
-					cell = formatValue(c, x)
-					if v == Floor && r.DriftPlan == nil && c.header == "drift plan s" {
+					cell = c.format(x)
+					if v == Floor && r.DriftPlan == nil && strings.HasPrefix(c.header, "drift plan") {
 						cell += " (no-op)"
 					}
 				}
@@ -170,13 +266,13 @@ func renderSize(b *strings.Builder, rep Report, n int) {
 	ours := rep.Find(Ours, n)
 	for _, other := range []string{Anchor, Floor} {
 		o := rep.Find(other, n)
+		if o == nil && other == Anchor && slices.Contains(rep.AnchorSkipped, n) {
+			continue
+		}
 		fmt.Fprintf(b, "| ours/%s |", other)
-		for _, c := range columns {
+		for _, c := range cols {
 			cell := "—"
-			// The floor has no provider and touches no API: its requests are background noise,
-			// so a ratio against them means nothing.
-			meaningless := other == Floor && (c.requests || c.rss)
-			if ours != nil && o != nil && !meaningless {
+			if ours != nil && o != nil && (other != Floor || c.vsFloor) {
 				a, okA := c.get(*ours)
 				d, okD := c.get(*o)
 				cell = Ratio(a, d, okA, okD)
@@ -186,22 +282,19 @@ func renderSize(b *strings.Builder, rep Report, n int) {
 		b.WriteString("\n")
 	}
 	b.WriteString("\n")
+}
+
+func renderSize(b *strings.Builder, rep Report, n int) {
+	fmt.Fprintf(b, "## N = %d\n\n", n)
+	fmt.Fprintf(b, "### No-op plan (%d interleaved runs per variant)\n\n", rep.Plans)
+	renderTable(b, rep, n, planColumns(rep.Plans))
+	b.WriteString("### Apply, plan after drift, destroy\n\n")
+	renderTable(b, rep, n, changeColumns)
 	var lines []string
-	for _, v := range []string{Ours, Anchor, Floor} {
-		r := rep.Find(v, n)
-		if r == nil {
-			continue
+	for _, v := range Variants {
+		if r := rep.Find(v, n); r != nil {
+			lines = append(lines, resultNotes(*r)...)
 		}
-		lines = append(lines, resultNotes(*r)...)
-	}
-	var loads []string
-	for _, v := range []string{Ours, Anchor, Floor} {
-		if r := rep.Find(v, n); r != nil && (r.LoadBefore > 0 || r.LoadAfter > 0) {
-			loads = append(loads, fmt.Sprintf("%s %.2f → %.2f", v, r.LoadBefore, r.LoadAfter))
-		}
-	}
-	if len(loads) > 0 {
-		lines = append(lines, "1-minute load average before → after each variant (2 cores): "+strings.Join(loads, ", "))
 	}
 	for _, l := range lines {
 		fmt.Fprintf(b, "- %s\n", l)
@@ -209,9 +302,58 @@ func renderSize(b *strings.Builder, rep Report, n int) {
 	if len(lines) > 0 {
 		b.WriteString("\n")
 	}
+	renderLoad(b, rep, n)
 }
 
-// resultNotes explains a variant's run: drift detection, unexpected diffs, failures, load.
+// renderLoad lists the 1-minute load average around every step, rows in the order they ran.
+func renderLoad(b *strings.Builder, rep Report, n int) {
+	var rs []*Result
+	for _, v := range Variants {
+		if r := rep.Find(v, n); r != nil {
+			rs = append(rs, r)
+		}
+	}
+	if len(rs) == 0 {
+		return
+	}
+	type row struct {
+		name string
+		step func(Result) *Step
+	}
+	rows := []row{{"apply", applyStep}}
+	for i := 0; i < rep.Plans; i++ {
+		rows = append(rows, row{fmt.Sprintf("no-op plan %d", i+1), func(r Result) *Step {
+			if i < len(r.NoopPlans) {
+				return &r.NoopPlans[i]
+			}
+			return nil
+		}})
+	}
+	rows = append(rows, row{"plan after drift", func(r Result) *Step { return r.DriftPlan }}, row{"destroy", destroyStep})
+	fmt.Fprintf(b, "Load (1-minute load average before → after, %d CPUs):\n\n| step |", rep.Machine.CPUs)
+	for _, r := range rs {
+		fmt.Fprintf(b, " %s |", r.Variant)
+	}
+	b.WriteString("\n|---|")
+	for range rs {
+		b.WriteString("---|")
+	}
+	b.WriteString("\n")
+	for _, row := range rows {
+		fmt.Fprintf(b, "| %s |", row.name)
+		for _, r := range rs {
+			cell := "—"
+			if s := row.step(*r); s != nil && (s.Load1Before > 0 || s.Load1After > 0) {
+				cell = fmt.Sprintf("%.2f → %.2f", s.Load1Before, s.Load1After)
+			}
+			fmt.Fprintf(b, " %s |", cell)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n")
+}
+
+// resultNotes explains a variant's run: drift detection, unexpected diffs, failures, CPU accounting.
 func resultNotes(r Result) []string {
 	var out []string
 	name := r.Variant
@@ -236,6 +378,15 @@ func resultNotes(r Result) []string {
 		out = append(out, fmt.Sprintf("%s: drift on %d of %d namespaces %s by the plan (%s, %.0f API requests)",
 			name, r.Drifted, r.N, verdict, strings.TrimSuffix(orNone(d.Summary), "."), d.Requests))
 	}
+	var checks []string
+	for _, s := range r.steps() {
+		if s.CPUCheck != "" && !slices.Contains(checks, s.CPUCheck) {
+			checks = append(checks, s.CPUCheck)
+		}
+	}
+	for _, c := range checks {
+		out = append(out, fmt.Sprintf("%s: CPU accounting: %s", name, c))
+	}
 	return out
 }
 
@@ -254,12 +405,16 @@ func oneLine(s string) string {
 	return s
 }
 
-func renderTargets(b *strings.Builder, rep Report) {
+func renderTargets(b *strings.Builder, rep Report, tn, ln int) {
 	b.WriteString("## Targets\n\n")
-	b.WriteString("| target | status | numbers |\n|---|---|---|\n")
+	if tn != TargetN || ln != LargeN {
+		fmt.Fprintf(b, "Judged at N=%d and N=%d instead of the requirement's N=%d and N=%d (`-target-n`, `-large-n`): "+
+			"these verdicts say nothing about the requirement.\n\n", tn, ln, TargetN, LargeN)
+	}
+	b.WriteString("| target | status | measured |\n|---|---|---|\n")
 	for _, v := range Evaluate(rep) {
 		status := v.Status
-		if status == "met" || status == "not met" {
+		if status == StatusMet || status == StatusNotMet {
 			status = "**" + status + "**"
 		}
 		fmt.Fprintf(b, "| %s | %s | %s |\n", v.Target, status, v.Detail)

@@ -7,42 +7,69 @@ import (
 	"time"
 )
 
-// Variant names, in the order the table lists them.
+// Variant names, in the order the tables list them and the interleaved steps run them.
 const (
 	Ours   = "ours"
 	Anchor = "anchor"
 	Floor  = "floor"
 )
 
-// Targets the report evaluates.
+// Variants is the order of the variants in every table and in every round of interleaved steps.
+var Variants = []string{Ours, Anchor, Floor}
+
+// Targets the report judges: the product requirement, at TargetN (the no-op plan, its requests
+// and its CPU) and at LargeN (memory).
 const (
-	TargetSpeedup       = 3.0 // apply and destroy at N=TargetSpeedupN: at least this many times faster than the anchor
-	TargetSpeedupN      = 200
-	TargetPlanVsFloor   = 1.5 // no-op plan at most this many times the floor's
-	TargetRequestsPerNS = 2.0 // no-op plan (refresh) API requests per namespace
-	TargetRSSMB         = 150.0
-	TargetRSSPreferredN = 500
-	DriftPercent        = 5
-	NoopPlanRepeats     = 3
-	PodSecurityEnforce  = "pod-security.kubernetes.io/enforce"
-	DriftEnforceLevel   = "privileged"
-	RequestsMetric      = "apiserver_request_total"
-	RSSPollInterval     = 100 * time.Millisecond
-	DefaultParallelism  = 10
-	kbPerMB             = 1024.0
+	TargetN                  = 200
+	TargetPlanVsFloor        = 2.0   // ours' no-op plan at most this many times the floor's
+	TargetPlanSpeedup        = 5.0   // ours' no-op plan at least this many times faster than the anchor's
+	TargetRequestsPerNS      = 2.0   // no-op plan (refresh) API requests per namespace, at most
+	TargetProviderCPUMsPerNS = 8.0   // provider CPU per namespace per no-op plan, ms, below
+	LargeN                   = 1000  // the size at which memory is judged (one for_each)
+	TargetRSSMB              = 150.0 // provider peak RSS at LargeN, MB, below
+)
+
+// How a run is made.
+const (
+	DriftPercent       = 5
+	DefaultPlans       = 5 // no-op plans per variant, interleaved
+	PodSecurityEnforce = "pod-security.kubernetes.io/enforce"
+	DriftEnforceLevel  = "privileged"
+	RequestsMetric     = "apiserver_request_total"
+	ProcPollInterval   = 100 * time.Millisecond
+	DefaultParallelism = 10
+	kbPerMB            = 1024.0
 )
 
 // Step is one timed terraform command.
 type Step struct {
-	Seconds  float64 `json:"seconds"`
-	Requests float64 `json:"requests"`
+	Seconds float64 `json:"seconds"`
+	// CPUSeconds is user+system CPU of terraform and every descendant it waited for (the provider
+	// plugins): the rusage wait4 reports for the terraform process.
+	CPUSeconds float64 `json:"cpu_seconds"`
+	// TerraformCPUSeconds is terraform's own user+system CPU, read from its /proc/<pid>/stat once
+	// it has exited and before it is reaped (0 when that read failed).
+	TerraformCPUSeconds float64 `json:"terraform_cpu_seconds"`
+	// ProviderCPUSeconds is the provider plugins' user+system CPU (see ProviderCPU).
+	ProviderCPUSeconds float64 `json:"provider_cpu_seconds"`
+	// ProviderCPUReaped is the CPU of the children terraform reaped (cutime+cstime of its zombie's
+	// /proc/<pid>/stat); ProviderCPUPolled sums the last utime+stime polled of each provider process.
+	ProviderCPUReaped float64 `json:"provider_cpu_reaped_seconds"`
+	ProviderCPUPolled float64 `json:"provider_cpu_polled_seconds"`
+	ProviderProcesses int     `json:"provider_processes"`
+	Requests          float64 `json:"requests"`
 	// ExitCode is terraform's exit code; plans run with -detailed-exitcode (0 no changes, 2 changes).
 	ExitCode int `json:"exit_code"`
 	// Summary is terraform's "Plan: ..." / "Apply complete! ..." / "No changes." line.
 	Summary string `json:"summary,omitempty"`
 	// PeakRSSKB is the largest VmRSS seen for the variant's provider process during the step.
-	PeakRSSKB int64  `json:"peak_rss_kb"`
-	Err       string `json:"error,omitempty"`
+	PeakRSSKB int64 `json:"peak_rss_kb"`
+	// Load1Before and Load1After are the 1-minute load average just before and after the command.
+	Load1Before float64 `json:"load1_before"`
+	Load1After  float64 `json:"load1_after"`
+	// CPUCheck says why the CPU numbers do not add up, when they do not (see CheckCPU).
+	CPUCheck string `json:"cpu_check,omitempty"`
+	Err      string `json:"error,omitempty"`
 }
 
 // Result is one variant at one N.
@@ -54,30 +81,65 @@ type Result struct {
 	Apply       *Step  `json:"apply,omitempty"`
 	NoopPlans   []Step `json:"noop_plans,omitempty"`
 	// DriftPlan is nil for the floor (nothing to drift); the table shows its no-op plan instead.
-	DriftPlan  *Step   `json:"drift_plan,omitempty"`
-	Drifted    int     `json:"drifted"`
-	Destroy    *Step   `json:"destroy,omitempty"`
-	LoadBefore float64 `json:"load_before"`
-	LoadAfter  float64 `json:"load_after"`
-	Err        string  `json:"error,omitempty"`
+	DriftPlan *Step  `json:"drift_plan,omitempty"`
+	Drifted   int    `json:"drifted"`
+	Destroy   *Step  `json:"destroy,omitempty"`
+	Err       string `json:"error,omitempty"`
 }
 
-// NoopPlan returns the median no-op plan (by time; requests are their own median).
+// NoopPlan returns the median no-op plan: each number is the median of its own across the
+// plans (so the wall time and the CPU may come from different plans); the peak RSS is the largest.
 func (r Result) NoopPlan() *Step {
-	if len(r.NoopPlans) == 0 {
+	var ok []Step
+	for _, s := range r.NoopPlans {
+		if s.Err == "" {
+			ok = append(ok, s)
+		}
+	}
+	if len(ok) == 0 {
+		if len(r.NoopPlans) > 0 {
+			return &Step{Err: r.NoopPlans[0].Err}
+		}
 		return nil
 	}
-	secs := make([]float64, 0, len(r.NoopPlans))
-	reqs := make([]float64, 0, len(r.NoopPlans))
-	var peak int64
-	exit := 0
-	for _, s := range r.NoopPlans {
-		secs = append(secs, s.Seconds)
-		reqs = append(reqs, s.Requests)
-		peak = max(peak, s.PeakRSSKB)
-		exit = max(exit, s.ExitCode)
+	med := func(f func(Step) float64) float64 {
+		xs := make([]float64, 0, len(ok))
+		for _, s := range ok {
+			xs = append(xs, f(s))
+		}
+		return Median(xs)
 	}
-	return &Step{Seconds: Median(secs), Requests: Median(reqs), PeakRSSKB: peak, ExitCode: exit, Summary: r.NoopPlans[0].Summary}
+	out := &Step{
+		Seconds:             med(func(s Step) float64 { return s.Seconds }),
+		CPUSeconds:          med(func(s Step) float64 { return s.CPUSeconds }),
+		TerraformCPUSeconds: med(func(s Step) float64 { return s.TerraformCPUSeconds }),
+		ProviderCPUSeconds:  med(func(s Step) float64 { return s.ProviderCPUSeconds }),
+		ProviderCPUReaped:   med(func(s Step) float64 { return s.ProviderCPUReaped }),
+		ProviderCPUPolled:   med(func(s Step) float64 { return s.ProviderCPUPolled }),
+		Requests:            med(func(s Step) float64 { return s.Requests }),
+		Summary:             ok[0].Summary,
+	}
+	for _, s := range ok {
+		out.PeakRSSKB = max(out.PeakRSSKB, s.PeakRSSKB)
+		out.ExitCode = max(out.ExitCode, s.ExitCode)
+		out.ProviderProcesses = max(out.ProviderProcesses, s.ProviderProcesses)
+	}
+	return out
+}
+
+// NoopPlanRange returns the fastest and slowest successful no-op plan, seconds.
+func (r Result) NoopPlanRange() (lo, hi float64, ok bool) {
+	for _, s := range r.NoopPlans {
+		if s.Err != "" {
+			continue
+		}
+		if !ok {
+			lo, hi, ok = s.Seconds, s.Seconds, true
+			continue
+		}
+		lo, hi = min(lo, s.Seconds), max(hi, s.Seconds)
+	}
+	return lo, hi, ok
 }
 
 // PeakRSSKB is the largest provider VmRSS over every step of the variant (0 when none ran).
@@ -116,6 +178,7 @@ func Median(xs []float64) float64 {
 type Machine struct {
 	CPUs              int     `json:"cpus"`
 	MemTotal          string  `json:"mem_total"`
+	Kernel            string  `json:"kernel,omitempty"`
 	GoVersion         string  `json:"go_version"`
 	TerraformVersion  string  `json:"terraform_version"`
 	KubernetesVersion string  `json:"kubernetes_version"`
@@ -129,12 +192,21 @@ type Machine struct {
 
 // Report is everything docs/benchmarks.md shows.
 type Report struct {
-	Date        time.Time `json:"date"`
-	Machine     Machine   `json:"machine"`
-	Sizes       []int     `json:"sizes"`
-	Parallelism int       `json:"parallelism"`
-	Results     []Result  `json:"results"`
-	Notes       []string  `json:"notes,omitempty"`
+	Date    time.Time `json:"date"`
+	Machine Machine   `json:"machine"`
+	// Command is how the run was started, for the reader who wants to repeat it.
+	Command     string `json:"command,omitempty"`
+	Sizes       []int  `json:"sizes"`
+	Parallelism int    `json:"parallelism"`
+	// Plans is the number of interleaved no-op plans per variant.
+	Plans int `json:"plans"`
+	// TargetN and LargeN are the sizes the targets are judged at (normally the constants).
+	TargetN int `json:"target_n"`
+	LargeN  int `json:"large_n"`
+	// AnchorSkipped lists the sizes the anchor did not run at.
+	AnchorSkipped []int    `json:"anchor_skipped,omitempty"`
+	Results       []Result `json:"results"`
+	Notes         []string `json:"notes,omitempty"`
 }
 
 // Find returns the result for a variant at n.

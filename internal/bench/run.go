@@ -120,11 +120,15 @@ func (r *Runner) Env() []string {
 
 var summaryRE = regexp.MustCompile(`(?m)^(Plan: \d+ to add, \d+ to change, \d+ to destroy\.|No changes\..*|Apply complete!.*|Destroy complete!.*)$`)
 
-// Run measures one terraform command in dir: wall time, API requests and the provider's peak RSS.
-func (r *Runner) Run(ctx context.Context, dir, providerBinary string, args ...string) Step {
+// Run measures one terraform command in dir: wall time, CPU (terraform with its plugins, and the
+// plugins alone), API requests, the provider's peak RSS and the load average around it.
+func (r *Runner) Run(ctx context.Context, dir, providerBinary string, args ...string) (s Step) {
+	s.Load1Before = load1()
+	defer func() { s.Load1After = load1() }()
 	before, err := r.API.Requests(ctx)
 	if err != nil {
-		return Step{Err: err.Error()}
+		s.Err = err.Error()
+		return s
 	}
 	var out bytes.Buffer
 	cmd := exec.CommandContext(ctx, r.Terraform, args...)
@@ -137,18 +141,35 @@ func (r *Runner) Run(ctx context.Context, dir, providerBinary string, args ...st
 	cmd.WaitDelay = 60 * time.Second
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return Step{Err: err.Error()}
+		s.Err = err.Error()
+		return s
 	}
-	var mon *RSSMonitor
+	var mon *ProcMonitor
 	if providerBinary != "" {
-		mon = StartRSSMonitor(cmd.Process.Pid, providerBinary, RSSPollInterval)
+		mon = StartProcMonitor(cmd.Process.Pid, providerBinary, ProcPollInterval)
+	}
+	// Terraform's final CPU times, and its reaped children's, are readable between its exit and
+	// the Wait that reaps it.
+	var exited *ProcStat
+	if waitExited(cmd.Process.Pid) == nil {
+		if st, err := readStat(cmd.Process.Pid); err == nil && st.State == 'Z' {
+			exited = &st
+		}
+	}
+	var seen MonitorResult
+	if mon != nil {
+		seen = mon.Stop()
 	}
 	waitErr := cmd.Wait()
 	elapsed := time.Since(start)
-	s := Step{Seconds: elapsed.Seconds()}
-	if mon != nil {
-		s.PeakRSSKB, _ = mon.Stop()
-	}
+	s.Seconds = elapsed.Seconds()
+	s.PeakRSSKB, s.ProviderProcesses = seen.PeakRSSKB, seen.Processes
+	cpu := AccountCPU(CPUSources{
+		RusageSeconds: (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds(),
+		Exited:        exited, PolledTicks: seen.CPUTicks, HasProvider: providerBinary != "",
+	})
+	s.CPUSeconds, s.TerraformCPUSeconds, s.ProviderCPUSeconds = cpu.Total, cpu.Terraform, cpu.Provider
+	s.ProviderCPUReaped, s.ProviderCPUPolled, s.CPUCheck = cpu.Reaped, cpu.Polled, cpu.Check
 	after, err := r.API.Requests(context.WithoutCancel(ctx))
 	if err == nil {
 		s.Requests = after - before
@@ -157,7 +178,8 @@ func (r *Runner) Run(ctx context.Context, dir, providerBinary string, args ...st
 		s.Summary = strings.TrimSpace(m[len(m)-1])
 	}
 	logPath := filepath.Join(dir, "terraform-"+args[0]+".log")
-	_ = appendFile(logPath, fmt.Sprintf("$ terraform %s\n%s\n[%.2f s, exit %v]\n\n", strings.Join(args, " "), out.String(), elapsed.Seconds(), waitErr))
+	_ = appendFile(logPath, fmt.Sprintf("$ terraform %s\n%s\n[%.2f s, CPU %.2f s (terraform %.2f s, provider %.2f s reaped, %.2f s polled), exit %v]\n\n",
+		strings.Join(args, " "), out.String(), elapsed.Seconds(), cpu.Total, cpu.Terraform, cpu.Reaped, cpu.Polled, waitErr))
 	var exitErr *exec.ExitError
 	switch {
 	case waitErr == nil:
@@ -174,8 +196,11 @@ func (r *Runner) Run(ctx context.Context, dir, providerBinary string, args ...st
 	if err != nil && s.Err == "" {
 		s.Err = err.Error()
 	}
-	fmt.Fprintf(r.Log, "bench:   terraform %-7s %7.2f s  %6.0f requests  peak RSS %6.1f MB  %s\n",
-		args[0], s.Seconds, s.Requests, float64(s.PeakRSSKB)/kbPerMB, firstNonEmpty(s.Summary, s.Err))
+	fmt.Fprintf(r.Log, "bench:   terraform %-7s %7.2f s  CPU %6.2f s (terraform %5.2f + provider %5.2f)  %6.0f requests  peak RSS %6.1f MB  %s\n",
+		args[0], s.Seconds, s.CPUSeconds, s.TerraformCPUSeconds, s.ProviderCPUSeconds, s.Requests, float64(s.PeakRSSKB)/kbPerMB, firstNonEmpty(s.Summary, s.Err))
+	if s.CPUCheck != "" {
+		fmt.Fprintf(r.Log, "bench:   CPU accounting: %s\n", s.CPUCheck)
+	}
 	return s
 }
 
@@ -213,59 +238,107 @@ func lastLines(s string, n int) string {
 	return strings.Join(keep, " / ")
 }
 
-// RunVariant runs init, apply, the no-op plans, drift and its plan, and destroy for one config.
-// A failed apply still destroys whatever was created, so the next variant starts clean.
-func (r *Runner) RunVariant(ctx context.Context, c Config) (res Result) {
-	res = Result{Variant: c.Variant, N: c.N, HasProvider: c.ProviderBinary != "", LoadBefore: load1()}
-	defer func() { res.LoadAfter = load1() }()
-	fmt.Fprintf(r.Log, "bench: %s, N=%d\n", c.Variant, c.N)
-	dir := filepath.Join(r.WorkRoot, fmt.Sprintf("%s-%d", c.Variant, c.N))
-	if err := os.RemoveAll(dir); err != nil {
-		res.Err = err.Error()
-		return res
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		res.Err = err.Error()
-		return res
-	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(c.HCL), 0o644); err != nil {
-		res.Err = err.Error()
-		return res
-	}
-	initStep := r.Run(ctx, dir, "", "init", "-input=false", "-no-color")
-	if initStep.Err != "" {
-		res.Err = initStep.Err
-		return res
-	}
-	par := "-parallelism=" + strconv.Itoa(r.Parallelism)
-	res.Apply = ptr(r.Run(ctx, dir, c.ProviderBinary, "apply", "-input=false", "-no-color", "-auto-approve", par))
-	if res.Apply.Err == "" {
-		for i := 0; i < NoopPlanRepeats && ctx.Err() == nil; i++ {
-			res.NoopPlans = append(res.NoopPlans, r.Run(ctx, dir, c.ProviderBinary, "plan", "-input=false", "-no-color", "-detailed-exitcode", par))
+// variantRun is one variant's working state during RunSize.
+type variantRun struct {
+	cfg   Config
+	dir   string
+	ready bool // initialised: its destroy runs whatever happens after
+}
+
+func (v *variantRun) applied(res *Result) bool {
+	return v.ready && res.Apply != nil && res.Apply.Err == ""
+}
+
+// RunSize runs the variants at one N in the order Schedule gives: each is initialised (untimed)
+// in a fresh folder, applied, planned round after round interleaved with the others, drifted and
+// planned again, and destroyed. A variant whose apply failed is skipped until its destroy, which
+// removes whatever was created so the next size starts clean; an interrupted run skips to the
+// destroys. save is called with the results so far after every step.
+func (r *Runner) RunSize(ctx context.Context, cfgs []Config, plans int, save func([]Result)) []Result {
+	results := make([]Result, len(cfgs))
+	runs := make([]*variantRun, len(cfgs))
+	index := map[string]int{}
+	var names, drifting []string
+	for i, c := range cfgs {
+		results[i] = Result{Variant: c.Variant, N: c.N, HasProvider: c.ProviderBinary != ""}
+		runs[i] = &variantRun{cfg: c, dir: filepath.Join(r.WorkRoot, fmt.Sprintf("%s-%d", c.Variant, c.N))}
+		index[c.Variant] = i
+		names = append(names, c.Variant)
+		if len(DriftTargets(c.Namespaces)) > 0 {
+			drifting = append(drifting, c.Variant)
 		}
-		if targets := DriftTargets(c.Namespaces); len(targets) > 0 && ctx.Err() == nil {
-			var derr error
+		if err := r.prepare(ctx, runs[i]); err != nil {
+			results[i].Err = err.Error()
+		}
+	}
+	save(results)
+	par := "-parallelism=" + strconv.Itoa(r.Parallelism)
+	n := 0
+	if len(cfgs) > 0 {
+		n = cfgs[0].N
+	}
+	for _, a := range Schedule(names, drifting, plans) {
+		i := index[a.Variant]
+		v, res := runs[i], &results[i]
+		if !v.ready || (ctx.Err() != nil && a.Kind != ActDestroy) {
+			continue
+		}
+		if a.Kind != ActApply && a.Kind != ActDestroy && !v.applied(res) {
+			continue
+		}
+		fmt.Fprintf(r.Log, "bench: N=%d %s\n", n, a)
+		switch a.Kind {
+		case ActApply:
+			res.Apply = ptr(r.Run(ctx, v.dir, v.cfg.ProviderBinary, "apply", "-input=false", "-no-color", "-auto-approve", par))
+			if res.Apply.Err != "" {
+				res.Err = "apply failed: " + res.Apply.Err
+			}
+		case ActNoopPlan:
+			res.NoopPlans = append(res.NoopPlans, r.Run(ctx, v.dir, v.cfg.ProviderBinary, "plan", "-input=false", "-no-color", "-detailed-exitcode", par))
+		case ActDrift:
+			targets := DriftTargets(v.cfg.Namespaces)
 			for _, ns := range targets {
-				if derr = r.API.SetEnforce(ctx, ns, DriftEnforceLevel); derr != nil {
+				if err := r.API.SetEnforce(ctx, ns, DriftEnforceLevel); err != nil {
+					res.DriftPlan = &Step{Err: "drifting: " + err.Error()}
 					break
 				}
 			}
-			if derr != nil {
-				res.DriftPlan = &Step{Err: "drifting: " + derr.Error()}
-			} else {
+			if res.DriftPlan == nil {
 				res.Drifted = len(targets)
 				fmt.Fprintf(r.Log, "bench:   drifted %s on %d namespaces\n", PodSecurityEnforce, len(targets))
-				res.DriftPlan = ptr(r.Run(ctx, dir, c.ProviderBinary, "plan", "-input=false", "-no-color", "-detailed-exitcode", par))
+			}
+		case ActDriftPlan:
+			if res.Drifted > 0 && res.DriftPlan == nil {
+				res.DriftPlan = ptr(r.Run(ctx, v.dir, v.cfg.ProviderBinary, "plan", "-input=false", "-no-color", "-detailed-exitcode", par))
+			}
+		case ActDestroy:
+			res.Destroy = ptr(r.Run(context.WithoutCancel(ctx), v.dir, v.cfg.ProviderBinary, "destroy", "-input=false", "-no-color", "-auto-approve", par))
+			if res.Destroy.Err != "" && res.Err == "" {
+				res.Err = "destroy failed: " + res.Destroy.Err
 			}
 		}
-	} else {
-		res.Err = "apply failed: " + res.Apply.Err
+		save(results)
 	}
-	res.Destroy = ptr(r.Run(context.WithoutCancel(ctx), dir, c.ProviderBinary, "destroy", "-input=false", "-no-color", "-auto-approve", par))
-	if res.Destroy.Err != "" && res.Err == "" {
-		res.Err = "destroy failed: " + res.Destroy.Err
+	return results
+}
+
+// prepare writes the variant's configuration into a fresh folder and runs terraform init.
+func (r *Runner) prepare(ctx context.Context, v *variantRun) error {
+	if err := os.RemoveAll(v.dir); err != nil {
+		return err
 	}
-	return res
+	if err := os.MkdirAll(v.dir, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(v.dir, "main.tf"), []byte(v.cfg.HCL), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(r.Log, "bench: N=%d init %s\n", v.cfg.N, v.cfg.Variant)
+	if s := r.Run(ctx, v.dir, "", "init", "-input=false", "-no-color"); s.Err != "" {
+		return fmt.Errorf("init failed: %s", s.Err)
+	}
+	v.ready = true
+	return nil
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -14,112 +14,188 @@ func Ratio(a, b float64, okA, okB bool) string {
 	return fmt.Sprintf("%.2fx", a/b)
 }
 
+// Verdict statuses.
+const (
+	StatusMet          = "met"
+	StatusNotMet       = "NOT met"
+	StatusNotEvaluated = "not evaluated"
+	// StatusReported marks a line that reports numbers the requirement asks for without a limit.
+	StatusReported = "reported"
+)
+
 // Verdict is one evaluated target.
 type Verdict struct {
 	Target string
-	// Status is "met", "not met" or "not evaluated".
 	Status string
 	Detail string
 }
 
-// Evaluate checks the targets against the results.
-func Evaluate(rep Report) []Verdict {
-	var out []Verdict
-	for _, step := range []struct {
-		name string
-		get  func(Result) *Step
-	}{{"apply", func(r Result) *Step { return r.Apply }}, {"destroy", func(r Result) *Step { return r.Destroy }}} {
-		v := Verdict{Target: fmt.Sprintf("N=%d %s at least %.0fx faster than the anchor", TargetSpeedupN, step.name, TargetSpeedup)}
-		ours, anchor := rep.Find(Ours, TargetSpeedupN), rep.Find(Anchor, TargetSpeedupN)
-		switch {
-		case ours == nil || anchor == nil:
-			v.Status, v.Detail = "not evaluated", fmt.Sprintf("N=%d was not run", TargetSpeedupN)
-		default:
-			o, a := step.get(*ours), step.get(*anchor)
-			if o == nil || a == nil || o.Err != "" || a.Err != "" || o.Seconds == 0 {
-				v.Status, v.Detail = "not evaluated", "a "+step.name+" failed or did not run"
-				break
-			}
-			speedup := a.Seconds / o.Seconds
-			v.Status = metIf(speedup >= TargetSpeedup)
-			v.Detail = fmt.Sprintf("ours %.1f s, anchor %.1f s: %.2fx faster", o.Seconds, a.Seconds, speedup)
-		}
-		out = append(out, v)
-	}
+// AtMost is met when v <= limit.
+func AtMost(v, limit float64) string { return metIf(v <= limit) }
 
-	plan := Verdict{Target: fmt.Sprintf("no-op plan within %.1fx of the floor", TargetPlanVsFloor)}
-	reqs := Verdict{Target: fmt.Sprintf("refresh costs at most %.0f API requests per namespace (no-op plan requests / N)", TargetRequestsPerNS)}
-	var planDetails, reqDetails []string
-	planOK, reqOK, planAny, reqAny := true, true, false, false
-	for _, n := range rep.Sizes {
-		ours, floor := rep.Find(Ours, n), rep.Find(Floor, n)
-		if ours == nil {
-			continue
-		}
-		op := ours.NoopPlan()
-		if op == nil || op.Err != "" {
-			continue
-		}
-		reqAny = true
-		perNS := op.Requests / float64(n)
-		reqOK = reqOK && perNS <= TargetRequestsPerNS
-		reqDetails = append(reqDetails, fmt.Sprintf("N=%d: %.0f requests = %.2f per namespace", n, op.Requests, perNS))
-		if floor == nil {
-			continue
-		}
-		fp := floor.NoopPlan()
-		if fp == nil || fp.Err != "" || fp.Seconds == 0 {
-			continue
-		}
-		planAny = true
-		ratio := op.Seconds / fp.Seconds
-		planOK = planOK && ratio <= TargetPlanVsFloor
-		planDetails = append(planDetails, fmt.Sprintf("N=%d: ours %.2f s, floor %.2f s = %.2fx", n, op.Seconds, fp.Seconds, ratio))
-	}
-	plan.Status, plan.Detail = statusOf(planAny, planOK), detailsOf(planDetails)
-	reqs.Status, reqs.Detail = statusOf(reqAny, reqOK), detailsOf(reqDetails)
-	out = append(out, plan, reqs)
+// AtLeast is met when v >= limit.
+func AtLeast(v, limit float64) string { return metIf(v >= limit) }
 
-	rss := Verdict{Target: fmt.Sprintf("provider RSS under %.0f MB (at N=%d when run, else the largest N run)", TargetRSSMB, TargetRSSPreferredN)}
-	n := 0
-	if slices.Contains(rep.Sizes, TargetRSSPreferredN) {
-		n = TargetRSSPreferredN
-	} else if len(rep.Sizes) > 0 {
-		n = slices.Max(rep.Sizes)
-	}
-	if r := rep.Find(Ours, n); r != nil && r.PeakRSSKB() > 0 {
-		mb := float64(r.PeakRSSKB()) / kbPerMB
-		rss.Status = metIf(mb < TargetRSSMB)
-		rss.Detail = fmt.Sprintf("N=%d: peak %.1f MB", n, mb)
-		if a := rep.Find(Anchor, n); a != nil && a.PeakRSSKB() > 0 {
-			rss.Detail += fmt.Sprintf(" (anchor %.1f MB)", float64(a.PeakRSSKB())/kbPerMB)
-		}
-		if n != TargetRSSPreferredN {
-			rss.Detail += fmt.Sprintf("; N=%d was not run (BENCH_LARGE=1)", TargetRSSPreferredN)
-		}
-	} else {
-		rss.Status, rss.Detail = "not evaluated", "no provider RSS was measured"
-	}
-	return append(out, rss)
-}
+// Below is met when v < limit.
+func Below(v, limit float64) string { return metIf(v < limit) }
 
 func metIf(ok bool) string {
 	if ok {
-		return "met"
+		return StatusMet
 	}
-	return "not met"
+	return StatusNotMet
 }
 
-func statusOf(measured, ok bool) string {
-	if !measured {
-		return "not evaluated"
+// targetSizes returns the sizes the targets are judged at: the report's, or the requirement's.
+func (rep Report) targetSizes() (target, large int) {
+	target, large = rep.TargetN, rep.LargeN
+	if target == 0 {
+		target = TargetN
 	}
-	return metIf(ok)
+	if large == 0 {
+		large = LargeN
+	}
+	return target, large
 }
 
-func detailsOf(d []string) string {
-	if len(d) == 0 {
-		return "no successful run to measure"
+// noopPlan returns the median no-op plan of a variant at n, or why there is none.
+func (rep Report) noopPlan(variant string, n int) (*Step, string) {
+	r := rep.Find(variant, n)
+	switch {
+	case r == nil && variant == Anchor && slices.Contains(rep.AnchorSkipped, n):
+		return nil, fmt.Sprintf("the anchor did not run at N=%d", n)
+	case r == nil:
+		return nil, fmt.Sprintf("N=%d was not run", n)
 	}
-	return strings.Join(d, "; ")
+	p := r.NoopPlan()
+	if p == nil || p.Err != "" || p.Seconds == 0 {
+		return nil, fmt.Sprintf("%s's no-op plans failed or did not run", variant)
+	}
+	return p, ""
+}
+
+// Evaluate checks the targets against the results.
+func Evaluate(rep Report) []Verdict {
+	tn, ln := rep.targetSizes()
+	ours, whyOurs := rep.noopPlan(Ours, tn)
+	floor, whyFloor := rep.noopPlan(Floor, tn)
+	anchor, whyAnchor := rep.noopPlan(Anchor, tn)
+	var out []Verdict
+
+	v := Verdict{Target: fmt.Sprintf("N=%d no-op plan at most %gx the `terraform_data` floor", tn, TargetPlanVsFloor)}
+	if why := firstNonEmpty(whyOurs, whyFloor); why != "" {
+		v.Status, v.Detail = StatusNotEvaluated, why
+	} else {
+		ratio := ours.Seconds / floor.Seconds
+		v.Status = AtMost(ratio, TargetPlanVsFloor)
+		v.Detail = fmt.Sprintf("ours %.2f s, floor %.2f s: %.2fx the floor (CPU: ours %.2f s, floor %.2f s)",
+			ours.Seconds, floor.Seconds, ratio, ours.CPUSeconds, floor.CPUSeconds)
+	}
+	out = append(out, v)
+
+	v = Verdict{Target: fmt.Sprintf("N=%d no-op plan at least %gx faster than hashicorp/kubernetes", tn, TargetPlanSpeedup)}
+	if why := firstNonEmpty(whyOurs, whyAnchor); why != "" {
+		v.Status, v.Detail = StatusNotEvaluated, why
+	} else {
+		speedup := anchor.Seconds / ours.Seconds
+		v.Status = AtLeast(speedup, TargetPlanSpeedup)
+		v.Detail = fmt.Sprintf("ours %.2f s, anchor %.2f s: %.2fx faster (CPU: ours %.2f s, anchor %.2f s)",
+			ours.Seconds, anchor.Seconds, speedup, ours.CPUSeconds, anchor.CPUSeconds)
+	}
+	out = append(out, v)
+
+	v = Verdict{Target: fmt.Sprintf("N=%d refresh at most %g API requests per namespace (no-op plan requests / N)", tn, TargetRequestsPerNS)}
+	if whyOurs != "" {
+		v.Status, v.Detail = StatusNotEvaluated, whyOurs
+	} else {
+		perNS := ours.Requests / float64(tn)
+		v.Status = AtMost(perNS, TargetRequestsPerNS)
+		v.Detail = fmt.Sprintf("%.0f requests / %d = %.2f per namespace", ours.Requests, tn, perNS)
+		if anchor != nil {
+			v.Detail += fmt.Sprintf(" (anchor %.2f)", anchor.Requests/float64(tn))
+		}
+	}
+	out = append(out, v)
+
+	v = Verdict{Target: fmt.Sprintf("N=%d provider CPU per namespace per no-op plan < %g ms", tn, TargetProviderCPUMsPerNS)}
+	switch {
+	case whyOurs != "":
+		v.Status, v.Detail = StatusNotEvaluated, whyOurs
+	case ours.ProviderProcesses == 0 && ours.ProviderCPUReaped == 0:
+		v.Status, v.Detail = StatusNotEvaluated, "no provider process was seen"
+	default:
+		ms := ProviderCPUMsPerNS(*ours, tn)
+		v.Status = Below(ms, TargetProviderCPUMsPerNS)
+		v.Detail = fmt.Sprintf("provider CPU %.2f s / %d = %.2f ms per namespace", ours.ProviderCPUSeconds, tn, ms)
+		if anchor != nil {
+			v.Detail += fmt.Sprintf(" (anchor %.2f ms)", ProviderCPUMsPerNS(*anchor, tn))
+		}
+	}
+	out = append(out, v)
+
+	v = Verdict{Target: fmt.Sprintf("N=%d provider peak RSS < %g MB", ln, TargetRSSMB)}
+	if r := rep.Find(Ours, ln); r != nil && r.PeakRSSKB() > 0 {
+		mb := float64(r.PeakRSSKB()) / kbPerMB
+		v.Status = Below(mb, TargetRSSMB)
+		v.Detail = fmt.Sprintf("peak %.1f MB over all steps", mb)
+		if a := rep.Find(Anchor, ln); a != nil && a.PeakRSSKB() > 0 {
+			v.Detail += fmt.Sprintf(" (anchor %.1f MB)", float64(a.PeakRSSKB())/kbPerMB)
+		}
+	} else {
+		v.Status = StatusNotEvaluated
+		v.Detail = fmt.Sprintf("N=%d was not run (BENCH_LARGE=1 runs it)", ln)
+		if r != nil {
+			v.Detail = "no provider RSS was measured"
+		}
+		if n, peak := rep.largestRSS(); n > 0 && r == nil {
+			v.Detail += fmt.Sprintf("; largest N run: N=%d, peak %.1f MB", n, peak)
+		}
+	}
+	out = append(out, v)
+
+	v = Verdict{Target: fmt.Sprintf("N=%d plan and apply times (one for_each)", ln), Status: StatusReported}
+	var parts []string
+	for _, name := range Variants {
+		r := rep.Find(name, ln)
+		if r == nil {
+			continue
+		}
+		apply, plan := "failed", "failed"
+		if r.Apply != nil && r.Apply.Err == "" {
+			apply = fmt.Sprintf("%.1f s", r.Apply.Seconds)
+		}
+		if p := r.NoopPlan(); p != nil && p.Err == "" {
+			plan = fmt.Sprintf("%.1f s", p.Seconds)
+		}
+		parts = append(parts, fmt.Sprintf("%s: apply %s, no-op plan %s", name, apply, plan))
+	}
+	if len(parts) == 0 {
+		v.Status, v.Detail = StatusNotEvaluated, fmt.Sprintf("N=%d was not run (BENCH_LARGE=1 runs it)", ln)
+	} else {
+		if o, f := rep.Find(Ours, ln), rep.Find(Floor, ln); o != nil && f != nil {
+			op, fp := o.NoopPlan(), f.NoopPlan()
+			if op != nil && fp != nil && op.Err == "" && fp.Err == "" && fp.Seconds > 0 {
+				parts = append(parts, fmt.Sprintf("ours' no-op plan %.2fx the floor", op.Seconds/fp.Seconds))
+			}
+		}
+		v.Detail = strings.Join(parts, "; ")
+	}
+	return append(out, v)
+}
+
+// ProviderCPUMsPerNS is a step's provider CPU per namespace, milliseconds.
+func ProviderCPUMsPerNS(s Step, n int) float64 {
+	if n == 0 {
+		return 0
+	}
+	return s.ProviderCPUSeconds * 1000 / float64(n)
+}
+
+func (rep Report) largestRSS() (n int, mb float64) {
+	for _, r := range rep.Results {
+		if r.Variant == Ours && r.PeakRSSKB() > 0 && r.N > n {
+			n, mb = r.N, float64(r.PeakRSSKB())/kbPerMB
+		}
+	}
+	return n, mb
 }

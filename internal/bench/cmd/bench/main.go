@@ -1,8 +1,10 @@
-// Command bench runs `make bench`: it starts the local control plane and, for each N, applies,
-// plans (no-op and after drift) and destroys N hardened_namespace resources, the same objects
-// through hashicorp/kubernetes, and N terraform_data instances, then writes docs/benchmarks.md.
+// Command bench runs `make bench`: it starts the local control plane and, for each N, applies
+// N hardened_namespace resources, the same objects through hashicorp/kubernetes, and N
+// terraform_data instances, plans each of them repeatedly (interleaved), plans after drift and
+// destroys them, then writes docs/benchmarks.md with wall time, CPU, API requests, memory and load,
+// and the verdict on each target.
 //
-//	bench [-sizes 50,200] [-large] [-out docs/benchmarks.md] [-provider bin/terraform-provider-hardened]
+//	bench [-sizes 50,200] [-plans 5] [-large] [-large-anchor] [-out docs/benchmarks.md] [-provider bin/terraform-provider-hardened]
 package main
 
 import (
@@ -40,7 +42,11 @@ func run() error {
 		return err
 	}
 	sizesFlag := flag.String("sizes", "50,200", "comma-separated values of N")
-	large := flag.Bool("large", os.Getenv("BENCH_LARGE") == "1", "also run N=500 (default from BENCH_LARGE=1)")
+	plans := flag.Int("plans", bench.DefaultPlans, "no-op plans per variant and N, interleaved across the variants")
+	large := flag.Bool("large", os.Getenv("BENCH_LARGE") == "1", "also run the large N (-large-n) for ours and the floor (default from BENCH_LARGE=1)")
+	largeAnchor := flag.Bool("large-anchor", os.Getenv("BENCH_LARGE_ANCHOR") == "1", "run the anchor at the large N too; it takes very long (default from BENCH_LARGE_ANCHOR=1)")
+	largeN := flag.Int("large-n", bench.LargeN, "the large N: memory is judged there; the anchor skips it and larger sizes unless -large-anchor")
+	targetN := flag.Int("target-n", bench.TargetN, "the N the plan, request and CPU targets are judged at")
 	out := flag.String("out", filepath.Join(root, "docs", "benchmarks.md"), "Markdown file to write")
 	provider := flag.String("provider", filepath.Join(root, "bin", "terraform-provider-hardened"), "our provider binary (make build)")
 	version := flag.String("version", "0.1.0", "version our provider is installed as in the mirror")
@@ -59,8 +65,11 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	if *large && !slices.Contains(sizes, bench.TargetRSSPreferredN) {
-		sizes = append(sizes, bench.TargetRSSPreferredN)
+	if *plans < 1 || *largeN < 1 || *targetN < 1 {
+		return fmt.Errorf("-plans, -large-n and -target-n must be positive")
+	}
+	if *large && !slices.Contains(sizes, *largeN) {
+		sizes = append(sizes, *largeN)
 	}
 	slices.Sort(sizes)
 
@@ -105,7 +114,8 @@ func run() error {
 		return err
 	}
 
-	rep := bench.Report{Date: time.Now(), Sizes: sizes, Parallelism: *parallelism}
+	rep := bench.Report{Date: time.Now(), Sizes: sizes, Parallelism: *parallelism, Plans: *plans,
+		TargetN: *targetN, LargeN: *largeN, Command: command(*large, *largeAnchor)}
 	rep.Machine = machine(ctx, tf)
 	rep.Machine.OurVersion = *version
 	rep.Machine.AnchorVersion = bench.AnchorVersion + " (built from " + bench.AnchorModuleVersion + ")"
@@ -140,33 +150,71 @@ func run() error {
 	runner := &bench.Runner{API: api, Terraform: tf, CLIConfig: cliConfig, Kubeconfig: c.AdminKubeconfig,
 		WorkRoot: *work, Parallelism: *parallelism, Log: log}
 	started := time.Now()
+	var saveErr error
 	for _, n := range sizes {
-		anchorCfg, err := bench.AnchorConfig(n, bench.AnchorVersion)
-		if err != nil {
-			return err
+		if ctx.Err() != nil {
+			break
 		}
-		for _, cfg := range []bench.Config{bench.OursConfig(n, *version), anchorCfg, bench.FloorConfig(n)} {
-			if ctx.Err() != nil {
-				break
-			}
-			rep.Results = append(rep.Results, runner.RunVariant(ctx, cfg))
-			// Written after every variant: an interrupted run still leaves what it measured.
-			if err := write(*out, *work, rep); err != nil {
+		cfgs := []bench.Config{bench.OursConfig(n, *version)}
+		if n < *largeN || *largeAnchor {
+			anchorCfg, err := bench.AnchorConfig(n, bench.AnchorVersion)
+			if err != nil {
 				return err
 			}
+			cfgs = append(cfgs, anchorCfg)
+		} else {
+			rep.AnchorSkipped = append(rep.AnchorSkipped, n)
 		}
+		cfgs = append(cfgs, bench.FloorConfig(n))
+		base := len(rep.Results)
+		runner.RunSize(ctx, cfgs, *plans, func(rs []bench.Result) {
+			// Written after every step: an interrupted run still leaves what it measured.
+			rep.Results = append(rep.Results[:base], rs...)
+			if err := write(*out, *work, rep); err != nil && saveErr == nil {
+				saveErr = err
+				fmt.Fprintln(log, "bench: writing the results:", err)
+			}
+		})
 	}
 	rep.Machine.LoadEnd = bench.LoadAvg()
 	if ctx.Err() != nil {
 		rep.Notes = append(rep.Notes, "The run was interrupted; sizes or variants without numbers did not run.")
 	}
-	rep.Notes = append(rep.Notes, fmt.Sprintf("The whole run took %s. Raw numbers, including each of the %d no-op plans: `.cache/bench/results.json`; terraform output: `.cache/bench/<variant>-<N>/terraform-*.log`.",
-		time.Since(started).Round(time.Second), bench.NoopPlanRepeats))
+	shown := *work
+	if rel, err := filepath.Rel(root, *work); err == nil && !strings.HasPrefix(rel, "..") {
+		shown = rel
+	}
+	rep.Notes = append(rep.Notes, fmt.Sprintf("The whole run took %s. Raw numbers, including each of the %d no-op plans and the CPU sources of every step: `%s`; terraform output: `%s`.",
+		time.Since(started).Round(time.Second), *plans, filepath.Join(shown, "results.json"), filepath.Join(shown, "<variant>-<N>", "terraform-*.log")))
 	if err := write(*out, *work, rep); err != nil {
 		return err
 	}
 	fmt.Fprintf(log, "bench: wrote %s\n", *out)
 	return ctx.Err()
+}
+
+// command is the make invocation that repeats this run: make's own flags are left out, any
+// other flag set goes into BENCHARGS.
+func command(large, largeAnchor bool) string {
+	cmd := "make bench"
+	if large {
+		cmd += " BENCH_LARGE=1"
+	}
+	if largeAnchor {
+		cmd += " BENCH_LARGE_ANCHOR=1"
+	}
+	var args []string
+	flag.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "version", "provider", "work", "out", "large", "large-anchor":
+			return
+		}
+		args = append(args, "-"+f.Name+" "+f.Value.String())
+	})
+	if len(args) > 0 {
+		cmd += " BENCHARGS='" + strings.Join(args, " ") + "'"
+	}
+	return cmd
 }
 
 func write(out, work string, rep bench.Report) error {
@@ -223,6 +271,9 @@ func machine(ctx context.Context, tf string) bench.Machine {
 				}
 			}
 		}
+	}
+	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		m.Kernel = strings.TrimSpace(string(b))
 	}
 	if out, err := exec.CommandContext(ctx, "go", "version").Output(); err == nil {
 		m.GoVersion = strings.TrimPrefix(strings.TrimSpace(string(out)), "go version ")
