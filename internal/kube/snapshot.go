@@ -10,7 +10,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
 )
 
 // A refresh of N namespaces would cost N x (1 + kinds) requests if each were read on its own.
@@ -107,7 +106,7 @@ func (c *Client) Observe(ctx context.Context, name string, kinds, clusterIDs []s
 	if err == nil {
 		if u, ok := snap.namespaces[name]; ok {
 			ns := &corev1.Namespace{}
-			if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, ns); err != nil {
+			if err := decode(u, ns); err != nil {
 				return nil, err
 			}
 			out := &Observed{Namespace: ns, Managed: map[string]*unstructured.Unstructured{}}

@@ -2,67 +2,21 @@ package provider
 
 import (
 	"context"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	admissionv1 "k8s.io/api/admissionregistration/v1"
-	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
+	"github.com/kubehardening/terraform-provider-hardened/internal/kube"
 )
 
 // adoptLive fills an imported model with the spec reconstructed from the live objects.
-func (m *namespaceModel) adoptLive(ctx context.Context, ns *corev1.Namespace, live map[string]*unstructured.Unstructured) diag.Diagnostics {
+func (m *namespaceModel) adoptLive(ctx context.Context, obs *kube.Observed) diag.Diagnostics {
 	var diags diag.Diagnostics
-	l := hardening.Live{Namespace: ns, Policies: map[string]*networkingv1.NetworkPolicy{}}
-	for id, u := range live {
-		kind, _, _ := strings.Cut(id, "/")
-		var err error
-		switch kind {
-		case "ServiceAccount":
-			l.ServiceAccount = &corev1.ServiceAccount{}
-			err = fromUnstructured(u, l.ServiceAccount)
-		case "ResourceQuota":
-			if u.GetName() == hardening.ResourceQuotaName {
-				l.ResourceQuota = &corev1.ResourceQuota{}
-				err = fromUnstructured(u, l.ResourceQuota)
-			}
-		case "LimitRange":
-			if u.GetName() == hardening.LimitRangeName {
-				l.LimitRange = &corev1.LimitRange{}
-				err = fromUnstructured(u, l.LimitRange)
-			}
-		case "NetworkPolicy":
-			np := &networkingv1.NetworkPolicy{}
-			err = fromUnstructured(u, np)
-			l.Policies[np.Name] = np
-		case "ValidatingAdmissionPolicy":
-			switch id {
-			case hardening.LegacyImagePolicyID(ns.Name):
-				l.LegacyImagePolicy = &admissionv1.ValidatingAdmissionPolicy{}
-				err = fromUnstructured(u, l.LegacyImagePolicy)
-			case hardening.LegacyTamperPolicyID(ns.Name):
-				l.LegacyTamperProtection = true
-			}
-		case "ValidatingAdmissionPolicyBinding":
-			if id == hardening.LegacyImageBindingID(ns.Name) {
-				l.LegacyImageBinding = &admissionv1.ValidatingAdmissionPolicyBinding{}
-				err = fromUnstructured(u, l.LegacyImageBinding)
-			}
-		case "RoleBinding":
-			rb := &rbacv1.RoleBinding{}
-			err = fromUnstructured(u, rb)
-			l.RoleBindings = append(l.RoleBindings, rb)
-		}
-		if err != nil {
-			diags.AddError("Cannot read "+id, err.Error())
-		}
+	l, errs := obs.Live()
+	for _, id := range sortedKeys(errs) {
+		diags.AddError("Cannot read "+id, errs[id].Error())
 	}
 	s := hardening.Adopt(l)
 	add := func(d diag.Diagnostics) { diags.Append(d...) }
@@ -144,8 +98,4 @@ func (m *namespaceModel) adoptLive(ctx context.Context, ns *corev1.Namespace, li
 		m.Access = types.ListValueMust(types.ObjectType{AttrTypes: accessAttrTypes}, entries)
 	}
 	return diags
-}
-
-func fromUnstructured(u *unstructured.Unstructured, into any) error {
-	return runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, into)
 }

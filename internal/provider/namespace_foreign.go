@@ -6,10 +6,6 @@ import (
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	networkingv1 "k8s.io/api/networking/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 	"github.com/kubehardening/terraform-provider-hardened/internal/kube"
@@ -47,38 +43,14 @@ func setForeign(ctx context.Context, p privateWriter, f hardening.Foreign) diag.
 	return p.SetKey(ctx, foreignKey, b)
 }
 
-// judgeForeign collects the NetworkPolicies and RoleBindings in the namespace that are not the
+// judgeForeign judges the NetworkPolicies and RoleBindings in the namespace that are not the
 // resource's (the tenant's own, and labelled ones the configuration does not want, until apply
-// prunes them) and judges them against the resolved configuration.
+// prunes them) against the resolved configuration.
 func judgeForeign(res hardening.Resolved, objs []hardening.Object, obs *kube.Observed) (hardening.Foreign, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	want := map[string]bool{}
-	for _, o := range objs {
-		want[o.ID()] = true
-	}
-	candidates := append([]*unstructured.Unstructured(nil), obs.Others...)
-	for _, id := range sortedKeys(obs.Managed) {
-		if !want[id] {
-			candidates = append(candidates, obs.Managed[id])
-		}
-	}
-	var policies []networkingv1.NetworkPolicy
-	var bindings []rbacv1.RoleBinding
-	for _, u := range candidates {
-		var err error
-		switch u.GetKind() {
-		case "NetworkPolicy":
-			var np networkingv1.NetworkPolicy
-			err = runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &np)
-			policies = append(policies, np)
-		case "RoleBinding":
-			var rb rbacv1.RoleBinding
-			err = runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &rb)
-			bindings = append(bindings, rb)
-		}
-		if err != nil {
-			diags.AddWarning("Cannot judge "+u.GetKind()+"/"+u.GetName(), err.Error())
-		}
+	policies, bindings, errs := obs.ForeignObjects(hardening.ManagedIDs(objs))
+	for _, id := range sortedKeys(errs) {
+		diags.AddWarning("Cannot judge "+id, errs[id].Error())
 	}
 	return hardening.ForeignFindings(res, policies, bindings), diags
 }

@@ -13,10 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-	admissionv1 "k8s.io/api/admissionregistration/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 	"github.com/kubehardening/terraform-provider-hardened/internal/kube"
@@ -406,7 +404,7 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	userLabels, userAnns := hardening.UserLabels(ns.Labels), hardening.UserAnnotations(ns.Annotations)
 	if isImport {
 		state.adoptDefaults()
-		resp.Diagnostics.Append(state.adoptLive(ctx, ns, live)...)
+		resp.Diagnostics.Append(state.adoptLive(ctx, obs)...)
 		// Only the labels and annotations an earlier apply of this provider set are the
 		// configuration's; what other tools added stays theirs (and out of the plan).
 		full, err := client.GetNamespace(ctx, name)
@@ -423,13 +421,13 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	state.Annotations, diags = refreshMap(ctx, state.Annotations, userAnns, isImport)
 	resp.Diagnostics.Append(diags...)
 
-	identity := r.guardIdentity(ctx, client, ns.Name, ns.Annotations, live, &resp.Diagnostics)
+	identity := r.guardIdentity(ctx, client, obs, &resp.Diagnostics)
 	res, objs, diags := state.fromState(ctx, identity)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	nsLive, err := toUnstructured(ns)
+	nsLive, err := obs.NamespaceObject()
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read namespace "+name, err.Error())
 		return
@@ -492,13 +490,11 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 // guardIdentity is the identity the tamper guard should exempt: the one this run authenticates
 // as. When it differs from the one the live guard exempts, the plan says so (apply hands the guard
 // over). When it cannot be learned, the live guard's is kept, so a refresh never invents drift.
-func (r *NamespaceResource) guardIdentity(ctx context.Context, client *kube.Client, name string, annotations map[string]string, live map[string]*unstructured.Unstructured, diags *diag.Diagnostics) string {
-	exempt := hardening.TamperIdentity(annotations)
-	if u, ok := live[hardening.LegacyTamperPolicyID(name)]; ok && exempt == "" {
-		p := &admissionv1.ValidatingAdmissionPolicy{}
-		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, p); err == nil {
-			exempt = hardening.TamperExemptUser(p)
-		}
+func (r *NamespaceResource) guardIdentity(ctx context.Context, client *kube.Client, obs *kube.Observed, diags *diag.Diagnostics) string {
+	name := obs.Namespace.Name
+	exempt := hardening.TamperIdentity(obs.Namespace.Annotations)
+	if exempt == "" {
+		exempt = obs.LegacyTamperExempt()
 	}
 	if exempt == "" {
 		return "" // no guard live: nothing to compare
@@ -624,11 +620,6 @@ func livePodSecurity(labels map[string]string) types.Object {
 	return types.ObjectValueMust(podSecurityAttrTypes, map[string]attr.Value{
 		"enforce": strOrNull(ps.Enforce), "audit": strOrNull(ps.Audit), "warn": strOrNull(ps.Warn), "version": strOrNull(ps.Version),
 	})
-}
-
-func toUnstructured(obj runtime.Object) (*unstructured.Unstructured, error) {
-	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
-	return &unstructured.Unstructured{Object: m}, err
 }
 
 // checkAdmissionPoliciesSupported needs ValidatingAdmissionPolicy v1 (GA in Kubernetes 1.30) for
