@@ -34,7 +34,7 @@ func Adopt(l Live) NamespaceSpec {
 	ns := l.Namespace
 	s := NamespaceSpec{Name: ns.Name, Environment: ns.Labels[EnvironmentLabel]}
 	if ValidateEnvironment(s.Environment) != nil || s.Environment == "" {
-		s.Environment = EnvProd
+		s.Environment = DefaultEnvironment
 	}
 	preset, _ := PresetFor(s.Environment)
 	ps := PodSecurityFromLabels(ns.Labels)

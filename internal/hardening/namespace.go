@@ -53,11 +53,14 @@ func ValidateAnnotationKey(key string) error {
 	return nil
 }
 
+// kubectlLastApplied is the annotation kubectl apply leaves on what it applied.
+const kubectlLastApplied = "kubectl.kubernetes.io/last-applied-configuration"
+
 // UserAnnotations strips the annotations the provider or kubectl set, leaving what a user manages.
 func UserAnnotations(live map[string]string) map[string]string {
 	out := map[string]string{}
 	for k, v := range live {
-		if strings.HasPrefix(k, MetadataPrefix) || k == "kubectl.kubernetes.io/last-applied-configuration" {
+		if strings.HasPrefix(k, MetadataPrefix) || k == kubectlLastApplied {
 			continue
 		}
 		out[k] = v

@@ -38,9 +38,10 @@ type Object struct {
 	Kind, Name string
 	// Obj is a typed API object with TypeMeta set, ready for server-side apply.
 	Obj runtime.Object
-	// ClusterScoped objects are not removed with the namespace and must be deleted explicitly.
-	ClusterScoped bool
 }
+
+// ClusterScoped says whether the object lives outside the namespace (see IsClusterScopedKind).
+func (o Object) ClusterScoped() bool { return IsClusterScopedKind(o.Kind) }
 
 // Annotation reads one annotation of the object ("" when it has none).
 func (o Object) Annotation(key string) string {
@@ -71,7 +72,7 @@ func Desired(s NamespaceSpec) (Resolved, []Object, error) {
 // make existing resources impossible to refresh or destroy.
 func FromState(s NamespaceSpec) (Resolved, []Object, error) {
 	if s.Environment != "" && ValidateEnvironment(s.Environment) != nil {
-		s.Environment = EnvProd
+		s.Environment = DefaultEnvironment
 	}
 	r, err := Resolve(s)
 	if err != nil {
@@ -167,55 +168,6 @@ func build(r Resolved) []Object {
 		}})
 	}
 	return append(objs, shared...)
-}
-
-// ApplyOrder splits objects into the batches apply writes one after another:
-//   - the tamper guard first, so a new Terraform identity is exempt before it touches anything;
-//   - the namespace;
-//   - everything inside the namespace, and admission policies;
-//   - policy bindings other than the guard's last: an image policy bound before the policy exists
-//     would refuse every pod for a moment.
-func ApplyOrder(objs []Object) (guard []Object, namespace Object, inside, last []Object) {
-	for _, o := range objs {
-		isGuard := o.ClusterScoped && strings.HasPrefix(o.Name, TamperPolicyName)
-		switch {
-		case o.Kind == "Namespace":
-			namespace = o
-		case isGuard:
-			guard = append(guard, o)
-		case o.Kind == "ValidatingAdmissionPolicyBinding":
-			last = append(last, o)
-		default:
-			inside = append(inside, o)
-		}
-	}
-	return guard, namespace, inside, last
-}
-
-// PruneOrder sorts objects to delete so that nothing is briefly enforced half-configured: policy
-// bindings before their policies.
-func PruneOrder(ids []string) []string {
-	out := slices.Clone(ids)
-	rank := func(id string) int {
-		switch {
-		case strings.HasPrefix(id, "ValidatingAdmissionPolicyBinding/"):
-			return 0
-		case strings.HasPrefix(id, "ValidatingAdmissionPolicy/"):
-			return 1
-		}
-		return 2
-	}
-	slices.SortStableFunc(out, func(a, b string) int { return rank(a) - rank(b) })
-	return out
-}
-
-// NeverPruned are objects that stay when one namespace no longer wants them: the namespace is the
-// resource itself, the default ServiceAccount belongs to the controller manager, and the shared
-// admission policies serve other namespaces (they select namespaces by label, so one that no longer
-// carries the label is no longer judged).
-func NeverPruned(id string) bool {
-	kind, _, _ := strings.Cut(id, "/")
-	return kind == "Namespace" || kind == "ServiceAccount" || IsShared(id)
 }
 
 // RoleBindingName names the binding for a role; colons (system:...) are not valid in names.

@@ -295,7 +295,7 @@ func TestNamespaceObject(t *testing.T) {
 		t.Errorf("default ServiceAccount has labels %v: it must not be taken over", sa.Labels)
 	}
 	for _, o := range objs[2:] {
-		if o.ClusterScoped {
+		if o.ClusterScoped() {
 			continue
 		}
 		m, err := Unstructured(o)

@@ -115,7 +115,7 @@ func sharedPolicy(name string, spec admissionv1.ValidatingAdmissionPolicySpec, r
 	fail := admissionv1.Fail
 	spec.FailurePolicy = &fail
 	spec.MatchConstraints = &admissionv1.MatchResources{ResourceRules: rules}
-	return Object{Kind: validatingPolicyKind, Name: name, ClusterScoped: true, Obj: &admissionv1.ValidatingAdmissionPolicy{
+	return Object{Kind: validatingPolicyKind, Name: name, Obj: &admissionv1.ValidatingAdmissionPolicy{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: validatingPolicyKind},
 		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{ManagedByLabel: ManagedByValue}},
 		Spec:       spec,
@@ -124,7 +124,7 @@ func sharedPolicy(name string, spec admissionv1.ValidatingAdmissionPolicySpec, r
 
 // sharedBinding binds a shared policy to what match selects.
 func sharedBinding(name, policy string, match admissionv1.MatchResources, action admissionv1.ValidationAction) Object {
-	return Object{Kind: validatingPolicyBindKind, Name: name, ClusterScoped: true, Obj: &admissionv1.ValidatingAdmissionPolicyBinding{
+	return Object{Kind: validatingPolicyBindKind, Name: name, Obj: &admissionv1.ValidatingAdmissionPolicyBinding{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: validatingPolicyBindKind},
 		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{ManagedByLabel: ManagedByValue}},
 		Spec: admissionv1.ValidatingAdmissionPolicyBindingSpec{

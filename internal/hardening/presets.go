@@ -86,10 +86,10 @@ var presets = map[string]Preset{
 	},
 }
 
-// PresetFor returns a copy of an environment's preset ("" is prod).
+// PresetFor returns a copy of an environment's preset ("" is DefaultEnvironment's).
 func PresetFor(env string) (Preset, error) {
 	if env == "" {
-		env = EnvProd
+		env = DefaultEnvironment
 	}
 	p, ok := presets[env]
 	if !ok {
@@ -112,7 +112,7 @@ func Resolve(s NamespaceSpec) (Resolved, error) {
 	}
 	env := s.Environment
 	if env == "" {
-		env = EnvProd
+		env = DefaultEnvironment
 	}
 	r := Resolved{
 		Name: s.Name, Labels: maps.Clone(s.Labels), Annotations: maps.Clone(s.Annotations), Environment: env,
@@ -141,16 +141,16 @@ func Resolve(s NamespaceSpec) (Resolved, error) {
 			AllowEgressPorts:           s.Network.AllowEgressPorts,
 		},
 		Access:                       s.Access,
-		AutomountServiceAccountToken: pick(s.AutomountServiceAccountToken, false),
-		TamperProtection:             pick(s.TamperProtection, true),
+		AutomountServiceAccountToken: pick(s.AutomountServiceAccountToken, DefaultAutomountServiceAccountToken),
+		TamperProtection:             pick(s.TamperProtection, DefaultTamperProtection),
 		Identity:                     s.Identity,
 	}
 	if ip := s.ImagePolicy; ip != nil {
 		r.ImagePolicy = &ImagePolicy{
 			AllowedRegistries: ip.AllowedRegistries,
-			ForbidLatestTag:   pick(ip.ForbidLatestTag, true),
-			RequireDigest:     pick(ip.RequireDigest, false),
-			Action:            pick(ip.Action, ImageActionDeny),
+			ForbidLatestTag:   pick(ip.ForbidLatestTag, DefaultForbidLatestTag),
+			RequireDigest:     pick(ip.RequireDigest, DefaultRequireDigest),
+			Action:            pick(ip.Action, DefaultImageAction),
 		}
 	}
 	return r, nil

@@ -1,12 +1,23 @@
 package hardening
 
+// Defaults of what a spec leaves unset that no environment preset decides. The provider's schema
+// defaults are these values.
+const (
+	DefaultEnvironment                  = EnvProd
+	DefaultAutomountServiceAccountToken = false
+	DefaultTamperProtection             = true
+	DefaultForbidLatestTag              = true
+	DefaultRequireDigest                = false
+	DefaultImageAction                  = ImageActionDeny
+)
+
 // NamespaceSpec is what a user asks for. Nil pointers, nil maps and nil slices mean "not set":
 // Resolve fills them from the environment preset, and explicit values always win.
 type NamespaceSpec struct {
 	Name        string
 	Labels      map[string]string
 	Annotations map[string]string
-	// Environment is dev, test, staging or prod ("" means prod).
+	// Environment is dev, test, staging or prod ("" means DefaultEnvironment).
 	Environment string
 	PodSecurity PodSecurityInput
 	// ResourceQuota holds the user's ResourceQuota hard keys, merged key by key over the preset's.
@@ -14,16 +25,22 @@ type NamespaceSpec struct {
 	LimitRange    LimitRangeInput
 	Network       NetworkInput
 	Access        []AccessEntry
-	// AutomountServiceAccountToken is what the default ServiceAccount gets (nil: false).
+	// AutomountServiceAccountToken is what the default ServiceAccount gets (nil: DefaultAutomountServiceAccountToken).
 	AutomountServiceAccountToken *bool
 	// ImagePolicy, when set, restricts the images pods may run (nil: no image policy).
 	ImagePolicy *ImagePolicyInput
-	// TamperProtection guards the namespace's objects against everyone but Terraform (nil: true).
+	// TamperProtection guards the namespace's objects against everyone but Terraform (nil: DefaultTamperProtection).
 	TamperProtection *bool
 	// Identity is the user name Terraform runs as, exempt from tamper protection. It is learned from
 	// the API server at apply time, never configured; "" renders a guard that exempts no one but
 	// the system controllers.
 	Identity string
+}
+
+// UsesAdmissionPolicies says whether the spec needs ValidatingAdmissionPolicy (Kubernetes 1.30+):
+// for an image policy, or for tamper protection unless it is turned off.
+func (s NamespaceSpec) UsesAdmissionPolicies() bool {
+	return s.ImagePolicy != nil || pick(s.TamperProtection, DefaultTamperProtection)
 }
 
 // ImagePolicyInput is the user's image_policy block; nil fields take their defaults.

@@ -4,7 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -34,20 +35,12 @@ var resources = map[string]schema.GroupVersionResource{
 		Resource: "validatingadmissionpolicybindings"},
 }
 
-var clusterScoped = map[string]bool{"Namespace": true, "ValidatingAdmissionPolicy": true, "ValidatingAdmissionPolicyBinding": true}
-
-// NamespacedKinds are the kinds that may live inside a hardened namespace.
-var NamespacedKinds = []string{"ServiceAccount", "ResourceQuota", "LimitRange", "NetworkPolicy", "RoleBinding", "ConfigMap"}
-
-// IsClusterScoped reports whether a managed kind lives outside namespaces.
-func IsClusterScoped(kind string) bool { return clusterScoped[kind] }
-
 func (c *Client) resource(kind, namespace string) (dynamic.ResourceInterface, error) {
 	gvr, ok := resources[kind]
 	if !ok {
 		return nil, fmt.Errorf("kind %s is not managed by this provider", kind)
 	}
-	if clusterScoped[kind] {
+	if hardening.IsClusterScopedKind(kind) {
 		return c.Dynamic.Resource(gvr), nil
 	}
 	return c.Dynamic.Resource(gvr).Namespace(namespace), nil
@@ -77,7 +70,7 @@ func (c *Client) Apply(ctx context.Context, o hardening.Object, namespace string
 		}
 		return live.GetManagedFields(), nil
 	})
-	if apierrors.IsNotFound(err) && o.ClusterScoped && o.Kind != "Namespace" {
+	if apierrors.IsNotFound(err) && o.ClusterScoped() && o.Kind != "Namespace" {
 		return nil, fmt.Errorf("%s %s: the API server does not serve admissionregistration.k8s.io/v1 %s (Kubernetes older "+
 			"than 1.30, or the API turned off with --runtime-config): remove image_policy and set tamper_protection = false, "+
 			"or enable the API: %w", o.Kind, o.Name, o.Kind, err)
@@ -194,7 +187,7 @@ func (o *Observed) add(kind string, u *unstructured.Unstructured) {
 	if u.GetKind() == "" {
 		u.SetKind(kind)
 	}
-	if u.GetLabels()[hardening.ManagedByLabel] == hardening.ManagedByValue {
+	if hardening.IsManaged(u.GetLabels()) {
 		o.Managed[kind+"/"+u.GetName()] = u
 	} else if foreignKinds[kind] {
 		o.Others = append(o.Others, u)
@@ -252,12 +245,17 @@ func (c *Client) LiveManagedIDs(ctx context.Context, namespace string, kinds, cl
 	if err != nil {
 		return nil, err
 	}
+	return obs.ManagedIDs(), nil
+}
+
+// ManagedIDs lists, sorted, the observed objects that carry the managed-by label (Managed also
+// holds the default ServiceAccount and the named cluster-scoped objects, labelled or not).
+func (o *Observed) ManagedIDs() []string {
 	var ids []string
-	for id, o := range obs.Managed {
-		if o.GetLabels()[hardening.ManagedByLabel] == hardening.ManagedByValue {
+	for _, id := range slices.Sorted(maps.Keys(o.Managed)) {
+		if hardening.IsManaged(o.Managed[id].GetLabels()) {
 			ids = append(ids, id)
 		}
 	}
-	sort.Strings(ids)
-	return ids, nil
+	return ids
 }

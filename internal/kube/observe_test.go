@@ -15,6 +15,8 @@ import (
 	dynamicfake "k8s.io/client-go/dynamic/fake"
 	kubefake "k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 )
 
 func tObj(apiVersion, kind, ns, name string, labels map[string]any) *unstructured.Unstructured {
@@ -57,7 +59,7 @@ func TestObserveSeparatesForeignObjects(t *testing.T) {
 	})
 	lists := 0
 	dyn.PrependReactor("list", "*", func(k8stesting.Action) (bool, runtime.Object, error) { lists++; return false, nil, nil })
-	obs, err := c.Observe(context.Background(), "team", NamespacedKinds, []string{"ValidatingAdmissionPolicy/hardened-tamper.team"})
+	obs, err := c.Observe(context.Background(), "team", hardening.NamespacedKinds, []string{"ValidatingAdmissionPolicy/hardened-tamper.team"})
 	if err != nil {
 		t.Fatalf("Observe: %v (a kind the server does not serve must not fail the read)", err)
 	}
@@ -80,13 +82,13 @@ func TestObserveSeparatesForeignObjects(t *testing.T) {
 		t.Errorf("Others = %v, want the tenant's policy and binding in this namespace only", others)
 	}
 	first := lists
-	if _, err := c.Observe(context.Background(), "team", NamespacedKinds, nil); err != nil {
+	if _, err := c.Observe(context.Background(), "team", hardening.NamespacedKinds, nil); err != nil {
 		t.Fatal(err)
 	}
 	if lists != first {
 		t.Errorf("a second Observe listed again (%d lists after %d): the snapshot must serve it", lists, first)
 	}
-	if _, err := c.Observe(context.Background(), "gone", NamespacedKinds, nil); !apierrors.IsNotFound(err) {
+	if _, err := c.Observe(context.Background(), "gone", hardening.NamespacedKinds, nil); !apierrors.IsNotFound(err) {
 		t.Errorf("Observe of a missing namespace = %v, want NotFound", err)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 )
 
 // A refresh of N namespaces would cost N x (1 + kinds) requests if each were read on its own.
@@ -48,7 +50,7 @@ func (c *Client) snapshot(ctx context.Context) (*snapshot, error) {
 	}
 	s := &snapshot{namespaces: map[string]*unstructured.Unstructured{}, objects: map[string]*Observed{},
 		cluster: map[string]*unstructured.Unstructured{}}
-	kinds := append([]string{"Namespace", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"}, NamespacedKinds...)
+	kinds := slices.Concat(hardening.ClusterScopedKinds, hardening.NamespacedKinds)
 	var mu sync.Mutex
 	err := parallel(kinds, func(kind string) error {
 		ri, err := c.resource(kind, "")
@@ -73,7 +75,7 @@ func (c *Client) snapshot(ctx context.Context) (*snapshot, error) {
 			switch {
 			case kind == "Namespace":
 				s.namespaces[o.GetName()] = o
-			case clusterScoped[kind]:
+			case hardening.IsClusterScopedKind(kind):
 				s.cluster[id] = o
 			default:
 				obs := s.objects[o.GetNamespace()]

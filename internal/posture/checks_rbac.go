@@ -112,10 +112,10 @@ func (e *evaluator) escalatingBindings() {
 	}
 	hardened := map[string]bool{}
 	for _, ns := range e.s.Namespaces {
-		hardened[ns.Name] = ns.Labels[hardening.ManagedByLabel] == hardening.ManagedByValue
+		hardened[ns.Name] = hardening.IsManaged(ns.Labels)
 	}
 	for _, rb := range e.s.RoleBindings {
-		if !e.o.Selects(rb.Namespace) || rb.Labels[hardening.ManagedByLabel] == hardening.ManagedByValue {
+		if !e.o.Selects(rb.Namespace) || hardening.IsManaged(rb.Labels) {
 			continue
 		}
 		why := hardening.BindingEscalates(rb)

@@ -122,8 +122,7 @@ func (r *NamespaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
-	wantsPolicies := s.ImagePolicy != nil || s.TamperProtection == nil || *s.TamperProtection
-	if wantsPolicies {
+	if s.UsesAdmissionPolicies() {
 		r.checkAdmissionPoliciesSupported(ctx, &s, resp)
 		if resp.Diagnostics.HasError() {
 			return
@@ -280,23 +279,16 @@ func (r *NamespaceResource) apply(ctx context.Context, client *kube.Client, plan
 			return
 		}
 	}
-	kinds := kube.NamespacedKinds
-	if created {
-		kinds = nil
-	}
-	live, err := client.LiveManagedIDs(ctx, name, kinds, hardening.LegacyClusterObjectIDs(name))
+	kinds, clusterIDs := hardening.PruneScope(name, created)
+	live, err := client.LiveManagedIDs(ctx, name, kinds, clusterIDs)
 	if err != nil {
 		diags.AddError("Cannot list the objects of namespace "+name+" to prune", err.Error())
 		return
 	}
-	want := hardening.ManagedIDs(objs)
-	for _, id := range hardening.PruneOrder(live) {
+	for _, id := range hardening.PruneOrder(hardening.Stale(live, objs)) {
 		kind, objName, _ := strings.Cut(id, "/")
-		if slices.Contains(want, id) || hardening.NeverPruned(id) {
-			continue
-		}
 		ns := name
-		if kube.IsClusterScoped(kind) {
+		if hardening.IsClusterScopedKind(kind) {
 			ns = ""
 		}
 		tflog.Debug(ctx, "pruning an object no longer desired", map[string]any{"namespace": name, "object": id})
@@ -388,9 +380,9 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	imported, diags := req.Private.GetKey(ctx, importedKey)
 	resp.Diagnostics.Append(diags...)
 	isImport := len(imported) > 0
-	// Every kind is read (an import cannot know which it uses, and a labelled object the
-	// configuration no longer wants must be found); from the snapshot this costs no extra request.
-	obs, err := client.Observe(ctx, name, kube.NamespacedKinds, hardening.ClusterObjectIDs(name))
+	// From the snapshot, reading every kind costs no extra request.
+	kinds, clusterIDs := hardening.RefreshScope(name)
+	obs, err := client.Observe(ctx, name, kinds, clusterIDs)
 	if apierrors.IsNotFound(err) || (err == nil && obs.Namespace.DeletionTimestamp != nil) {
 		tflog.Info(ctx, "namespace is gone or terminating; removing it from state", map[string]any{"name": name})
 		resp.State.RemoveResource(ctx)
@@ -447,9 +439,7 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	// the configuration does not want join it: the plan then shows the difference, and the warning
 	// says what changed.
 	var present []attr.Value
-	want := map[string]bool{}
 	for _, o := range objs {
-		want[o.ID()] = true
 		body, err := hardening.Unstructured(o)
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot render "+o.ID(), err.Error())
@@ -473,10 +463,7 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		}
 		present = append(present, types.StringValue(o.ID()))
 	}
-	for _, id := range sortedKeys(live) {
-		if want[id] || hardening.NeverPruned(id) || live[id].GetLabels()[hardening.ManagedByLabel] != hardening.ManagedByValue {
-			continue
-		}
+	for _, id := range hardening.Stale(obs.ManagedIDs(), objs) {
 		resp.Diagnostics.AddWarning("Object claims to be managed by Terraform",
 			fmt.Sprintf("%s in namespace %s carries %s=%s but is not part of this configuration; apply deletes it.",
 				id, name, hardening.ManagedByLabel, hardening.ManagedByValue))
@@ -566,7 +553,8 @@ func (r *NamespaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	// with it: those that exist are deleted first, bindings first, whatever state says. Only live
 	// ones are deleted, as an identity may hold delete on no other admission policies than its own.
 	name := state.Name.ValueString()
-	legacy, err := client.LiveManagedIDs(ctx, name, nil, hardening.LegacyClusterObjectIDs(name))
+	kinds, clusterIDs := hardening.DeleteScope(name)
+	legacy, err := client.LiveManagedIDs(ctx, name, kinds, clusterIDs)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read the admission policies of namespace "+name, err.Error())
 		return
@@ -598,10 +586,10 @@ func (r *NamespaceResource) ImportState(ctx context.Context, req resource.Import
 // adoptDefaults gives an imported state the schema defaults, as a configuration that leaves them
 // unset would have.
 func (m *namespaceModel) adoptDefaults() {
-	m.AutomountServiceAccountToken = types.BoolValue(false)
-	m.WaitForDefaultServiceAccount = types.BoolValue(true)
-	m.DeletionProtection = types.BoolValue(false)
-	m.ForceConflicts = types.BoolValue(false)
+	m.AutomountServiceAccountToken = types.BoolValue(hardening.DefaultAutomountServiceAccountToken)
+	m.WaitForDefaultServiceAccount = types.BoolValue(defaultWaitForDefaultServiceAccount)
+	m.DeletionProtection = types.BoolValue(defaultDeletionProtection)
+	m.ForceConflicts = types.BoolValue(defaultForceConflicts)
 }
 
 var accessAttrTypes = map[string]attr.Type{

@@ -44,6 +44,14 @@ var (
 	}
 )
 
+// Defaults of the attributes that say how Terraform handles the namespace rather than what it is
+// made of; the defaults of the others are hardening's. The schema and an import use the same values.
+const (
+	defaultWaitForDefaultServiceAccount = true
+	defaultDeletionProtection           = false
+	defaultForceConflicts               = false
+)
+
 func (r *NamespaceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attributes := namespaceInputAttributes()
 	maps.Copy(attributes, map[string]schema.Attribute{
@@ -56,12 +64,12 @@ func (r *NamespaceResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		"wait_for_default_service_account": schema.BoolAttribute{
-			Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+			Optional: true, Computed: true, Default: booldefault.StaticBool(defaultWaitForDefaultServiceAccount),
 			MarkdownDescription: "Wait for the controller manager to create the `default` ServiceAccount before " +
 				"changing it (default `true`).",
 		},
 		"deletion_protection": schema.BoolAttribute{
-			Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+			Optional: true, Computed: true, Default: booldefault.StaticBool(defaultDeletionProtection),
 			MarkdownDescription: "When `true`, destroying or replacing the namespace fails with an explanation (default `false`).",
 		},
 		"tamper_protection": schema.BoolAttribute{
@@ -76,7 +84,7 @@ func (r *NamespaceResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				"model guide.",
 		},
 		"force_conflicts": schema.BoolAttribute{
-			Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+			Optional: true, Computed: true, Default: booldefault.StaticBool(defaultForceConflicts),
 			MarkdownDescription: "Take over fields another server-side apply manager owns instead of failing with a " +
 				"conflict (default `false`). Imperative edits (kubectl edit/label) are drift and are always repaired.",
 		},
@@ -142,7 +150,7 @@ func namespaceInputAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "Annotations for the namespace. Annotations other tools add are left alone.",
 		},
 		"environment": schema.StringAttribute{
-			Optional: true, Computed: true, Default: stringdefault.StaticString(hardening.EnvProd),
+			Optional: true, Computed: true, Default: stringdefault.StaticString(hardening.DefaultEnvironment),
 			Validators: []validator.String{stringvalidator.OneOf(hardening.Environments...)},
 			MarkdownDescription: "Preset that fills every value left unset: `dev`, `test`, `staging` or `prod` " +
 				"(default); every preset enforces Pod Security, a quota, container limits and default-deny network policies, and " +
@@ -231,17 +239,17 @@ func namespaceInputAttributes() map[string]schema.Attribute {
 					MarkdownDescription: "Registries (or registry/path prefixes) images must come from, such as " +
 						"`registry.example.com` or `ghcr.io/my-org`. An image matches when it starts with the value followed by `/`, " +
 						"so `registry.example.com.evil.io/x` does not pass for `registry.example.com`. Images must name their registry."},
-				"forbid_latest_tag": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				"forbid_latest_tag": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(hardening.DefaultForbidLatestTag),
 					MarkdownDescription: "Refuse images without a tag or with the `:latest` tag (default `true`)."},
-				"require_digest": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				"require_digest": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(hardening.DefaultRequireDigest),
 					MarkdownDescription: "Refuse images not pinned by digest (`image@sha256:...`) (default `false`)."},
-				"action": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("Deny"),
+				"action": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(hardening.DefaultImageAction),
 					Validators:          []validator.String{stringvalidator.OneOf(hardening.ImageActions...)},
 					MarkdownDescription: "`Deny` (default) refuses the object; `Warn` admits it with a warning; `Audit` records it in the audit log."},
 			},
 		},
 		"automount_service_account_token": schema.BoolAttribute{
-			Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+			Optional: true, Computed: true, Default: booldefault.StaticBool(hardening.DefaultAutomountServiceAccountToken),
 			MarkdownDescription: "Value of `automountServiceAccountToken` on the namespace's `default` ServiceAccount " +
 				"(default `false`: pods get no API token unless they ask for one).",
 		},
