@@ -290,12 +290,16 @@ func TestAccNamespace_tamperHandover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := func(kubeconfig string) string {
+	cfg := func(kubeconfig string, env ...string) string {
 		p := ""
 		if kubeconfig != "" {
 			p = fmt.Sprintf("provider \"hardened\" {\n  config_path = %q\n}\n", kubeconfig)
 		}
-		return p + fmt.Sprintf("resource \"hardened_namespace\" \"test\" {\n  name = %q\n}\n", name)
+		environment := "prod"
+		if len(env) > 0 {
+			environment = env[0]
+		}
+		return p + fmt.Sprintf("resource \"hardened_namespace\" \"test\" {\n  name = %q\n  environment = %q\n}\n", name, environment)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -318,8 +322,17 @@ func TestAccNamespace_tamperHandover(t *testing.T) {
 				Config: cfg(runnerB), PlanOnly: true, ExpectNonEmptyPlan: true,
 			},
 			{
-				Config: cfg(runnerB),
+				// Runner B takes over in the same apply that changes the guarded Pod Security labels
+				// (dev enforces baseline): the guard still exempts runner A when that apply starts.
+				Config: cfg(runnerB, "dev"),
 				Check: func(*terraform.State) error {
+					ns, err := adminClientset(t).CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
+					if err != nil {
+						return err
+					}
+					if ns.Labels["pod-security.kubernetes.io/enforce"] != "baseline" {
+						return fmt.Errorf("runner B's apply did not relabel the namespace: %v", ns.Labels)
+					}
 					return refused("runner A changes the default deny after the handover", tamperRefusal, func() error {
 						_, err := adminClientset(t).NetworkingV1().NetworkPolicies(name).Patch(ctx, "hardened-default-deny", types.MergePatchType,
 							[]byte(`{"spec":{"ingress":[{}]}}`), dryPatch)
@@ -327,7 +340,7 @@ func TestAccNamespace_tamperHandover(t *testing.T) {
 					})
 				},
 			},
-			{Config: cfg(runnerB), PlanOnly: true},
+			{Config: cfg(runnerB, "dev"), PlanOnly: true},
 		},
 	})
 }
