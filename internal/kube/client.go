@@ -10,13 +10,14 @@ import (
 
 // Client is what resources and data sources use to reach the cluster.
 type Client struct {
-	Clientset    kubernetes.Interface
-	Dynamic      dynamic.Interface
-	FieldManager string
-	Host         string
+	Clientset kubernetes.Interface
+	Dynamic   dynamic.Interface
 	// RESTConfig is the configuration the clients were built from (TLS settings, host), for
 	// requests that do not go through them, such as the posture check's anonymous probe.
 	RESTConfig *rest.Config
+
+	fieldManager string
+	host         string
 
 	snap snapshotCache
 
@@ -44,8 +45,14 @@ func newClientFromREST(cfg *rest.Config, fieldManager string) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{Clientset: cs, Dynamic: dyn, FieldManager: fieldManager, Host: cfg.Host, RESTConfig: cfg}, nil
+	return &Client{Clientset: cs, Dynamic: dyn, fieldManager: fieldManager, host: cfg.Host, RESTConfig: cfg}, nil
 }
+
+// Host is the address of the API server.
+func (c *Client) Host() string { return c.host }
+
+// FieldManager is the server-side apply field manager of every write.
+func (c *Client) FieldManager() string { return c.fieldManager }
 
 // Lazy builds the client on first use, so configurations that never touch a cluster (functions,
 // pure data sources) work without one.
@@ -63,11 +70,4 @@ func NewLazy(c Config) *Lazy { return &Lazy{config: c} }
 func (l *Lazy) Get() (*Client, error) {
 	l.once.Do(func() { l.client, l.err = NewClient(l.config) })
 	return l.client, l.err
-}
-
-// StaticLazy wraps an existing client (tests inject a fake clientset for error paths).
-func StaticLazy(c *Client) *Lazy {
-	l := &Lazy{client: c}
-	l.once.Do(func() {})
-	return l
 }

@@ -25,7 +25,7 @@ func (c *Client) WhoAmI(ctx context.Context) (Identity, error) {
 	}
 	r, err := c.Clientset.AuthenticationV1().SelfSubjectReviews().Create(ctx, &authenticationv1.SelfSubjectReview{}, metav1.CreateOptions{})
 	if err != nil {
-		return Identity{}, fmt.Errorf("asking the API server who the provider runs as (SelfSubjectReview, Kubernetes 1.28+): %w", Explain(err, c.Host))
+		return Identity{}, fmt.Errorf("asking the API server who the provider runs as (SelfSubjectReview, Kubernetes 1.28+): %w", Explain(err, c.host))
 	}
 	id := Identity{Username: r.Status.UserInfo.Username, Groups: r.Status.UserInfo.Groups}
 	if strings.TrimSpace(id.Username) == "" {

@@ -13,13 +13,16 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 )
 
+// Namespace is a namespace as the API server returns it.
+type Namespace = corev1.Namespace
+
 // GetNamespace reads a namespace; the error is NotFound-checkable with apierrors.IsNotFound.
 func (c *Client) GetNamespace(ctx context.Context, name string) (*corev1.Namespace, error) {
 	ns, err := c.Clientset.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return nil, err
 	}
-	return ns, Explain(err, c.Host)
+	return ns, Explain(err, c.host)
 }
 
 // DeleteNamespace deletes a namespace and waits until the API server no longer has it. Child
@@ -31,7 +34,7 @@ func (c *Client) DeleteNamespace(ctx context.Context, name string) error {
 		return nil
 	}
 	if err != nil {
-		return Explain(err, c.Host)
+		return Explain(err, c.host)
 	}
 	return c.WaitNamespaceGone(ctx, name)
 }
@@ -48,7 +51,7 @@ func (c *Client) WaitNamespaceGone(ctx context.Context, name string) error {
 		if err == nil {
 			last = ns
 		}
-		return false, Explain(err, c.Host)
+		return false, Explain(err, c.host)
 	}, func() string { return whyTerminating(name, last) })
 	if err != nil {
 		return fmt.Errorf("namespace %q was not deleted in time: %w", name, err)
@@ -93,6 +96,6 @@ func (c *Client) AnnotateNamespace(ctx context.Context, name, key, value string)
 	if err != nil {
 		return err
 	}
-	_, err = c.Clientset.CoreV1().Namespaces().Patch(ctx, name, types.MergePatchType, body, metav1.PatchOptions{FieldManager: c.FieldManager + "-handover"})
-	return Explain(err, c.Host)
+	_, err = c.Clientset.CoreV1().Namespaces().Patch(ctx, name, types.MergePatchType, body, metav1.PatchOptions{FieldManager: c.fieldManager + "-handover"})
+	return Explain(err, c.host)
 }

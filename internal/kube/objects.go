@@ -61,7 +61,7 @@ func (c *Client) Apply(ctx context.Context, o hardening.Object, namespace string
 
 	var out *unstructured.Unstructured
 	err = applyRepairingDrift(force, func(force bool) (err error) {
-		out, err = ri.Apply(ctx, o.Name, u, metav1.ApplyOptions{FieldManager: c.FieldManager, Force: force})
+		out, err = ri.Apply(ctx, o.Name, u, metav1.ApplyOptions{FieldManager: c.fieldManager, Force: force})
 		return err
 	}, func() ([]metav1.ManagedFieldsEntry, error) {
 		live, err := ri.Get(ctx, o.Name, metav1.GetOptions{})
@@ -76,13 +76,13 @@ func (c *Client) Apply(ctx context.Context, o hardening.Object, namespace string
 			"or enable the API: %w", o.Kind, o.Name, o.Kind, err)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", o.Kind, o.Name, Explain(err, c.Host))
+		return nil, fmt.Errorf("%s %s: %w", o.Kind, o.Name, Explain(err, c.host))
 	}
 	// Apply restores the fields the provider owns; what someone else added to an object that is
 	// the provider's alone (a rule, a subject) stays until it is replaced.
 	if OwnedWhole(o.Kind) && drifted(body, out.Object) {
 		if out, err = c.replaceContent(ctx, ri, body, out); err != nil {
-			return nil, fmt.Errorf("%s %s: restoring its content: %w", o.Kind, o.Name, Explain(err, c.Host))
+			return nil, fmt.Errorf("%s %s: restoring its content: %w", o.Kind, o.Name, Explain(err, c.host))
 		}
 	}
 	return out, nil
@@ -108,7 +108,7 @@ func (c *Client) Delete(ctx context.Context, kind, namespace, name string) error
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("deleting %s %s: %w", kind, name, Explain(err, c.Host))
+		return fmt.Errorf("deleting %s %s: %w", kind, name, Explain(err, c.host))
 	}
 	return nil
 }
@@ -131,7 +131,7 @@ func (c *Client) ReadManaged(ctx context.Context, namespace string, kinds []stri
 				return nil // absent, or the kind is not served
 			}
 			if err != nil {
-				return Explain(err, c.Host)
+				return Explain(err, c.host)
 			}
 			mu.Lock()
 			out.Managed[kind] = obj
@@ -148,7 +148,7 @@ func (c *Client) ReadManaged(ctx context.Context, namespace string, kinds []stri
 				return nil
 			}
 			if err != nil {
-				return Explain(err, c.Host)
+				return Explain(err, c.host)
 			}
 			mu.Lock()
 			out.Managed[kind+"/"+sa.GetName()] = sa
@@ -160,7 +160,7 @@ func (c *Client) ReadManaged(ctx context.Context, namespace string, kinds []stri
 			return nil // the server does not serve this kind
 		}
 		if err != nil {
-			return Explain(err, c.Host)
+			return Explain(err, c.host)
 		}
 		mu.Lock()
 		for i := range list.Items {
@@ -216,7 +216,7 @@ func (c *Client) WaitServiceAccount(ctx context.Context, namespace, name string)
 		if apierrors.IsNotFound(err) {
 			return false, nil
 		}
-		return err == nil, Explain(err, c.Host)
+		return err == nil, Explain(err, c.host)
 	}, func() string {
 		return fmt.Sprintf("ServiceAccount %s/%s was not created by the controller manager (is kube-controller-manager running? "+
 			"set wait_for_default_service_account = false to skip the wait)", namespace, name)

@@ -38,7 +38,7 @@ func tFakeClient(objs ...runtime.Object) (*Client, *dynamicfake.FakeDynamicClien
 		listKinds[gvr] = kind + "List"
 	}
 	dyn := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), listKinds, objs...)
-	return &Client{Dynamic: dyn, Clientset: kubefake.NewClientset(), FieldManager: "terraform-provider-hardened", Host: "https://fake"}, dyn
+	return &Client{Dynamic: dyn, Clientset: kubefake.NewClientset(), fieldManager: "terraform-provider-hardened", host: "https://fake"}, dyn
 }
 
 // TestObserveSeparatesForeignObjects: one snapshot serves every namespace; the tenant's own

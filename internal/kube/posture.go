@@ -48,7 +48,7 @@ func (c *Client) ReadPosture(ctx context.Context) (posture.Snapshot, error) {
 			case apierrors.IsNotFound(err):
 				s.Unknown[part] = fmt.Sprintf("the API server does not serve the request to %s (404 Not Found)", what)
 			default:
-				errs = append(errs, fmt.Errorf("cannot %s: %w", what, Explain(err, c.Host)))
+				errs = append(errs, fmt.Errorf("cannot %s: %w", what, Explain(err, c.host)))
 			}
 		}()
 	}
@@ -205,7 +205,7 @@ func postureObjectsOf[T any, PT interface {
 
 // providerFacts says how the provider itself reaches the API server.
 func (c *Client) providerFacts() posture.ProviderFacts {
-	f := posture.ProviderFacts{Host: c.Host, Scheme: "https"}
+	f := posture.ProviderFacts{Host: c.host, Scheme: "https"}
 	cfg := c.RESTConfig
 	if cfg == nil {
 		return f
@@ -249,7 +249,7 @@ func (c *Client) probeAnonymous(ctx context.Context) (posture.AnonymousProbe, st
 	req.Header.Set("Accept", "application/json")
 	resp, err := hc.Do(req)
 	if err != nil {
-		return probe, fmt.Sprintf("GET %s without credentials failed: %v", probe.URL, Explain(err, c.Host))
+		return probe, fmt.Sprintf("GET %s without credentials failed: %v", probe.URL, Explain(err, c.host))
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))

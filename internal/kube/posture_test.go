@@ -77,7 +77,7 @@ func TestPostureProviderFacts(t *testing.T) {
 		{rest.Config{Host: "https://k8s.example.com", TLSClientConfig: rest.TLSClientConfig{Insecure: true}}, "https", true},
 		{rest.Config{Host: "http://k8s.example.com:8080"}, "http", false},
 	} {
-		c := &Client{Host: tc.cfg.Host, RESTConfig: &tc.cfg}
+		c := &Client{host: tc.cfg.Host, RESTConfig: &tc.cfg}
 		f := c.providerFacts()
 		if f.Scheme != tc.scheme || f.Insecure != tc.insecure || f.Host != tc.cfg.Host {
 			t.Errorf("%s: got %+v", tc.cfg.Host, f)
@@ -110,7 +110,7 @@ func TestReadPostureForbidden(t *testing.T) {
 	cs.PrependReactor("list", "cronjobs", func(k8stesting.Action) (bool, runtime.Object, error) {
 		return true, nil, apierrors.NewNotFound(schema.GroupResource{Group: "batch", Resource: "cronjobs"}, "")
 	})
-	c := &Client{Clientset: cs, Host: "https://k8s.example.com"}
+	c := &Client{Clientset: cs, host: "https://k8s.example.com"}
 	s, err := c.ReadPosture(context.Background())
 	if err != nil {
 		t.Fatal(err)

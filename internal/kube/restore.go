@@ -33,14 +33,14 @@ func (c *Client) replaceContent(ctx context.Context, ri dynamic.ResourceInterfac
 		}
 		var keep []metav1.ManagedFieldsEntry
 		for _, e := range obj.GetManagedFields() {
-			if e.Manager == c.FieldManager || metadataOnly(e) {
+			if e.Manager == c.fieldManager || metadataOnly(e) {
 				keep = append(keep, e)
 			}
 		}
 		if len(keep) > 0 { // an empty list would leave managedFields as they are
 			obj.SetManagedFields(keep)
 		}
-		out, err := ri.Update(ctx, obj, metav1.UpdateOptions{FieldManager: c.FieldManager})
+		out, err := ri.Update(ctx, obj, metav1.UpdateOptions{FieldManager: c.fieldManager})
 		if err == nil || !apierrors.IsConflict(err) || attempt >= 3 {
 			return out, err
 		}

@@ -62,7 +62,7 @@ func (c *Client) snapshot(ctx context.Context) (*snapshot, error) {
 			return nil // the server does not serve this kind (admission policies before 1.30)
 		}
 		if err != nil {
-			return Explain(err, c.Host)
+			return Explain(err, c.host)
 		}
 		mu.Lock()
 		defer mu.Unlock()

@@ -15,10 +15,10 @@ func (c *Client) ServerVersion(ctx context.Context) (string, error) {
 	}
 	info, err := c.Clientset.Discovery().ServerVersionWithContext(ctx)
 	if err != nil {
-		return "", Explain(err, c.Host)
+		return "", Explain(err, c.host)
 	}
 	if info == nil || info.GitVersion == "" {
-		return "", errors.New("the API server at " + c.Host + " did not report a version (empty gitVersion in GET /version)")
+		return "", errors.New("the API server at " + c.host + " did not report a version (empty gitVersion in GET /version)")
 	}
 	c.version = info.GitVersion
 	return info.GitVersion, nil

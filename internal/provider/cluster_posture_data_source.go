@@ -233,7 +233,7 @@ func (d *ClusterPostureDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	findings := posture.Evaluate(snap, opts)
-	tflog.Debug(ctx, "evaluated cluster posture", map[string]any{"host": client.Host, "findings": len(findings),
+	tflog.Debug(ctx, "evaluated cluster posture", map[string]any{"host": client.Host(), "findings": len(findings),
 		"unknown_parts": len(snap.Unknown)})
 
 	if len(snap.Unknown) > 0 {
@@ -248,7 +248,7 @@ func (d *ClusterPostureDataSource) Read(ctx context.Context, req datasource.Read
 				"hardened_cluster_posture documentation) to evaluate them.")
 	}
 
-	m.ID = types.StringValue(client.Host)
+	m.ID = types.StringValue(client.Host())
 	m.ServerVersion = types.StringNull()
 	if _, unknown := snap.Unknown[posture.PartServerVersion]; !unknown && snap.ServerVersion != "" {
 		m.ServerVersion = types.StringValue(snap.ServerVersion)

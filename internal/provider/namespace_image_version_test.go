@@ -7,12 +7,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"k8s.io/apimachinery/pkg/version"
-	fakediscovery "k8s.io/client-go/discovery/fake"
-	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
-	"github.com/kubehardening/terraform-provider-hardened/internal/kube"
 )
 
 // TestImagePolicyNeedsKubernetes130 covers the one path the 1.37 test cluster cannot reach: a
@@ -89,11 +85,5 @@ func TestTamperProtectionNeedsKubernetes130(t *testing.T) {
 // resourceOnServer is the resource configured against a fake API server reporting version.
 func resourceOnServer(t *testing.T, server string) *NamespaceResource {
 	t.Helper()
-	cs := fake.NewClientset()
-	disc, ok := cs.Discovery().(*fakediscovery.FakeDiscovery)
-	if !ok {
-		t.Fatalf("fake clientset discovery is %T", cs.Discovery())
-	}
-	disc.FakedServerVersion = &version.Info{GitVersion: server}
-	return &NamespaceResource{data: &providerData{kube: kube.StaticLazy(&kube.Client{Clientset: cs, Host: "https://fake"})}}
+	return &NamespaceResource{data: onCluster(&fakeCluster{version: server})}
 }

@@ -140,7 +140,7 @@ func (r *NamespaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 
 // desired rebuilds the objects from a plan. With tamper protection the guard exempts the identity
 // the API server says Terraform runs as.
-func (m namespaceModel) desired(ctx context.Context, client *kube.Client) ([]hardening.Object, diag.Diagnostics) {
+func (m namespaceModel) desired(ctx context.Context, client cluster) ([]hardening.Object, diag.Diagnostics) {
 	s, _, diags := m.spec(ctx)
 	if diags.HasError() {
 		return nil, diags
@@ -231,11 +231,11 @@ func (r *NamespaceResource) Create(ctx context.Context, req resource.CreateReque
 // live object carrying the managed-by label that is no longer desired. A namespace just created
 // holds nothing stale, so then only the cluster-scoped objects (left by an earlier namespace of
 // the same name deleted out of band) are read.
-func (r *NamespaceResource) apply(ctx context.Context, client *kube.Client, plan *namespaceModel, objs []hardening.Object, created bool, diags *diag.Diagnostics) {
+func (r *NamespaceResource) apply(ctx context.Context, client cluster, plan *namespaceModel, objs []hardening.Object, created bool, diags *diag.Diagnostics) {
 	name := plan.Name.ValueString()
 	force := plan.ForceConflicts.ValueBool()
 	tflog.Debug(ctx, "applying namespace objects with server-side apply", map[string]any{
-		"namespace": name, "objects": hardening.ManagedIDs(objs), "force_conflicts": force, "field_manager": client.FieldManager})
+		"namespace": name, "objects": hardening.ManagedIDs(objs), "force_conflicts": force, "field_manager": client.FieldManager()})
 	guard, nsObj, inside, last := hardening.ApplyOrder(objs)
 	if err := client.ApplyEach(ctx, name, guard, force); err != nil {
 		diags.AddError("Cannot apply the tamper protection of namespace "+name, err.Error())
@@ -404,7 +404,7 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 			resp.Diagnostics.AddError("Cannot read namespace "+name, err.Error())
 			return
 		}
-		labels, anns := kube.AppliedMetadataKeys(full.ManagedFields, client.FieldManager)
+		labels, anns := kube.AppliedMetadataKeys(full.ManagedFields, client.FieldManager())
 		userLabels, userAnns = onlyKeys(userLabels, labels), onlyKeys(userAnns, anns)
 	}
 	state.ID, state.Name, state.UID = types.StringValue(ns.Name), types.StringValue(ns.Name), types.StringValue(string(ns.UID))
@@ -477,7 +477,7 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 // guardIdentity is the identity the tamper guard should exempt: the one this run authenticates
 // as. When it differs from the one the live guard exempts, the plan says so (apply hands the guard
 // over). When it cannot be learned, the live guard's is kept, so a refresh never invents drift.
-func (r *NamespaceResource) guardIdentity(ctx context.Context, client *kube.Client, obs *kube.Observed, diags *diag.Diagnostics) string {
+func (r *NamespaceResource) guardIdentity(ctx context.Context, client cluster, obs *kube.Observed, diags *diag.Diagnostics) string {
 	name := obs.Namespace.Name
 	exempt := hardening.TamperIdentity(obs.Namespace.Annotations)
 	if exempt == "" {

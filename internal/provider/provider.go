@@ -85,7 +85,7 @@ func (p *HardenedProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	cfg.UserAgent = fmt.Sprintf("terraform-provider-hardened/%s", p.version)
 	tflog.Debug(ctx, "configured Kubernetes client", map[string]any{"host": cfg.Host, "config_paths": cfg.ConfigPaths, "field_manager": cfg.FieldManager})
-	data := &providerData{kube: kube.NewLazy(cfg)}
+	data := &providerData{connect: lazyCluster(cfg)}
 	resp.ResourceData, resp.DataSourceData = data, data
 }
 

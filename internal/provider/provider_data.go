@@ -10,13 +10,14 @@ import (
 
 // providerData is what Configure hands to resources and data sources.
 type providerData struct {
-	kube *kube.Lazy
+	// connect returns the cluster's client, built on first use.
+	connect func() (cluster, error)
 	// configUnknown is set while planning against a cluster whose address is not known yet.
 	configUnknown bool
 }
 
 // client returns the Kubernetes client, or a diagnostic saying why there is none.
-func (d *providerData) client() (*kube.Client, diag.Diagnostics) {
+func (d *providerData) client() (cluster, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if d == nil || d.configUnknown {
 		diags.AddError("Kubernetes cluster not known yet",
@@ -25,11 +26,23 @@ func (d *providerData) client() (*kube.Client, diag.Diagnostics) {
 				"Terraform with deferred actions enabled.")
 		return nil, diags
 	}
-	c, err := d.kube.Get()
+	c, err := d.connect()
 	if err != nil {
 		diags.AddError("Cannot configure the Kubernetes client", err.Error())
 	}
 	return c, diags
+}
+
+// lazyCluster connects to the cluster c describes when first asked.
+func lazyCluster(c kube.Config) func() (cluster, error) {
+	lazy := kube.NewLazy(c)
+	return func() (cluster, error) {
+		client, err := lazy.Get()
+		if err != nil {
+			return nil, err
+		}
+		return client, nil
+	}
 }
 
 // providerDataFrom checks the type handed over by Configure.

@@ -139,10 +139,10 @@ func (d *VersionSupportDataSource) Read(ctx context.Context, req datasource.Read
 		if v, err = releases.ParseVersion(raw); err != nil {
 			resp.Diagnostics.AddError("Cannot understand the cluster's Kubernetes version",
 				fmt.Sprintf("The API server at %s reports gitVersion %q: %s. Set version to check a version explicitly.",
-					client.Host, raw, err))
+					client.Host(), raw, err))
 			return
 		}
-		tflog.Debug(ctx, "read the cluster's Kubernetes version", map[string]any{"host": client.Host, "git_version": raw})
+		tflog.Debug(ctx, "read the cluster's Kubernetes version", map[string]any{"host": client.Host(), "git_version": raw})
 	} else {
 		var err error
 		if v, err = releases.ParseVersion(m.Version.ValueString()); err != nil {
