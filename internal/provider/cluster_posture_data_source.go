@@ -69,16 +69,11 @@ type clusterPostureFindingModel struct {
 	References  []string     `tfsdk:"references"`
 }
 
-var clusterPostureFindingAttrTypes = map[string]attr.Type{
-	"id": types.StringType, "practice": types.Int64Type, "severity": types.StringType, "status": types.StringType,
-	"kind": types.StringType, "namespace": types.StringType, "name": types.StringType, "message": types.StringType,
-	"remediation": types.StringType, "references": types.ListType{ElemType: types.StringType},
-}
-
-var clusterPostureSummaryAttrTypes = map[string]attr.Type{
-	"critical": types.Int64Type, "high": types.Int64Type, "medium": types.Int64Type, "low": types.Int64Type,
-	"unknown": types.Int64Type,
-}
+// The object types of the findings and the summary, read once from the schema.
+var (
+	clusterPostureFindingAttrTypes = nestedAttrTypes(clusterPostureSchema().Attributes, "findings")
+	clusterPostureSummaryAttrTypes = nestedAttrTypes(clusterPostureSchema().Attributes, "summary")
+)
 
 func (d *ClusterPostureDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_cluster_posture"
@@ -109,6 +104,10 @@ func clusterPostureChecksTable() string {
 }
 
 func (d *ClusterPostureDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = clusterPostureSchema()
+}
+
+func clusterPostureSchema() schema.Schema {
 	str := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
 	}
@@ -119,7 +118,7 @@ func (d *ClusterPostureDataSource) Schema(_ context.Context, _ datasource.Schema
 		return schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: desc,
 			Validators: []validator.List{listvalidator.ValueStringsAre(stringCheck{"namespace pattern", posture.ValidatePattern})}}
 	}
-	resp.Schema = schema.Schema{
+	return schema.Schema{
 		MarkdownDescription: "Reads the live cluster the provider is configured for and reports findings against the ten " +
 			"practices of the Kubernetes security checklist: version support, TLS, RBAC, network policies, Pod Security, " +
 			"quotas, anonymous access, the Dashboard and audit logging. Each finding names the object, what is wrong and " +

@@ -48,28 +48,33 @@ func (m *namespaceModel) adoptLive(ctx context.Context, obs *kube.Observed) diag
 		}
 		return types.BoolValue(*p)
 	}
+	object := func(attrTypes map[string]attr.Type, values map[string]attr.Value) types.Object {
+		out, d := types.ObjectValue(attrTypes, values)
+		add(d)
+		return out
+	}
 	m.Environment = types.StringValue(s.Environment)
 	m.TamperProtection = types.BoolValue(hardening.AdoptTamperProtection(l))
-	m.PodSecurity = types.ObjectValueMust(podSecurityAttrTypes, map[string]attr.Value{
+	m.PodSecurity = object(podSecurityAttrTypes, map[string]attr.Value{
 		"enforce": optStr(s.PodSecurity.Enforce), "audit": optStr(s.PodSecurity.Audit),
 		"warn": optStr(s.PodSecurity.Warn), "version": optStr(s.PodSecurity.Version),
 	})
 	if s.AutomountServiceAccountToken != nil {
 		m.AutomountServiceAccountToken = types.BoolValue(*s.AutomountServiceAccountToken)
 	}
-	m.ResourceQuota = types.ObjectNull(map[string]attr.Type{"hard": stringMap})
+	m.ResourceQuota = types.ObjectNull(resourceQuotaAttrTypes)
 	if s.ResourceQuota != nil {
-		m.ResourceQuota = types.ObjectValueMust(map[string]attr.Type{"hard": stringMap}, map[string]attr.Value{"hard": optMap(s.ResourceQuota)})
+		m.ResourceQuota = object(resourceQuotaAttrTypes, map[string]attr.Value{"hard": optMap(s.ResourceQuota)})
 	}
 	lr := s.LimitRange
 	m.LimitRange = types.ObjectNull(limitRangeAttrTypes)
 	if lr.DefaultRequest != nil || lr.Default != nil || lr.Max != nil || lr.Min != nil {
-		m.LimitRange = types.ObjectValueMust(limitRangeAttrTypes, map[string]attr.Value{
+		m.LimitRange = object(limitRangeAttrTypes, map[string]attr.Value{
 			"default_request": optMap(lr.DefaultRequest), "default": optMap(lr.Default), "max": optMap(lr.Max), "min": optMap(lr.Min),
 		})
 	}
 	n := s.Network
-	m.NetworkPolicy = types.ObjectValueMust(networkAttrTypes, map[string]attr.Value{
+	m.NetworkPolicy = object(networkAttrTypes, map[string]attr.Value{
 		"deny_ingress": optBool(n.DenyIngress), "deny_egress": optBool(n.DenyEgress), "allow_dns": optBool(n.AllowDNS),
 		"allow_same_namespace": optBool(n.AllowSameNamespace), "allow_ingress_from_namespaces": optList(n.AllowIngressFromNamespaces),
 		"allow_ingress_ports": optList(n.AllowIngressPorts), "allow_egress_to_namespaces": optList(n.AllowEgressToNamespaces),
@@ -77,12 +82,13 @@ func (m *namespaceModel) adoptLive(ctx context.Context, obs *kube.Observed) diag
 	})
 	m.ImagePolicy = types.ObjectNull(imagePolicyAttrTypes)
 	if ip := s.ImagePolicy; ip != nil {
-		m.ImagePolicy = types.ObjectValueMust(imagePolicyAttrTypes, map[string]attr.Value{
+		m.ImagePolicy = object(imagePolicyAttrTypes, map[string]attr.Value{
 			"allowed_registries": optList(ip.AllowedRegistries), "forbid_latest_tag": optBool(ip.ForbidLatestTag),
 			"require_digest": optBool(ip.RequireDigest), "action": optStr(ip.Action),
 		})
 	}
-	m.Access = types.ListNull(types.ObjectType{AttrTypes: accessAttrTypes})
+	accessType := types.ObjectType{AttrTypes: accessAttrTypes}
+	m.Access = types.ListNull(accessType)
 	if len(s.Access) > 0 {
 		var entries []attr.Value
 		for _, e := range s.Access {
@@ -90,12 +96,14 @@ func (m *namespaceModel) adoptLive(ctx context.Context, obs *kube.Observed) diag
 			if e.AllowClusterAdmin {
 				allow = types.BoolValue(true)
 			}
-			entries = append(entries, types.ObjectValueMust(accessAttrTypes, map[string]attr.Value{
+			entries = append(entries, object(accessAttrTypes, map[string]attr.Value{
 				"role": types.StringValue(e.Role), "users": optList(e.Users), "groups": optList(e.Groups),
 				"service_accounts": optList(e.ServiceAccounts), "allow_cluster_admin": allow,
 			}))
 		}
-		m.Access = types.ListValueMust(types.ObjectType{AttrTypes: accessAttrTypes}, entries)
+		var d diag.Diagnostics
+		m.Access, d = types.ListValue(accessType, entries)
+		add(d)
 	}
 	return diags
 }

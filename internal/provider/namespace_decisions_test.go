@@ -29,9 +29,7 @@ import (
 func namespaceValues(t *testing.T, set map[string]any) tfsdk.State {
 	t.Helper()
 	ctx := context.Background()
-	resp := &resource.SchemaResponse{}
-	(&NamespaceResource{}).Schema(ctx, resource.SchemaRequest{}, resp)
-	st := tfsdk.State{Schema: resp.Schema, Raw: tftypes.NewValue(resp.Schema.Type().TerraformType(ctx), nil)}
+	st := tfsdk.State{Schema: namespaceSchema, Raw: tftypes.NewValue(namespaceSchema.Type().TerraformType(ctx), nil)}
 	for name, v := range set {
 		if d := st.SetAttribute(ctx, path.Root(name), v); d.HasError() {
 			t.Fatalf("setting %s: %v", name, d)

@@ -267,7 +267,7 @@ func (m *namespaceModel) setComputed(ctx context.Context, res hardening.Resolved
 		add(d)
 		return mv
 	}
-	m.EffectiveLimitRange, d = types.ObjectValue(limitRangeAttrTypes, map[string]attr.Value{
+	m.EffectiveLimitRange, d = types.ObjectValue(effectiveLimitRangeAttrTypes, map[string]attr.Value{
 		"default_request": mapOf(res.LimitRange.DefaultRequest), "default": mapOf(res.LimitRange.Default),
 		"max": mapOf(res.LimitRange.Max), "min": mapOf(res.LimitRange.Min),
 	})
@@ -293,7 +293,7 @@ func (m *namespaceModel) setComputed(ctx context.Context, res hardening.Resolved
 // setUnknownComputed marks everything derived from presets unknown (a config value is unknown).
 func (m *namespaceModel) setUnknownComputed() {
 	m.EffectiveResourceQuota = types.MapUnknown(types.StringType)
-	m.EffectiveLimitRange = types.ObjectUnknown(limitRangeAttrTypes)
+	m.EffectiveLimitRange = types.ObjectUnknown(effectiveLimitRangeAttrTypes)
 	m.ManagedObjects = types.ListUnknown(types.StringType)
 	m.Compliance = types.ListUnknown(types.ObjectType{AttrTypes: complianceAttrTypes})
 }

@@ -434,7 +434,8 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	resp.Diagnostics.Append(setForeign(ctx, resp.Private, foreign)...)
 	resp.Diagnostics.Append(state.setComputed(ctx, res, objs, foreign)...)
 	// Pod Security labels are shown as they are live, so a changed label is a visible diff.
-	state.PodSecurity = livePodSecurity(ns.Labels)
+	state.PodSecurity, diags = livePodSecurity(ns.Labels)
+	resp.Diagnostics.Append(diags...)
 	// Objects missing or changed outside Terraform drop out of managed_objects, and labelled objects
 	// the configuration does not want join it: the plan then shows the difference, and the warning
 	// says what changed.
@@ -469,7 +470,8 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 				id, name, hardening.ManagedByLabel, hardening.ManagedByValue))
 		present = append(present, types.StringValue(id))
 	}
-	state.ManagedObjects = types.ListValueMust(types.StringType, present)
+	state.ManagedObjects, diags = types.ListValue(types.StringType, present)
+	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -592,12 +594,7 @@ func (m *namespaceModel) adoptDefaults() {
 	m.ForceConflicts = types.BoolValue(defaultForceConflicts)
 }
 
-var accessAttrTypes = map[string]attr.Type{
-	"role": types.StringType, "users": stringList, "groups": stringList, "service_accounts": stringList,
-	"allow_cluster_admin": types.BoolType,
-}
-
-func livePodSecurity(labels map[string]string) types.Object {
+func livePodSecurity(labels map[string]string) (types.Object, diag.Diagnostics) {
 	ps := hardening.PodSecurityFromLabels(labels)
 	strOrNull := func(s string) attr.Value {
 		if s == "" {
@@ -605,7 +602,7 @@ func livePodSecurity(labels map[string]string) types.Object {
 		}
 		return types.StringValue(s)
 	}
-	return types.ObjectValueMust(podSecurityAttrTypes, map[string]attr.Value{
+	return types.ObjectValue(podSecurityAttrTypes, map[string]attr.Value{
 		"enforce": strOrNull(ps.Enforce), "audit": strOrNull(ps.Audit), "warn": strOrNull(ps.Warn), "version": strOrNull(ps.Version),
 	})
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -19,29 +18,17 @@ import (
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 )
 
+// The object types of hardened_namespace's nested attributes, read once from its schema.
 var (
-	podSecurityAttrTypes = map[string]attr.Type{
-		"enforce": types.StringType, "audit": types.StringType, "warn": types.StringType, "version": types.StringType,
-	}
-	stringMap           = types.MapType{ElemType: types.StringType}
-	stringList          = types.ListType{ElemType: types.StringType}
-	limitRangeAttrTypes = map[string]attr.Type{
-		"default_request": stringMap, "default": stringMap, "max": stringMap, "min": stringMap,
-	}
-	networkAttrTypes = map[string]attr.Type{
-		"deny_ingress": types.BoolType, "deny_egress": types.BoolType, "allow_dns": types.BoolType,
-		"allow_same_namespace": types.BoolType, "allow_ingress_from_namespaces": stringList,
-		"allow_egress_to_namespaces": stringList, "allow_egress_to_cidrs": stringList,
-		"allow_ingress_ports": stringList, "allow_egress_ports": stringList,
-	}
-	imagePolicyAttrTypes = map[string]attr.Type{
-		"allowed_registries": stringList, "forbid_latest_tag": types.BoolType, "require_digest": types.BoolType,
-		"action": types.StringType,
-	}
-	complianceAttrTypes = map[string]attr.Type{
-		"practice": types.Int64Type, "title": types.StringType, "satisfied": types.BoolType,
-		"detail": types.StringType, "checks": stringList,
-	}
+	namespaceSchema              = namespaceResourceSchema(context.Background())
+	podSecurityAttrTypes         = nestedAttrTypes(namespaceSchema.Attributes, "pod_security")
+	resourceQuotaAttrTypes       = nestedAttrTypes(namespaceSchema.Attributes, "resource_quota")
+	limitRangeAttrTypes          = nestedAttrTypes(namespaceSchema.Attributes, "limit_range")
+	effectiveLimitRangeAttrTypes = nestedAttrTypes(namespaceSchema.Attributes, "effective_limit_range")
+	networkAttrTypes             = nestedAttrTypes(namespaceSchema.Attributes, "network_policy")
+	imagePolicyAttrTypes         = nestedAttrTypes(namespaceSchema.Attributes, "image_policy")
+	accessAttrTypes              = nestedAttrTypes(namespaceSchema.Attributes, "access")
+	complianceAttrTypes          = nestedAttrTypes(namespaceSchema.Attributes, "compliance")
 )
 
 // Defaults of the attributes that say how Terraform handles the namespace rather than what it is
@@ -53,6 +40,10 @@ const (
 )
 
 func (r *NamespaceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = namespaceResourceSchema(ctx)
+}
+
+func namespaceResourceSchema(ctx context.Context) schema.Schema {
 	attributes := namespaceInputAttributes()
 	maps.Copy(attributes, map[string]schema.Attribute{
 		"id": schema.StringAttribute{
@@ -120,7 +111,7 @@ func (r *NamespaceResource) Schema(ctx context.Context, _ resource.SchemaRequest
 		},
 		"timeouts": timeoutsAttribute(ctx),
 	})
-	resp.Schema = schema.Schema{
+	return schema.Schema{
 		MarkdownDescription: "A tenant namespace hardened by default, as one resource: the Namespace with Pod Security " +
 			"Admission labels, a ResourceQuota, a LimitRange, default-deny NetworkPolicies with explicit allows, " +
 			"namespace-scoped RoleBindings and a default ServiceAccount that does not mount API tokens. An " +

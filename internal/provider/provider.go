@@ -48,7 +48,7 @@ func (p *HardenedProvider) Configure(ctx context.Context, req provider.Configure
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if m.hasUnknown() {
+	if !req.Config.Raw.IsFullyKnown() {
 		// The cluster is being created in this same run. Terraform can defer the provider's work
 		// to a later round when it allows it; otherwise plan goes on without cluster reads.
 		if req.ClientCapabilities.DeferralAllowed {

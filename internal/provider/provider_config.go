@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -106,21 +105,6 @@ func providerSchema() schema.Schema {
 			},
 		},
 	}
-}
-
-func (m providerModel) hasUnknown() bool {
-	vals := []attr.Value{m.Host, m.Token, m.ClientCertificate, m.ClientKey, m.ClusterCACertificate, m.Insecure,
-		m.TLSServerName, m.ProxyURL, m.ConfigPath, m.ConfigPaths, m.ConfigContext, m.ConfigContextAuthInfo,
-		m.ConfigContextCluster, m.QPS, m.Burst, m.FieldManager}
-	if m.Exec != nil {
-		vals = append(vals, m.Exec.APIVersion, m.Exec.Command, m.Exec.Args, m.Exec.Env)
-	}
-	for _, v := range vals {
-		if v.IsUnknown() {
-			return true
-		}
-	}
-	return false
 }
 
 // strOrEnv returns the attribute when set, else the environment variable.

@@ -108,6 +108,13 @@ func TestConfigure(t *testing.T) {
 			t.Fatalf("client() must explain the unknown configuration: %v", diags)
 		}
 	})
+	t.Run("unknown element of a list plans without the cluster", func(t *testing.T) {
+		paths := tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{unknown})
+		resp := configureWith(t, map[string]tftypes.Value{"config_paths": paths}, false)
+		if d, ok := resp.ResourceData.(*providerData); resp.Diagnostics.HasError() || !ok || !d.configUnknown {
+			t.Fatalf("want configUnknown provider data, got %#v (%v)", resp.ResourceData, resp.Diagnostics)
+		}
+	})
 	t.Run("insecure with CA conflicts", func(t *testing.T) {
 		resp := configureWith(t, map[string]tftypes.Value{"host": str("https://h"), "insecure": tftypes.NewValue(tftypes.Bool, true), "cluster_ca_certificate": str("x")}, false)
 		if !resp.Diagnostics.HasError() {
