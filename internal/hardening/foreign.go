@@ -49,6 +49,48 @@ func BindingEscalates(rb rbacv1.RoleBinding) string {
 	return strings.Join(why, ", ")
 }
 
+// Others are the NetworkPolicies and RoleBindings of a namespace that are not the resource's,
+// reduced to what judging them reads (name, spec, role and subjects). A refresh keeps them so that
+// a plan judges them against the configuration it plans rather than the one in state: narrowing an
+// allow can make a tenant's own policy the wider one.
+type Others struct {
+	Policies []networkingv1.NetworkPolicy `json:"policies,omitempty"`
+	Bindings []rbacv1.RoleBinding         `json:"bindings,omitempty"`
+}
+
+// NewOthers keeps of each object only what Judge reads.
+func NewOthers(policies []networkingv1.NetworkPolicy, bindings []rbacv1.RoleBinding) Others {
+	var o Others
+	for _, p := range policies {
+		o.Policies = append(o.Policies, networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Name: p.Name}, Spec: p.Spec})
+	}
+	for _, b := range bindings {
+		o.Bindings = append(o.Bindings, rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: b.Name}, RoleRef: b.RoleRef, Subjects: b.Subjects})
+	}
+	return o
+}
+
+// Judge finds what in o weakens r. Objects the configuration wants (by ID) are the resource's own
+// after apply, and are not judged.
+func (o Others) Judge(r Resolved, wanted []string) Foreign {
+	var policies []networkingv1.NetworkPolicy
+	var bindings []rbacv1.RoleBinding
+	for _, p := range o.Policies {
+		if !slices.Contains(wanted, "NetworkPolicy/"+p.Name) {
+			policies = append(policies, p)
+		}
+	}
+	for _, b := range o.Bindings {
+		if !slices.Contains(wanted, "RoleBinding/"+b.Name) {
+			bindings = append(bindings, b)
+		}
+	}
+	return ForeignFindings(r, policies, bindings)
+}
+
+// Empty reports whether there are no such objects.
+func (o Others) Empty() bool { return len(o.Policies) == 0 && len(o.Bindings) == 0 }
+
 // ForeignFindings judges the policies and bindings in a namespace that the resource does not own
 // against what the resolved configuration allows.
 func ForeignFindings(r Resolved, policies []networkingv1.NetworkPolicy, bindings []rbacv1.RoleBinding) Foreign {

@@ -285,3 +285,36 @@ func TestPolicyOpensToEveryone(t *testing.T) {
 		}
 	}
 }
+
+// TestOthersJudgedAgainstThePlannedConfiguration: a tenant's policy that the configuration allows
+// becomes a finding when the plan narrows the configuration, and an object the plan itself wants
+// is not judged.
+func TestOthersJudgedAgainstThePlannedConfiguration(t *testing.T) {
+	ingress := []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}
+	edge := networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Name: "team-from-edge", Namespace: "x",
+		Labels: map[string]string{"team": "a"}, Annotations: map[string]string{"note": "dropped"}},
+		Spec: networkingv1.NetworkPolicySpec{PolicyTypes: ingress, Ingress: []networkingv1.NetworkPolicyIngressRule{{
+			From: []networkingv1.NetworkPolicyPeer{{NamespaceSelector: tNames("edge")}}}}}}
+	admin := rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "team-admin"},
+		RoleRef: rbacv1.RoleRef{Kind: "ClusterRole", Name: "admin"}, Subjects: []rbacv1.Subject{{Kind: "User", Name: "bob"}}}
+	others := NewOthers([]networkingv1.NetworkPolicy{edge}, []rbacv1.RoleBinding{admin})
+	if p := others.Policies[0]; p.Annotations != nil || p.Labels != nil || p.Namespace != "" {
+		t.Errorf("NewOthers keeps metadata judging does not read: %+v", p.ObjectMeta)
+	}
+	resolve := func(from ...string) Resolved {
+		r, _, err := Desired(NamespaceSpec{Name: "x", Network: NetworkInput{AllowIngressFromNamespaces: from}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if f := others.Judge(resolve("edge"), nil); len(f.OpenPolicies) != 0 || len(f.EscalatingBindings) != 1 {
+		t.Errorf("allowed by the configuration: %+v", f)
+	}
+	if f := others.Judge(resolve(), nil); len(f.OpenPolicies) != 1 || !strings.Contains(f.OpenPolicies[0], "team-from-edge") {
+		t.Errorf("the planned configuration no longer allows edge, yet: %+v", f)
+	}
+	if f := others.Judge(resolve(), []string{"NetworkPolicy/team-from-edge", "RoleBinding/team-admin"}); !f.Empty() {
+		t.Errorf("objects the configuration wants were judged: %+v", f)
+	}
+}

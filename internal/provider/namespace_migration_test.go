@@ -527,8 +527,7 @@ func (r *migrationRunner) kubernetesObjects() []oldObject {
 }
 
 // networkPractice returns hardened_namespace.payments' compliance entry for practice 5 (network
-// policies) as a refresh finds it: from the prior state of a saved plan, since the state written by
-// an apply judged the objects of others as the refresh before it found them.
+// policies) as a refresh finds it: from the prior state of a saved plan.
 func (r *migrationRunner) networkPractice() (bool, string) {
 	r.t.Helper()
 	r.mustRun("plan", "-out=check.tfplan")

@@ -132,7 +132,7 @@ func (r *NamespaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if err != nil {
 		return // ValidateConfig reported it at the attribute.
 	}
-	foreign, diags := foreignFrom(ctx, req.Private)
+	foreign, diags := plannedForeign(ctx, req.Private, res, objs)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(plan.setComputed(ctx, res, objs, foreign)...)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -425,13 +425,13 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	live["Namespace/"+name] = nsLive
-	foreign, diags := judgeForeign(res, objs, obs)
+	foreign, others, diags := judgeForeign(res, objs, obs)
 	resp.Diagnostics.Append(diags...)
 	for _, f := range append(append([]string(nil), foreign.OpenPolicies...), foreign.EscalatingBindings...) {
 		resp.Diagnostics.AddWarning("Namespace "+name+" weakened by an object Terraform does not manage",
 			f+". Terraform does not remove objects it did not create; compliance reports it until it is removed.")
 	}
-	resp.Diagnostics.Append(setForeign(ctx, resp.Private, foreign)...)
+	resp.Diagnostics.Append(setForeign(ctx, resp.Private, foreign, others)...)
 	resp.Diagnostics.Append(state.setComputed(ctx, res, objs, foreign)...)
 	// Pod Security labels are shown as they are live, so a changed label is a visible diff.
 	state.PodSecurity, diags = livePodSecurity(ns.Labels)
