@@ -24,7 +24,6 @@ func (e *evaluator) dashboard() {
 		}
 	}
 
-	crbUnknown, rbUnknown := e.isUnknown(PartClusterRoleBindings), e.isUnknown(PartRoleBindings)
 	e.unknownIf(CheckDashboardClusterAdmin, PartClusterRoleBindings, PartRoleBindings)
 	saUnknown := e.isUnknown(PartServiceAccounts)
 	existing := map[string]bool{}
@@ -50,24 +49,12 @@ func (e *evaluator) dashboard() {
 		if len(who) == 0 {
 			return
 		}
-		scope := "on the whole cluster"
-		if ns != "" {
-			scope = "in namespace " + ns
-		}
+		scope := bindingScope(ns)
 		e.add(CheckDashboardClusterAdmin, "", kind, ns, name, fmt.Sprintf("%s %s grants cluster-admin %s to %s: anyone "+
 			"who reaches the Dashboard, or skips its login, administers the cluster.", kind, qualified(ns, name), scope,
 			strings.Join(who, ", ")))
 	}
-	if !crbUnknown {
-		for _, b := range e.s.ClusterRoleBindings {
-			check("ClusterRoleBinding", "", b.Name, b.RoleRef, b.Subjects)
-		}
-	}
-	if !rbUnknown {
-		for _, b := range e.s.RoleBindings {
-			check("RoleBinding", b.Namespace, b.Name, b.RoleRef, b.Subjects)
-		}
-	}
+	e.eachReadBinding(check)
 }
 
 func ports(svc corev1.Service) string {

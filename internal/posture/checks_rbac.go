@@ -68,7 +68,6 @@ func (e *evaluator) clusterAdmin() {
 
 // Practice 4: bindings to anonymous or unauthenticated requests.
 func (e *evaluator) anonymousBindings() {
-	crbUnknown, rbUnknown := e.isUnknown(PartClusterRoleBindings), e.isUnknown(PartRoleBindings)
 	e.unknownIf(CheckAnonymousBinding, PartClusterRoleBindings, PartRoleBindings)
 	check := func(kind, ns, name string, ref rbacv1.RoleRef, subjects []rbacv1.Subject) {
 		if isBootstrapAnonymousGrant(ns, ref) {
@@ -83,24 +82,12 @@ func (e *evaluator) anonymousBindings() {
 		if len(who) == 0 {
 			return
 		}
-		scope := "on the whole cluster"
-		if ns != "" {
-			scope = "in namespace " + ns
-		}
+		scope := bindingScope(ns)
 		e.add(CheckAnonymousBinding, "", kind, ns, name, fmt.Sprintf("%s %s grants %s %s %s to %s: anyone who can reach the "+
 			"API server gets these permissions without credentials.", kind, qualified(ns, name), ref.Kind, ref.Name, scope,
 			strings.Join(who, ", ")))
 	}
-	if !crbUnknown {
-		for _, b := range e.s.ClusterRoleBindings {
-			check("ClusterRoleBinding", "", b.Name, b.RoleRef, b.Subjects)
-		}
-	}
-	if !rbUnknown {
-		for _, b := range e.s.RoleBindings {
-			check("RoleBinding", b.Namespace, b.Name, b.RoleRef, b.Subjects)
-		}
-	}
+	e.eachReadBinding(check)
 }
 
 // escalatingBindings reports RoleBindings that grant admin or cluster-admin inside a namespace
@@ -168,4 +155,27 @@ func describeSubject(s rbacv1.Subject) string {
 		return fmt.Sprintf("ServiceAccount %s/%s", s.Namespace, s.Name)
 	}
 	return fmt.Sprintf("%s %q", s.Kind, s.Name)
+}
+
+// eachReadBinding calls f for every ClusterRoleBinding (ns "") and RoleBinding, skipping a kind
+// whose list could not be read (the checks report unknown for it instead).
+func (e *evaluator) eachReadBinding(f func(kind, ns, name string, ref rbacv1.RoleRef, subjects []rbacv1.Subject)) {
+	if !e.isUnknown(PartClusterRoleBindings) {
+		for _, b := range e.s.ClusterRoleBindings {
+			f("ClusterRoleBinding", "", b.Name, b.RoleRef, b.Subjects)
+		}
+	}
+	if !e.isUnknown(PartRoleBindings) {
+		for _, b := range e.s.RoleBindings {
+			f("RoleBinding", b.Namespace, b.Name, b.RoleRef, b.Subjects)
+		}
+	}
+}
+
+// bindingScope says where a binding grants its role.
+func bindingScope(ns string) string {
+	if ns == "" {
+		return "on the whole cluster"
+	}
+	return "in namespace " + ns
 }
