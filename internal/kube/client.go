@@ -19,7 +19,8 @@ type Client struct {
 	fieldManager string
 	host         string
 
-	snap snapshotCache
+	snap   snapshotCache
+	shared sharedWrites
 
 	idMu     sync.Mutex
 	identity *Identity

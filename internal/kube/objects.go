@@ -57,6 +57,10 @@ func (c *Client) Apply(ctx context.Context, o hardening.Object, namespace string
 		return nil, err
 	}
 	u := &unstructured.Unstructured{Object: body}
+	sharedKey := c.shared.key(o, body)
+	if c.shared.applied(o.ID(), sharedKey) {
+		return u, nil
+	}
 	c.snap.invalidate()
 
 	var out *unstructured.Unstructured
@@ -85,6 +89,7 @@ func (c *Client) Apply(ctx context.Context, o hardening.Object, namespace string
 			return nil, fmt.Errorf("%s %s: restoring its content: %w", o.Kind, o.Name, Explain(err, c.host))
 		}
 	}
+	c.shared.remember(o.ID(), sharedKey)
 	return out, nil
 }
 
