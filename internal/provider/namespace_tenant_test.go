@@ -22,6 +22,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 	"github.com/kubehardening/terraform-provider-hardened/internal/netpoleval"
 )
 
@@ -507,6 +508,18 @@ func tenantTamperAttacks(ctx context.Context, tc kubernetes.Interface, ns string
 		_, err := tc.CoreV1().Namespaces().Patch(ctx, ns, types.MergePatchType, []byte(`{"metadata":{"labels":{"pod-security.kubernetes.io/enforce":"privileged"}}}`), dryPatch)
 		return err
 	}))
+	// What the shared admission policies read lives on the namespace: a tenant can neither name
+	// itself the exempt identity nor widen the registries or drop the image policy's label.
+	for what, patch := range map[string]string{
+		"exempt itself from the guard": `{"metadata":{"annotations":{"` + hardening.TerraformIdentityAnnotation + `":"tenant-` + ns + `"}}}`,
+		"widen the allowed registries": `{"metadata":{"annotations":{"` + hardening.AllowedRegistriesAnnotation + `":"docker.io"}}}`,
+		"unbind the image policy":      `{"metadata":{"labels":{"` + hardening.ImagePolicyLabel + `":null}}}`,
+	} {
+		check(refused(what, "forbidden", func() error {
+			_, err := tc.CoreV1().Namespaces().Patch(ctx, ns, types.MergePatchType, []byte(patch), dryPatch)
+			return err
+		}))
+	}
 	check(refused("bind admin", "forbidden", func() error {
 		_, err := tc.RbacV1().RoleBindings(ns).Create(ctx, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "me-admin"},
 			RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: "admin"},
