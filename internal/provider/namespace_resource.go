@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -224,6 +225,7 @@ func (r *NamespaceResource) Create(ctx context.Context, req resource.CreateReque
 	// Even after a partial failure the namespace exists and is tracked, so the next apply
 	// converges instead of finding an unmanaged namespace.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.recordPlanFingerprint(ctx, client, req.Config, resp.State, resp.Private, &resp.Diagnostics)
 }
 
 // apply writes the tamper guard, the namespace, waits for the default ServiceAccount when asked,
@@ -358,8 +360,19 @@ func legacyRefused(namespace, id string, err error, diags *diag.Diagnostics) boo
 func guardRefusal(err error) bool { return err != nil && hardening.IsTamperRefusal(err.Error()) }
 
 func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	r.read(ctx, req.State, req.Private, &resp.State, resp.Private, &resp.Diagnostics)
+}
+
+// read is Read on the framework's values and interfaces, so the protocol server can also call it
+// without the framework's conversions (namespace_read.go).
+func (r *NamespaceResource) read(ctx context.Context, current tfsdk.State, private privateState, out *tfsdk.State, outPrivate privateWriter, outDiags *diag.Diagnostics) {
+	resp := struct {
+		State       *tfsdk.State
+		Private     privateWriter
+		Diagnostics *diag.Diagnostics
+	}{out, outPrivate, outDiags}
 	var state namespaceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(current.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -377,7 +390,7 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if name == "" {
 		name = state.Name.ValueString()
 	}
-	imported, diags := req.Private.GetKey(ctx, importedKey)
+	imported, diags := private.GetKey(ctx, importedKey)
 	resp.Diagnostics.Append(diags...)
 	isImport := len(imported) > 0
 	// From the snapshot, reading every kind costs no extra request.
@@ -413,7 +426,7 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	state.Annotations, diags = refreshMap(ctx, state.Annotations, userAnns, isImport)
 	resp.Diagnostics.Append(diags...)
 
-	identity := r.guardIdentity(ctx, client, obs, &resp.Diagnostics)
+	identity := r.guardIdentity(ctx, client, obs, resp.Diagnostics)
 	res, objs, diags := state.fromState(ctx, identity)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -527,6 +540,25 @@ func (r *NamespaceResource) Update(ctx context.Context, req resource.UpdateReque
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.recordPlanFingerprint(ctx, client, req.Config, resp.State, resp.Private, &resp.Diagnostics)
+}
+
+// recordPlanFingerprint lets the next plan that changes nothing skip the framework
+// (plan_fastpath.go). On a cluster without admission policies every plan may warn about them,
+// so there it records nothing.
+func (r *NamespaceResource) recordPlanFingerprint(ctx context.Context, client cluster, config tfsdk.Config, state tfsdk.State, private interface {
+	privateState
+	privateWriter
+}, diags *diag.Diagnostics) {
+	v, err := client.ServerVersion(ctx)
+	if err != nil {
+		return
+	}
+	parsed, err := releases.ParseVersion(v)
+	if err != nil || hardening.ImagePolicySupported(parsed.Major, parsed.Minor, v) != nil {
+		return
+	}
+	stampPlanFingerprint(ctx, r.data.fingerprintVersion, config, state, private, diags)
 }
 
 func (r *NamespaceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

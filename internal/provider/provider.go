@@ -4,6 +4,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -23,6 +24,10 @@ var (
 // HardenedProvider is the hardened provider.
 type HardenedProvider struct {
 	version string
+	// clusterKnown is set once Configure had the whole configuration (see plan_fastpath.go).
+	clusterKnown atomic.Bool
+	// resourceData is what Configure gave the resources, for the direct read (protocol_read.go).
+	resourceData atomic.Pointer[providerData]
 }
 
 // New returns a constructor for the provider, as providerserver expects.
@@ -43,6 +48,8 @@ func (p *HardenedProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 
 // Configure prepares a lazily connected client: nothing here talks to the cluster.
 func (p *HardenedProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	p.clusterKnown.Store(false)
+	p.resourceData.Store(nil)
 	var m providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -85,8 +92,10 @@ func (p *HardenedProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	cfg.UserAgent = fmt.Sprintf("terraform-provider-hardened/%s", p.version)
 	tflog.Debug(ctx, "configured Kubernetes client", map[string]any{"host": cfg.Host, "config_paths": cfg.ConfigPaths, "field_manager": cfg.FieldManager})
-	data := &providerData{connect: lazyCluster(cfg)}
+	data := &providerData{connect: lazyCluster(cfg), fingerprintVersion: p.fingerprintVersion()}
 	resp.ResourceData, resp.DataSourceData = data, data
+	p.resourceData.Store(data)
+	p.clusterKnown.Store(true)
 }
 
 // Resources lists the resources.

@@ -14,6 +14,8 @@ type providerData struct {
 	connect func() (cluster, error)
 	// configUnknown is set while planning against a cluster whose address is not known yet.
 	configUnknown bool
+	// fingerprintVersion is the provider build a plan fingerprint names (plan_fingerprint.go).
+	fingerprintVersion string
 }
 
 // client returns the Kubernetes client, or a diagnostic saying why there is none.

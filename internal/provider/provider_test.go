@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
@@ -17,7 +16,7 @@ import (
 
 // testAccProtoV6ProviderFactories serves the provider in-process to the real terraform CLI.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"hardened": providerserver.NewProtocol6WithError(New("test")()),
+	"hardened": func() (tfprotov6.ProviderServer, error) { return NewProtocol6("test")(), nil },
 }
 
 // testCluster is the real control plane the acceptance tests run against; nil without TF_ACC.
@@ -33,6 +32,8 @@ func run(m *testing.M) int {
 	if os.Getenv("TF_ACC") == "" {
 		return m.Run()
 	}
+	// Every no-op plan of the acceptance tests also checks the fast path against the full one.
+	shadowFramework.Store(true)
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Minute)
 	defer cancel()
 	if err := testcluster.EnsureCLIConfig(); err != nil {

@@ -1,0 +1,278 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"os"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+func TestPlanFingerprint_canonical(t *testing.T) {
+	obj := func(labels map[string]string, n int64, known bool) tftypes.Value {
+		elems := map[string]tftypes.Value{}
+		for k, v := range labels {
+			elems[k] = tftypes.NewValue(tftypes.String, v)
+		}
+		num := tftypes.NewValue(tftypes.Number, big.NewFloat(float64(n)))
+		if !known {
+			num = tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)
+		}
+		return tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+			"labels": tftypes.Map{ElementType: tftypes.String}, "n": tftypes.Number,
+			"tags": tftypes.Set{ElementType: tftypes.String},
+		}}, map[string]tftypes.Value{
+			"labels": tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, elems),
+			"n":      num,
+			"tags": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{
+				tftypes.NewValue(tftypes.String, "a"), tftypes.NewValue(tftypes.String, labels["a"]),
+			}),
+		})
+	}
+	labels := map[string]string{"a": "1", "b": "2", "c": "3", "d": "4", "e": "5", "f": "6"}
+	base, ok := planFingerprint("v1", obj(labels, 1, true), obj(labels, 2, true), nil, nil)
+	if !ok {
+		t.Fatal("a known value has no fingerprint")
+	}
+	// Map iteration order is random: the digest must not follow it.
+	for i := 0; i < 50; i++ {
+		again, _ := planFingerprint("v1", obj(labels, 1, true), obj(labels, 2, true), nil, nil)
+		if string(again) != string(base) {
+			t.Fatalf("same values, different fingerprints: %s and %s", base, again)
+		}
+	}
+	other := map[string]string{"a": "1", "b": "2", "c": "3", "d": "4", "e": "5", "f": "7"}
+	for what, fp := range map[string]func() ([]byte, bool){
+		"another version": func() ([]byte, bool) {
+			return planFingerprint("v2", obj(labels, 1, true), obj(labels, 2, true), nil, nil)
+		},
+		"another configuration": func() ([]byte, bool) {
+			return planFingerprint("v1", obj(other, 1, true), obj(labels, 2, true), nil, nil)
+		},
+		"another state": func() ([]byte, bool) {
+			return planFingerprint("v1", obj(labels, 1, true), obj(labels, 3, true), nil, nil)
+		},
+		"swapped": func() ([]byte, bool) {
+			return planFingerprint("v1", obj(labels, 2, true), obj(labels, 1, true), nil, nil)
+		},
+		"other objects found": func() ([]byte, bool) {
+			return planFingerprint("v1", obj(labels, 1, true), obj(labels, 2, true), []byte(`{"x":1}`), nil)
+		},
+		"foreign verdicts": func() ([]byte, bool) {
+			return planFingerprint("v1", obj(labels, 1, true), obj(labels, 2, true), nil, []byte(`{"x":1}`))
+		},
+	} {
+		got, ok := fp()
+		if !ok || string(got) == string(base) {
+			t.Errorf("%s: fingerprint %s (ok %t) should differ from %s", what, got, ok, base)
+		}
+	}
+	if _, ok := planFingerprint("v1", obj(labels, 1, false), obj(labels, 2, true), nil, nil); ok {
+		t.Error("a configuration with an unknown value got a fingerprint")
+	}
+}
+
+// TestAccNamespace_unchangedPlanSkipsTheFramework: a plan that changes nothing is answered
+// without the framework (and, as in every acceptance test, checked against it), while drift, a
+// new configuration and a tenant's new object still take the full path and show.
+func TestAccNamespace_unchangedPlanSkipsTheFramework(t *testing.T) {
+	name := acctest.RandomWithPrefix("acc-fastplan")
+	addr := "hardened_namespace.test"
+	count := func() int64 {
+		n, _ := fastPlans.Load(name)
+		c, _ := n.(*atomic.Int64)
+		if c == nil {
+			return 0
+		}
+		return c.Load()
+	}
+	var before int64
+	expect := func(what string, want func(int64) bool) func() {
+		return func() {
+			if got := count(); !want(got) {
+				t.Fatalf("%s: %d plans answered without the framework (%d before)", what, got, before)
+			}
+			before = count()
+		}
+	}
+	base := testAccNamespaceConfig(name, `access = [{ role = "edit", groups = ["team-x"] }]`)
+	labelled := testAccNamespaceConfig(name, `labels = { team = "x" }
+  access = [{ role = "edit", groups = ["team-x"] }]`)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckNamespacesGone(t, name),
+		Steps: []resource.TestStep{
+			{Config: base},
+			{
+				// The plans after the create were answered fast; drift by hand still shows.
+				PreConfig: func() {
+					expect("after the create", func(n int64) bool { return n > 0 })()
+					patchNamespaceLabels(t, name, `{"metadata":{"labels":{"pod-security.kubernetes.io/enforce":"privileged"}}}`)
+				},
+				Config: base,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("pod_security").AtMapKey("enforce"), knownvalue.StringExact("restricted")),
+				}},
+			},
+			{
+				// A new configuration shows.
+				PreConfig: expect("after repairing the drift", func(n int64) bool { return n > before }),
+				Config:    labelled,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("labels").AtMapKey("team"), knownvalue.StringExact("x")),
+				}},
+			},
+			{
+				// A tenant's own narrow policy: nothing to change, but the refresh found something
+				// the apply did not see, so plans take the full path until the next apply.
+				PreConfig: func() {
+					expect("after the new configuration", func(n int64) bool { return n > before })()
+					np := &networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Name: "tenant-from-edge"},
+						Spec: networkingv1.NetworkPolicySpec{PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
+							Ingress: []networkingv1.NetworkPolicyIngressRule{{From: []networkingv1.NetworkPolicyPeer{{
+								NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"kubernetes.io/metadata.name": name}}}}}}}}
+					if _, err := adminClientset(t).NetworkingV1().NetworkPolicies(name).Create(context.Background(), np, metav1.CreateOptions{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           labelled,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				PreConfig: expect("with the tenant's policy", func(n int64) bool { return n == before }),
+				Config:    labelled,
+				Check: func(*terraform.State) error {
+					if got := count(); got != before {
+						return fmt.Errorf("with the tenant's policy and no apply since, %d plans were answered without the framework", got-before)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestUpgradeResourceState_passthroughMatchesTheFramework: re-encoding a current-version state
+// (with an attribute an older release wrote) gives what the framework gives.
+func TestUpgradeResourceState_passthroughMatchesTheFramework(t *testing.T) {
+	raw, err := os.ReadFile("testdata/namespace_state_v0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := &tfprotov6.UpgradeResourceStateRequest{TypeName: namespaceTypeName, Version: namespaceSchema.Version,
+		RawState: &tfprotov6.RawState{JSON: raw}}
+	fast := passthroughUpgrade(req)
+	if fast == nil {
+		t.Fatal("a state of the current version was not passed through")
+	}
+	srv, ok := NewProtocol6("test")().(*protocolServer)
+	if !ok {
+		t.Fatal("NewProtocol6 does not serve the fast path")
+	}
+	full, err := srv.ProviderServer.UpgradeResourceState(context.Background(), req)
+	if err != nil || len(full.Diagnostics) > 0 {
+		t.Fatalf("framework: %v %v", err, full.Diagnostics)
+	}
+	a, errA := fast.UpgradedState.Unmarshal(namespaceTerraformType)
+	b, errB := full.UpgradedState.Unmarshal(namespaceTerraformType)
+	if errA != nil || errB != nil {
+		t.Fatal(errA, errB)
+	}
+	if !a.Equal(b) {
+		diffs, _ := a.Diff(b)
+		t.Fatalf("passthrough and framework differ: %v", diffs)
+	}
+	// Another version goes to the framework's upgraders.
+	if passthroughUpgrade(&tfprotov6.UpgradeResourceStateRequest{TypeName: namespaceTypeName, Version: namespaceSchema.Version + 1,
+		RawState: &tfprotov6.RawState{JSON: raw}}) != nil {
+		t.Error("a state of another version was passed through")
+	}
+}
+
+// TestDirectRead_appliesToTheNamespaceSchema: the direct read is on for hardened_namespace, and
+// would turn itself off for an attribute the framework's walks act on.
+func TestDirectRead_appliesToTheNamespaceSchema(t *testing.T) {
+	if !directReadSafe {
+		t.Fatal("hardened_namespace's schema turned the direct read off: check what the framework's walks around Read do to the new attribute, then hasCustomTypes")
+	}
+	withWriteOnly := map[string]schema.Attribute{"outer": schema.SingleNestedAttribute{Optional: true,
+		Attributes: map[string]schema.Attribute{"secret": schema.StringAttribute{Optional: true, WriteOnly: true}}}}
+	if !hasCustomTypes(withWriteOnly) {
+		t.Error("a nested write-only attribute was not found")
+	}
+	withSemantic := map[string]schema.Attribute{"list": schema.ListNestedAttribute{Optional: true,
+		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"ts": schema.StringAttribute{Optional: true, CustomType: semanticStringType{}}}}}}
+	if !hasCustomTypes(withSemantic) {
+		t.Error("a nested attribute with semantic equality was not found")
+	}
+}
+
+func TestPrivateMap_frameworkEncoding(t *testing.T) {
+	raw := []byte(`{".framework":"eyJhIjoxfQ==","others":"eyJ4IjpbMV19"}`) // {"a":1} and {"x":[1]}
+	m, ok := decodePrivate(raw)
+	if !ok || string(m["others"]) != `{"x":[1]}` || !m.hasFrameworkKeys() {
+		t.Fatalf("decoded %v, %t", m, ok)
+	}
+	ctx := context.Background()
+	if d := m.SetKey(ctx, ".framework", []byte(`1`)); !d.HasError() {
+		t.Error("a framework key was writable")
+	}
+	if d := m.SetKey(ctx, "x", []byte(`not json`)); !d.HasError() {
+		t.Error("a value that is not JSON was accepted")
+	}
+	m.SetKey(ctx, "others", nil)
+	if got := string(m.bytes()); got != `{".framework":"eyJhIjoxfQ=="}` {
+		t.Errorf("after removing a key: %s", got)
+	}
+	m.SetKey(ctx, ".framework", nil) // refused: the framework's key stays
+	if empty, _ := decodePrivate(nil); empty.bytes() != nil {
+		t.Error("an empty private state encodes to something")
+	}
+}
+
+func TestProtocolDiagnostic_paths(t *testing.T) {
+	var diags diag.Diagnostics
+	diags.AddAttributeWarning(path.Root("access").AtListIndex(1).AtName("role"), "w", "d")
+	diags.AddError("e", "d")
+	w, ok := protocolDiagnostic(diags[0])
+	want := tftypes.NewAttributePath().WithAttributeName("access").WithElementKeyInt(1).WithAttributeName("role")
+	if !ok || w.Severity != tfprotov6.DiagnosticSeverityWarning || !w.Attribute.Equal(want) {
+		t.Errorf("warning: %+v %t", w, ok)
+	}
+	e, ok := protocolDiagnostic(diags[1])
+	if !ok || e.Severity != tfprotov6.DiagnosticSeverityError || e.Attribute != nil || e.Summary != "e" {
+		t.Errorf("error: %+v %t", e, ok)
+	}
+}
+
+// semanticStringType is a string type whose values have semantic equality.
+type semanticStringType struct{ basetypes.StringType }
+
+func (semanticStringType) ValueType(context.Context) attr.Value { return semanticString{} }
+
+type semanticString struct{ basetypes.StringValue }
+
+func (semanticString) StringSemanticEquals(context.Context, basetypes.StringValuable) (bool, diag.Diagnostics) {
+	return true, nil
+}
