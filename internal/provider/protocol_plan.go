@@ -47,12 +47,12 @@ func (s *protocolServer) PlanResourceChange(ctx context.Context, req *tfprotov6.
 			})
 			return full, nil
 		}
-	}
-	if shadowFramework.Load() {
 		countFastPlan(req)
 	}
 	return fast, nil
 }
+
+// unchangedPlan is the answer of a plan that changes nothing, or nil when that is not proven.
 func (s *protocolServer) unchangedPlan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChangeResponse {
 	data := s.provider.resourceData.Load()
 	if req.TypeName != namespaceTypeName || data == nil || !s.provider.clusterKnown.Load() ||

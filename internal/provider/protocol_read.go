@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
@@ -80,57 +79,6 @@ func (s *protocolServer) directRead(ctx context.Context, req *tfprotov6.ReadReso
 // (see ReadResource). A schema that gains a block, or an attribute with its own type, turns the
 // direct read off here until that is checked again.
 var directReadSafe = len(namespaceSchema.Blocks) == 0 && !hasCustomTypes(namespaceSchema.Attributes)
-
-// privateMap is private state in the framework's encoding (a JSON object of base64 values;
-// keys starting with "." are the framework's and pass through untouched).
-type privateMap map[string][]byte
-
-func decodePrivate(b []byte) (privateMap, bool) {
-	m := privateMap{}
-	if len(b) == 0 {
-		return m, true
-	}
-	if json.Unmarshal(b, (*map[string][]byte)(&m)) != nil {
-		return nil, false
-	}
-	return m, true
-}
-
-func (m privateMap) hasFrameworkKeys() bool {
-	for k := range m {
-		if strings.HasPrefix(k, ".") {
-			return true
-		}
-	}
-	return false
-}
-
-func (m privateMap) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
-	return m[key], nil
-}
-
-func (m privateMap) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
-	var diags diag.Diagnostics
-	switch {
-	case strings.HasPrefix(key, "."):
-		diags.AddError("Invalid private state key", "keys starting with a period are the framework's: "+key)
-	case len(value) == 0:
-		delete(m, key)
-	case !json.Valid(value):
-		diags.AddError("Invalid private state value", "the value of "+key+" is not JSON")
-	default:
-		m[key] = value
-	}
-	return diags
-}
-
-func (m privateMap) bytes() []byte {
-	if len(m) == 0 {
-		return nil
-	}
-	b, _ := json.Marshal(map[string][]byte(m))
-	return b
-}
 
 // protocolDiagnostic converts a diagnostic as the framework does; ok is false for a path with
 // a step other than attribute names and element keys.
