@@ -85,6 +85,22 @@ func (r *NamespaceResource) ValidateConfig(ctx context.Context, req resource.Val
 // ModifyPlan shows the effective values: what the preset fills in, the objects that will be
 // owned and the compliance verdicts. It also enforces deletion_protection at plan time.
 func (r *NamespaceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.modifyPlan(ctx, req.Config, req.State, req.Private, &resp.Plan, &resp.Diagnostics)
+}
+
+// modifyPlan is ModifyPlan on the framework's values and interfaces, so the protocol server can
+// also call it without the framework's conversions (protocol_plan.go). plan is read and written.
+func (r *NamespaceResource) modifyPlan(ctx context.Context, config tfsdk.Config, state tfsdk.State, private privateState, plan *tfsdk.Plan, outDiags *diag.Diagnostics) {
+	req := struct {
+		Config  tfsdk.Config
+		Plan    tfsdk.Plan
+		State   tfsdk.State
+		Private privateState
+	}{config, *plan, state, private}
+	resp := struct {
+		Plan        *tfsdk.Plan
+		Diagnostics *diag.Diagnostics
+	}{plan, outDiags}
 	if req.Plan.Raw.IsNull() {
 		var state namespaceModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -96,16 +112,16 @@ func (r *NamespaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		}
 		return
 	}
-	var plan, config namespaceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	var planned, configured namespaceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &planned)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &configured)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	if !req.State.Raw.IsNull() {
 		var state namespaceModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if state.DeletionProtection.ValueBool() && !plan.Name.IsUnknown() && plan.Name.ValueString() != state.Name.ValueString() {
+		if state.DeletionProtection.ValueBool() && !planned.Name.IsUnknown() && planned.Name.ValueString() != state.Name.ValueString() {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "Namespace is protected from deletion",
 				fmt.Sprintf("Renaming replaces namespace %q, and it has deletion_protection = true.", state.Name.ValueString()))
 			return
@@ -113,18 +129,20 @@ func (r *NamespaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	}
 	// The spec comes from the configuration, where null means "preset"; plan values for
 	// Optional+Computed attributes are unknown at this point.
-	s, unknown, diags := config.spec(ctx)
+	s, unknown, diags := configured.spec(ctx)
 	resp.Diagnostics.Append(diags...)
 	if unknown || resp.Diagnostics.HasError() {
-		plan.setUnknownComputed()
-		if config.TamperProtection.IsNull() {
-			plan.TamperProtection = types.BoolUnknown()
+		planned.setUnknownComputed()
+		if configured.TamperProtection.IsNull() {
+			planned.TamperProtection = types.BoolUnknown()
 		}
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &planned)...)
 		return
 	}
 	if s.UsesAdmissionPolicies() {
-		r.checkAdmissionPoliciesSupported(ctx, &s, resp)
+		check := &resource.ModifyPlanResponse{}
+		r.checkAdmissionPoliciesSupported(ctx, &s, check)
+		resp.Diagnostics.Append(check.Diagnostics...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -135,8 +153,8 @@ func (r *NamespaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	}
 	foreign, diags := plannedForeign(ctx, req.Private, res, objs)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(plan.setComputed(ctx, res, objs, foreign)...)
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(planned.setComputed(ctx, res, objs, foreign)...)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &planned)...)
 }
 
 // desired rebuilds the objects from a plan. With tamper protection the guard exempts the identity

@@ -6,31 +6,38 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // A no-op plan of hardened_namespace cost the framework most of a large plan's provider CPU: it
 // decodes configuration, proposed and prior state and walks every value of each several times,
-// resolving each value's path from the schema root (about 13 ms per namespace). When the
-// configuration, the prior state and what the last refresh found are exactly those of the apply
-// that wrote the state, ModifyPlan would plan that same state again. The server then answers with
-// the prior state itself; any difference, however small, takes the full path.
-//
-// The apply records the fingerprint (planFingerprintKey in private state); a refresh that finds
-// anything changed changes the state or the "others" it keeps, so the fingerprint no longer
-// matches. The provider version is part of it: a new release plans every namespace in full until
-// its next apply.
+// resolving each value's path from the schema root (about 13 ms per namespace). When the proposed
+// state is the prior state, the framework's steps before ModifyPlan change nothing but defaults
+// (protocol_defaults.go), so the plan is the prior state exactly when ModifyPlan keeps it and
+// says nothing. The server answers such plans itself:
+//   - when the configuration, the prior state and what the refresh found are those the apply that
+//     wrote the state recorded (a fingerprint in private state, with the provider build), at once;
+//   - otherwise (a new release, others' objects changed since) after calling ModifyPlan directly.
+// Anything else, however small, takes the framework's path.
 
 // planFingerprintKey is the private state key of the fingerprint an apply records.
 const planFingerprintKey = "plan_fingerprint"
 
 // fastPlans counts, per namespace, the plans answered without the framework while
 // shadowFramework is set (tests read it).
-var fastPlans sync.Map // name -> *atomic.Int64
+var fastPlans sync.Map // name -> *fastPlanCount
+
+type fastPlanCount struct {
+	// fingerprinted plans matched what the last apply recorded; modified ones had ModifyPlan
+	// called directly.
+	fingerprinted, modified atomic.Int64
+}
 
 func (s *protocolServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	fast := s.unchangedPlan(req)
+	fast, fingerprinted := s.unchangedPlan(ctx, req)
 	if fast == nil {
 		return s.ProviderServer.PlanResourceChange(ctx, req)
 	}
@@ -47,43 +54,53 @@ func (s *protocolServer) PlanResourceChange(ctx context.Context, req *tfprotov6.
 			})
 			return full, nil
 		}
-		countFastPlan(req)
+		countFastPlan(req, fingerprinted)
 	}
 	return fast, nil
 }
 
-// unchangedPlan is the answer of a plan that changes nothing, or nil when that is not proven.
-func (s *protocolServer) unchangedPlan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChangeResponse {
+// unchangedPlan is the answer of a plan that changes nothing, or nil when that is not proven;
+// fingerprinted says it was proven by the fingerprint alone.
+func (s *protocolServer) unchangedPlan(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (resp *tfprotov6.PlanResourceChangeResponse, fingerprinted bool) {
 	data := s.provider.resourceData.Load()
 	if req.TypeName != namespaceTypeName || data == nil || !s.provider.clusterKnown.Load() ||
 		req.Config == nil || req.PriorState == nil || req.ProposedNewState == nil {
-		return nil
+		return nil, false
 	}
 	private, ok := decodePrivate(req.PriorPrivate)
 	if !ok || private.hasFrameworkKeys() {
-		return nil
+		return nil, false
 	}
 	recorded := private[planFingerprintKey]
-	if len(recorded) == 0 {
-		return nil
-	}
 	var values [3]tftypes.Value
 	for i, dv := range []*tfprotov6.DynamicValue{req.Config, req.PriorState, req.ProposedNewState} {
 		v, err := dv.Unmarshal(namespaceTerraformType)
 		if err != nil || v.IsNull() {
-			return nil
+			return nil, false
 		}
 		values[i] = v
 	}
 	config, prior, proposed := values[0], values[1], values[2]
 	if !proposed.Equal(prior) {
-		return nil
+		return nil, false
 	}
-	fp, ok := planFingerprint(data.fingerprintVersion, config, prior, private[othersKey], private[foreignKey])
-	if !ok || !bytes.Equal(recorded, fp) {
-		return nil
+	unchanged := &tfprotov6.PlanResourceChangeResponse{PlannedState: req.PriorState, PlannedPrivate: req.PriorPrivate}
+	if fp, ok := planFingerprint(data.fingerprintVersion, config, prior, private[othersKey], private[foreignKey]); ok && len(recorded) > 0 && bytes.Equal(recorded, fp) {
+		return unchanged, true
 	}
-	return &tfprotov6.PlanResourceChangeResponse{PlannedState: req.PriorState, PlannedPrivate: req.PriorPrivate}
+	// No apply of this build recorded these inputs (a new release, or the refresh found others'
+	// objects changed): ModifyPlan decides, on the values the framework would hand it.
+	if !defaultsCheckable || !config.IsFullyKnown() || !defaultsHold(ctx, namespaceSchema.Attributes, config, prior) {
+		return nil, false
+	}
+	plan := tfsdk.Plan{Schema: namespaceSchema, Raw: prior.Copy()}
+	var diags diag.Diagnostics
+	r := &NamespaceResource{data: data}
+	r.modifyPlan(ctx, tfsdk.Config{Schema: namespaceSchema, Raw: config}, tfsdk.State{Schema: namespaceSchema, Raw: prior}, private, &plan, &diags)
+	if len(diags) > 0 || !plan.Raw.Equal(prior) {
+		return nil, false // a change, or something to say: the framework plans it
+	}
+	return unchanged, false
 }
 
 // samePlan says how the full plan differs from the fast answer, or "" when it does not.
@@ -97,7 +114,7 @@ func samePlan(fast, full *tfprotov6.PlanResourceChangeResponse) string {
 	return valueDifference(fast.PlannedState, full.PlannedState, "planned states")
 }
 
-func countFastPlan(req *tfprotov6.PlanResourceChangeRequest) {
+func countFastPlan(req *tfprotov6.PlanResourceChangeRequest, fingerprinted bool) {
 	v, err := req.PriorState.Unmarshal(namespaceTerraformType)
 	if err != nil {
 		return
@@ -107,8 +124,10 @@ func countFastPlan(req *tfprotov6.PlanResourceChangeRequest) {
 	if v.As(&attrs) != nil || attrs["name"].As(&name) != nil {
 		return
 	}
-	n, _ := fastPlans.LoadOrStore(name, new(atomic.Int64))
-	if c, ok := n.(*atomic.Int64); ok {
-		c.Add(1)
+	n, _ := fastPlans.LoadOrStore(name, &fastPlanCount{})
+	if c, ok := n.(*fastPlanCount); ok && fingerprinted {
+		c.fingerprinted.Add(1)
+	} else if ok {
+		c.modified.Add(1)
 	}
 }

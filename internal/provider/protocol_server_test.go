@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/big"
 	"os"
-	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -90,19 +89,20 @@ func TestPlanFingerprint_canonical(t *testing.T) {
 }
 
 // TestAccNamespace_unchangedPlanSkipsTheFramework: a plan that changes nothing is answered
-// without the framework (and, as in every acceptance test, checked against it), while drift, a
-// new configuration and a tenant's new object still take the full path and show.
+// without the framework (and, as in every acceptance test, checked against it): from the apply's
+// fingerprint, or else by calling ModifyPlan directly. Drift and a new configuration still show.
 func TestAccNamespace_unchangedPlanSkipsTheFramework(t *testing.T) {
 	name := acctest.RandomWithPrefix("acc-fastplan")
 	addr := "hardened_namespace.test"
-	count := func() int64 {
+	counts := func() (fingerprinted, modified int64) {
 		n, _ := fastPlans.Load(name)
-		c, _ := n.(*atomic.Int64)
+		c, _ := n.(*fastPlanCount)
 		if c == nil {
-			return 0
+			return 0, 0
 		}
-		return c.Load()
+		return c.fingerprinted.Load(), c.modified.Load()
 	}
+	count := func() int64 { f, _ := counts(); return f }
 	var before int64
 	expect := func(what string, want func(int64) bool) func() {
 		return func() {
@@ -159,11 +159,18 @@ func TestAccNamespace_unchangedPlanSkipsTheFramework(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
-				PreConfig: expect("with the tenant's policy", func(n int64) bool { return n == before }),
-				Config:    labelled,
+				// Without a matching fingerprint ModifyPlan was called directly, and found nothing
+				// to change.
+				PreConfig: func() {
+					expect("with the tenant's policy", func(n int64) bool { return n == before })()
+					if _, modified := counts(); modified == 0 {
+						t.Fatal("with the tenant's policy, no plan had ModifyPlan called directly")
+					}
+				},
+				Config: labelled,
 				Check: func(*terraform.State) error {
 					if got := count(); got != before {
-						return fmt.Errorf("with the tenant's policy and no apply since, %d plans were answered without the framework", got-before)
+						return fmt.Errorf("with the tenant's policy and no apply since, %d plans matched the fingerprint", got-before)
 					}
 					return nil
 				},
@@ -275,4 +282,66 @@ type semanticString struct{ basetypes.StringValue }
 
 func (semanticString) StringSemanticEquals(context.Context, basetypes.StringValuable) (bool, diag.Diagnostics) {
 	return true, nil
+}
+
+func TestDefaultsHold(t *testing.T) {
+	if !defaultsCheckable {
+		t.Fatal("hardened_namespace has a default defaultsHold cannot check: the direct plan is off")
+	}
+	ctx := context.Background()
+	typ, ok := namespaceTerraformType.(tftypes.Object)
+	if !ok {
+		t.Fatal("hardened_namespace's type is not an object")
+	}
+	value := func(set map[string]tftypes.Value) tftypes.Value {
+		attrs := map[string]tftypes.Value{}
+		for name, at := range typ.AttributeTypes {
+			attrs[name] = tftypes.NewValue(at, nil)
+		}
+		for k, v := range set {
+			attrs[k] = v
+		}
+		return tftypes.NewValue(typ, attrs)
+	}
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	boolean := func(b bool) tftypes.Value { return tftypes.NewValue(tftypes.Bool, b) }
+	imageType, ok := typ.AttributeTypes["image_policy"].(tftypes.Object)
+	if !ok {
+		t.Fatal("image_policy is not an object")
+	}
+	image := func(action tftypes.Value) tftypes.Value {
+		attrs := map[string]tftypes.Value{}
+		for name, at := range imageType.AttributeTypes {
+			attrs[name] = tftypes.NewValue(at, nil)
+		}
+		attrs["action"] = action
+		return tftypes.NewValue(imageType, attrs)
+	}
+	defaults := map[string]tftypes.Value{
+		"environment": str("prod"), "wait_for_default_service_account": boolean(true), "deletion_protection": boolean(false),
+		"force_conflicts": boolean(false), "automount_service_account_token": boolean(false),
+	}
+	with := func(k string, v tftypes.Value) map[string]tftypes.Value {
+		out := map[string]tftypes.Value{}
+		for a, b := range defaults {
+			out[a] = b
+		}
+		out[k] = v
+		return out
+	}
+	config := value(map[string]tftypes.Value{"name": str("a")})
+	if !defaultsHold(ctx, namespaceSchema.Attributes, config, value(defaults)) {
+		t.Error("a state holding every default was refused")
+	}
+	if defaultsHold(ctx, namespaceSchema.Attributes, config, value(with("deletion_protection", boolean(true)))) {
+		t.Error("a state holding another value than a default left null in the configuration passed")
+	}
+	if !defaultsHold(ctx, namespaceSchema.Attributes, value(map[string]tftypes.Value{"deletion_protection": boolean(true)}),
+		value(with("deletion_protection", boolean(true)))) {
+		t.Error("a value set in the configuration was judged against the default")
+	}
+	nested := value(map[string]tftypes.Value{"image_policy": image(tftypes.NewValue(tftypes.String, nil))})
+	if defaultsHold(ctx, namespaceSchema.Attributes, nested, value(with("image_policy", image(str("Warn"))))) {
+		t.Error("a nested default (image_policy.action) was not checked")
+	}
 }
