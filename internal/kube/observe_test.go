@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -87,6 +88,26 @@ func TestObserveSeparatesForeignObjects(t *testing.T) {
 	}
 	if lists != first {
 		t.Errorf("a second Observe listed again (%d lists after %d): the snapshot must serve it", lists, first)
+	}
+	// Used again and again within the TTL, the snapshot lasts however long the walk; left unused
+	// for the TTL, it is taken again.
+	now := time.Now()
+	c.snap.now = func() time.Time { return now }
+	for i := 0; i < 4; i++ {
+		now = now.Add(snapshotTTL * 3 / 4)
+		if _, err := c.Observe(context.Background(), "team", hardening.NamespacedKinds, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if lists != first {
+		t.Errorf("a walk that kept using the snapshot for 3 TTLs listed again (%d lists after %d)", lists, first)
+	}
+	now = now.Add(snapshotTTL + time.Second)
+	if _, err := c.Observe(context.Background(), "team", hardening.NamespacedKinds, nil); err != nil {
+		t.Fatal(err)
+	}
+	if lists == first {
+		t.Error("a snapshot unused for longer than the TTL was still served")
 	}
 	if _, err := c.Observe(context.Background(), "gone", hardening.NamespacedKinds, nil); !apierrors.IsNotFound(err) {
 		t.Errorf("Observe of a missing namespace = %v, want NotFound", err)

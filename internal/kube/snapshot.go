@@ -19,13 +19,25 @@ import (
 // the managed-by label, and every other Read is served from that snapshot: O(kinds) requests in
 // all. Terraform refreshes every resource in one walk before it plans, so the snapshot is as
 // current as per-object reads would be. Any write through this client drops it (a later Read in
-// the same process sees its own writes), and it expires after snapshotTTL.
+// the same process sees its own writes), and it expires once no Read has used it for
+// snapshotTTL. The expiry slides so that one refresh walk, however long, is served by one listing:
+// with a fixed age, a plan of 1000 namespaces on a busy machine listed the cluster 2 to 4 times
+// and held two snapshots at once. What existed when the walk began is always seen.
 const snapshotTTL = 30 * time.Second
 
 type snapshotCache struct {
-	mu    sync.Mutex
-	taken time.Time
-	snap  *snapshot
+	mu   sync.Mutex
+	used time.Time
+	snap *snapshot
+	// now is time.Now; tests move it.
+	now func() time.Time
+}
+
+func (s *snapshotCache) clock() time.Time {
+	if s.now != nil {
+		return s.now()
+	}
+	return time.Now()
 }
 
 type snapshot struct {
@@ -45,7 +57,9 @@ func (s *snapshotCache) invalidate() {
 func (c *Client) snapshot(ctx context.Context) (*snapshot, error) {
 	c.snap.mu.Lock()
 	defer c.snap.mu.Unlock()
-	if c.snap.snap != nil && time.Since(c.snap.taken) < snapshotTTL {
+	now := c.snap.clock()
+	if c.snap.snap != nil && now.Sub(c.snap.used) < snapshotTTL {
+		c.snap.used = now
 		return c.snap.snap, nil
 	}
 	s := &snapshot{namespaces: map[string]*unstructured.Unstructured{}, objects: map[string]*Observed{},
@@ -95,7 +109,7 @@ func (c *Client) snapshot(ctx context.Context) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.snap.snap, c.snap.taken = s, time.Now()
+	c.snap.snap, c.snap.used = s, c.snap.clock()
 	return s, nil
 }
 
