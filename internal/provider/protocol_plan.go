@@ -47,11 +47,7 @@ func (s *protocolServer) PlanResourceChange(ctx context.Context, req *tfprotov6.
 			return full, err
 		}
 		if msg := samePlan(fast, full); msg != "" {
-			full.Diagnostics = append(full.Diagnostics, &tfprotov6.Diagnostic{
-				Severity: tfprotov6.DiagnosticSeverityError,
-				Summary:  "Fast plan differs from the full plan",
-				Detail:   msg,
-			})
+			full.Diagnostics = append(full.Diagnostics, shadowDifference("Fast plan differs from the full plan", msg))
 			return full, nil
 		}
 		countFastPlan(req, fingerprinted)

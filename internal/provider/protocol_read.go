@@ -31,9 +31,7 @@ func (s *protocolServer) ReadResource(ctx context.Context, req *tfprotov6.ReadRe
 			return full, err
 		}
 		if msg := sameRead(direct, full); msg != "" {
-			full.Diagnostics = append(full.Diagnostics, &tfprotov6.Diagnostic{
-				Severity: tfprotov6.DiagnosticSeverityError, Summary: "Direct read differs from the framework's", Detail: msg,
-			})
+			full.Diagnostics = append(full.Diagnostics, shadowDifference("Direct read differs from the framework's", msg))
 			return full, nil
 		}
 	}

@@ -54,9 +54,7 @@ func (s *protocolServer) UpgradeResourceState(ctx context.Context, req *tfprotov
 			return full, err
 		}
 		if msg := valueDifference(fast.UpgradedState, full.UpgradedState, "upgraded states"); msg != "" {
-			full.Diagnostics = append(full.Diagnostics, &tfprotov6.Diagnostic{
-				Severity: tfprotov6.DiagnosticSeverityError, Summary: "Fast state upgrade differs from the framework's", Detail: msg,
-			})
+			full.Diagnostics = append(full.Diagnostics, shadowDifference("Fast state upgrade differs from the framework's", msg))
 			return full, nil
 		}
 	}
@@ -81,7 +79,12 @@ func passthroughUpgrade(req *tfprotov6.UpgradeResourceStateRequest) *tfprotov6.U
 	return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: &dv}
 }
 
-// unchangedPlan is the answer of a plan that changes nothing, or nil when that is not proven.// valueDifference says where two encoded hardened_namespace values differ, or "" when they
+// unchangedPlan is the answer of a plan that changes nothing, or nil when that is not proven.// shadowDifference is the error a call gets when shadowFramework found the short answer differ.
+func shadowDifference(summary, detail string) *tfprotov6.Diagnostic {
+	return &tfprotov6.Diagnostic{Severity: tfprotov6.DiagnosticSeverityError, Summary: summary, Detail: detail}
+}
+
+// valueDifference says where two encoded hardened_namespace values differ, or "" when they
 // do not.
 func valueDifference(a, b *tfprotov6.DynamicValue, what string) string {
 	va, errA := a.Unmarshal(namespaceTerraformType)
