@@ -2,13 +2,13 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 )
@@ -123,14 +123,14 @@ func (r *specReader) stringMap(v types.Map) map[string]string {
 	if v.IsNull() {
 		return nil
 	}
-	var out map[string]string
-	for _, e := range v.Elements() {
+	out := make(map[string]string, len(v.Elements()))
+	for k, e := range v.Elements() {
 		if e.IsUnknown() {
 			r.unknown = true
 			return nil
 		}
+		out[k] = r.element(e)
 	}
-	r.diags.Append(v.ElementsAs(r.ctx, &out, false)...)
 	return out
 }
 
@@ -142,15 +142,25 @@ func (r *specReader) list(v types.List) []string {
 	if v.IsNull() {
 		return nil
 	}
+	out := make([]string, 0, len(v.Elements()))
 	for _, e := range v.Elements() {
 		if e.IsUnknown() {
 			r.unknown = true
 			return nil
 		}
+		out = append(out, r.element(e))
 	}
-	var out []string
-	r.diags.Append(v.ElementsAs(r.ctx, &out, false)...)
 	return out
+}
+
+// element is a known string element of a list or map; a null one is an error, as in ElementsAs.
+func (r *specReader) element(e attr.Value) string {
+	sv, ok := e.(types.String)
+	if !ok || sv.IsNull() {
+		r.diags.AddError("Value Conversion Error", fmt.Sprintf("expected a string, got %s", e))
+		return ""
+	}
+	return sv.ValueString()
 }
 
 func (r *specReader) object(v types.Object, target any) bool {
@@ -161,7 +171,7 @@ func (r *specReader) object(v types.Object, target any) bool {
 	if v.IsNull() {
 		return false
 	}
-	r.diags.Append(v.As(r.ctx, target, basetypes.ObjectAsOptions{UnhandledUnknownAsEmpty: true})...)
+	r.diags.Append(objectInto(v, target)...)
 	return true
 }
 
@@ -213,9 +223,18 @@ func (m namespaceModel) spec(ctx context.Context) (hardening.NamespaceSpec, bool
 	if m.Access.IsUnknown() {
 		r.unknown = true
 	} else if !m.Access.IsNull() {
-		var entries []accessModel
-		r.diags.Append(m.Access.ElementsAs(ctx, &entries, false)...)
-		for _, e := range entries {
+		for _, ev := range m.Access.Elements() {
+			if ev.IsUnknown() {
+				r.unknown = true
+				continue
+			}
+			eo, ok := ev.(types.Object)
+			if !ok || eo.IsNull() {
+				r.diags.AddError("Value Conversion Error", fmt.Sprintf("an access entry is %s, not an object", ev))
+				continue
+			}
+			var e accessModel
+			r.diags.Append(objectInto(eo, &e)...)
 			role := r.str(e.Role)
 			a := hardening.AccessEntry{Users: r.list(e.Users), Groups: r.list(e.Groups), ServiceAccounts: r.list(e.ServiceAccounts)}
 			if role != nil {
@@ -245,7 +264,7 @@ func (m *namespaceModel) setComputed(ctx context.Context, res hardening.Resolved
 	// Lists the user left null stay null; the preset only decides the booleans.
 	var nm networkModel
 	if !m.NetworkPolicy.IsNull() && !m.NetworkPolicy.IsUnknown() {
-		add(m.NetworkPolicy.As(ctx, &nm, basetypes.ObjectAsOptions{}))
+		add(objectInto(m.NetworkPolicy, &nm))
 	} else {
 		nm = networkModel{AllowIngressFromNamespaces: types.ListNull(types.StringType), AllowIngressPorts: types.ListNull(types.StringType),
 			AllowEgressToNamespaces: types.ListNull(types.StringType), AllowEgressToCIDRs: types.ListNull(types.StringType),
@@ -253,17 +272,17 @@ func (m *namespaceModel) setComputed(ctx context.Context, res hardening.Resolved
 	}
 	nm.DenyIngress, nm.DenyEgress = types.BoolValue(res.Network.DenyIngress), types.BoolValue(res.Network.DenyEgress)
 	nm.AllowDNS, nm.AllowSameNamespace = types.BoolValue(res.Network.AllowDNS), types.BoolValue(res.Network.AllowSameNamespace)
-	m.NetworkPolicy, d = types.ObjectValueFrom(ctx, networkAttrTypes, nm)
+	m.NetworkPolicy, d = objectOf(networkAttrTypes, nm)
 	add(d)
 	m.AutomountServiceAccountToken = types.BoolValue(res.AutomountServiceAccountToken)
 	m.TamperProtection = types.BoolValue(res.TamperProtection)
-	m.EffectiveResourceQuota, d = types.MapValueFrom(ctx, types.StringType, res.ResourceQuota)
+	m.EffectiveResourceQuota, d = stringMapValue(res.ResourceQuota)
 	add(d)
 	mapOf := func(v map[string]string) attr.Value {
 		if v == nil {
 			v = map[string]string{}
 		}
-		mv, d := types.MapValueFrom(ctx, types.StringType, v)
+		mv, d := stringMapValue(v)
 		add(d)
 		return mv
 	}
@@ -272,11 +291,11 @@ func (m *namespaceModel) setComputed(ctx context.Context, res hardening.Resolved
 		"max": mapOf(res.LimitRange.Max), "min": mapOf(res.LimitRange.Min),
 	})
 	add(d)
-	m.ManagedObjects, d = types.ListValueFrom(ctx, types.StringType, hardening.ManagedIDs(objs))
+	m.ManagedObjects, d = stringListValue(hardening.ManagedIDs(objs))
 	add(d)
 	var findings []attr.Value
 	for _, f := range hardening.Compliance(res, foreign) {
-		checks, d := types.ListValueFrom(ctx, types.StringType, f.Checks)
+		checks, d := stringListValue(f.Checks)
 		add(d)
 		obj, d := types.ObjectValue(complianceAttrTypes, map[string]attr.Value{
 			"practice": types.Int64Value(int64(f.Practice)), "title": types.StringValue(f.Title),
@@ -324,7 +343,7 @@ func refreshMap(ctx context.Context, prior types.Map, live map[string]string, im
 		if len(live) == 0 {
 			return types.MapNull(types.StringType), nil
 		}
-		return types.MapValueFrom(ctx, types.StringType, live)
+		return stringMapValue(live)
 	}
 	if prior.IsNull() || prior.IsUnknown() {
 		return prior, nil
@@ -335,5 +354,5 @@ func refreshMap(ctx context.Context, prior types.Map, live map[string]string, im
 			out[k] = v
 		}
 	}
-	return types.MapValueFrom(ctx, types.StringType, out)
+	return stringMapValue(out)
 }

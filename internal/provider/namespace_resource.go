@@ -58,7 +58,7 @@ func (r *NamespaceResource) Configure(_ context.Context, req resource.ConfigureR
 // ValidateConfig runs every hardening rule at plan time and reports each at its attribute.
 func (r *NamespaceResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m namespaceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(getNamespace(ctx, req.Config.Raw, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -103,7 +103,7 @@ func (r *NamespaceResource) modifyPlan(ctx context.Context, config tfsdk.Config,
 	}{plan, outDiags}
 	if req.Plan.Raw.IsNull() {
 		var state namespaceModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.Append(getNamespace(ctx, req.State.Raw, &state)...)
 		if state.DeletionProtection.ValueBool() {
 			resp.Diagnostics.AddAttributeError(path.Root("deletion_protection"), "Namespace is protected from deletion",
 				fmt.Sprintf("hardened_namespace %q has deletion_protection = true. Set it to false and apply before destroying. "+
@@ -113,14 +113,14 @@ func (r *NamespaceResource) modifyPlan(ctx context.Context, config tfsdk.Config,
 		return
 	}
 	var planned, configured namespaceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &planned)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &configured)...)
+	resp.Diagnostics.Append(getNamespace(ctx, req.Plan.Raw, &planned)...)
+	resp.Diagnostics.Append(getNamespace(ctx, req.Config.Raw, &configured)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	if !req.State.Raw.IsNull() {
 		var state namespaceModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.Append(getNamespace(ctx, req.State.Raw, &state)...)
 		if state.DeletionProtection.ValueBool() && !planned.Name.IsUnknown() && planned.Name.ValueString() != state.Name.ValueString() {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "Namespace is protected from deletion",
 				fmt.Sprintf("Renaming replaces namespace %q, and it has deletion_protection = true.", state.Name.ValueString()))
@@ -136,7 +136,7 @@ func (r *NamespaceResource) modifyPlan(ctx context.Context, config tfsdk.Config,
 		if configured.TamperProtection.IsNull() {
 			planned.TamperProtection = types.BoolUnknown()
 		}
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &planned)...)
+		resp.Diagnostics.Append(setNamespace(ctx, &resp.Plan.Raw, &planned)...)
 		return
 	}
 	if s.UsesAdmissionPolicies() {
@@ -154,7 +154,7 @@ func (r *NamespaceResource) modifyPlan(ctx context.Context, config tfsdk.Config,
 	foreign, diags := plannedForeign(ctx, req.Private, res, objs)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(planned.setComputed(ctx, res, objs, foreign)...)
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &planned)...)
+	resp.Diagnostics.Append(setNamespace(ctx, &resp.Plan.Raw, &planned)...)
 }
 
 // desired rebuilds the objects from a plan. With tamper protection the guard exempts the identity
@@ -198,7 +198,7 @@ func (m namespaceModel) fromState(ctx context.Context, identity string) (hardeni
 
 func (r *NamespaceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan namespaceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getNamespace(ctx, req.Plan.Raw, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -242,7 +242,7 @@ func (r *NamespaceResource) Create(ctx context.Context, req resource.CreateReque
 	}
 	// Even after a partial failure the namespace exists and is tracked, so the next apply
 	// converges instead of finding an unmanaged namespace.
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setNamespace(ctx, &resp.State.Raw, &plan)...)
 	r.recordPlanFingerprint(ctx, client, req.Config, resp.State, resp.Private, &resp.Diagnostics)
 }
 
@@ -382,7 +382,7 @@ func (r *NamespaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 }
 
 // read is Read on the framework's values and interfaces, so the protocol server can also call it
-// without the framework's conversions (namespace_read.go).
+// without the framework's conversions (protocol_read.go).
 func (r *NamespaceResource) read(ctx context.Context, current tfsdk.State, private privateState, out *tfsdk.State, outPrivate privateWriter, outDiags *diag.Diagnostics) {
 	resp := struct {
 		State       *tfsdk.State
@@ -390,7 +390,7 @@ func (r *NamespaceResource) read(ctx context.Context, current tfsdk.State, priva
 		Diagnostics *diag.Diagnostics
 	}{out, outPrivate, outDiags}
 	var state namespaceModel
-	resp.Diagnostics.Append(current.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getNamespace(ctx, current.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -504,7 +504,7 @@ func (r *NamespaceResource) read(ctx context.Context, current tfsdk.State, priva
 	state.ManagedObjects, diags = types.ListValue(types.StringType, present)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setNamespace(ctx, &resp.State.Raw, &state)...)
 }
 
 // guardIdentity is the identity the tamper guard should exempt: the one this run authenticates
@@ -534,8 +534,8 @@ func (r *NamespaceResource) guardIdentity(ctx context.Context, client cluster, o
 
 func (r *NamespaceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state namespaceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getNamespace(ctx, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(getNamespace(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -557,7 +557,7 @@ func (r *NamespaceResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setNamespace(ctx, &resp.State.Raw, &plan)...)
 	r.recordPlanFingerprint(ctx, client, req.Config, resp.State, resp.Private, &resp.Diagnostics)
 }
 
@@ -581,7 +581,7 @@ func (r *NamespaceResource) recordPlanFingerprint(ctx context.Context, client cl
 
 func (r *NamespaceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state namespaceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getNamespace(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

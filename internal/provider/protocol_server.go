@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // The provider's protocol server is the framework's, with three calls of hardened_namespace
@@ -66,20 +65,14 @@ func passthroughUpgrade(req *tfprotov6.UpgradeResourceStateRequest) *tfprotov6.U
 		len(req.RawState.JSON) == 0 || len(namespaceSchema.Blocks) > 0 {
 		return nil
 	}
-	v, err := req.RawState.UnmarshalWithOpts(namespaceTerraformType, tfprotov6.UnmarshalOpts{
-		ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true},
-	})
+	b, err := stateJSONToMsgPack(req.RawState.JSON, namespaceTerraformType)
 	if err != nil {
 		return nil // the framework reports it
 	}
-	dv, err := tfprotov6.NewDynamicValue(namespaceTerraformType, v)
-	if err != nil {
-		return nil
-	}
-	return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: &dv}
+	return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: &tfprotov6.DynamicValue{MsgPack: b}}
 }
 
-// unchangedPlan is the answer of a plan that changes nothing, or nil when that is not proven.// shadowDifference is the error a call gets when shadowFramework found the short answer differ.
+// shadowDifference is the error a call gets when shadowFramework found the short answer differ.
 func shadowDifference(summary, detail string) *tfprotov6.Diagnostic {
 	return &tfprotov6.Diagnostic{Severity: tfprotov6.DiagnosticSeverityError, Summary: summary, Detail: detail}
 }

@@ -1,0 +1,137 @@
+package provider
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// codecStates are hardened_namespace values as a state, and as a plan with unknowns and nulls.
+func codecStates(t *testing.T) map[string]tftypes.Value {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/namespace_state_v0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, err := (&tfprotov6.RawState{JSON: raw}).UnmarshalWithOpts(namespaceTerraformType,
+		tfprotov6.UnmarshalOpts{ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := tftypes.Transform(state, func(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		switch p.String() {
+		case `AttributeName("compliance")`, `AttributeName("labels")`,
+			`AttributeName("network_policy").AttributeName("allow_egress_ports")`:
+			return tftypes.NewValue(v.Type(), tftypes.UnknownValue), nil
+		case `AttributeName("annotations")`, `AttributeName("image_policy")`:
+			return tftypes.NewValue(v.Type(), nil), nil
+		}
+		return v, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]tftypes.Value{"state": state, "plan": plan}
+}
+
+// TestModelCodec_matchesTheFramework: reading a value into the model and writing the model back
+// give what the framework's reflection gives.
+func TestModelCodec_matchesTheFramework(t *testing.T) {
+	ctx := context.Background()
+	for name, raw := range codecStates(t) {
+		t.Run(name, func(t *testing.T) {
+			var fast, full namespaceModel
+			if d := getNamespace(ctx, raw, &fast); d.HasError() {
+				t.Fatal(d)
+			}
+			if d := (tfsdk.State{Schema: namespaceSchema, Raw: raw}).Get(ctx, &full); d.HasError() {
+				t.Fatal(d)
+			}
+			fastValues, fullValues := modelValues(&fast), modelValues(&full)
+			if len(fastValues) != len(namespaceAttrTypes) {
+				t.Fatalf("the model has %d attributes, the schema %d", len(fastValues), len(namespaceAttrTypes))
+			}
+			for k, v := range fullValues {
+				if !v.Equal(fastValues[k]) {
+					t.Errorf("%s: read %s, the framework %s", k, fastValues[k], v)
+				}
+			}
+			fast.Labels = types.MapValueMust(types.StringType, map[string]attr.Value{"team": types.StringValue("a")})
+			var gotFast tftypes.Value
+			if d := setNamespace(ctx, &gotFast, &fast); d.HasError() {
+				t.Fatal(d)
+			}
+			out := tfsdk.State{Schema: namespaceSchema}
+			if d := out.Set(ctx, &fast); d.HasError() {
+				t.Fatal(d)
+			}
+			if !gotFast.Equal(out.Raw) {
+				diffs, _ := gotFast.Diff(out.Raw)
+				t.Fatalf("written values differ from the framework's: %v", diffs)
+			}
+		})
+	}
+}
+
+// TestModelCodec_nestedObjects: objectInto and objectOf are As and ObjectValueFrom; the string
+// helpers are ListValueFrom and MapValueFrom, nil included.
+func TestModelCodec_nestedObjects(t *testing.T) {
+	ctx := context.Background()
+	var m namespaceModel
+	if d := getNamespace(ctx, codecStates(t)["plan"], &m); d.HasError() {
+		t.Fatal(d)
+	}
+	var fast, full networkModel
+	if d := objectInto(m.NetworkPolicy, &fast); d.HasError() {
+		t.Fatal(d)
+	}
+	if d := m.NetworkPolicy.As(ctx, &full, basetypes.ObjectAsOptions{}); d.HasError() {
+		t.Fatal(d)
+	}
+	for k, v := range modelValues(full) {
+		if !v.Equal(modelValues(fast)[k]) {
+			t.Fatalf("%s: objectInto %s, As %s", k, modelValues(fast)[k], v)
+		}
+	}
+	a, d1 := objectOf(networkAttrTypes, fast)
+	b, d2 := types.ObjectValueFrom(ctx, networkAttrTypes, full)
+	if d1.HasError() || d2.HasError() || !a.Equal(b) {
+		t.Fatalf("objectOf %s, ObjectValueFrom %s (%v %v)", a, b, d1, d2)
+	}
+	for _, xs := range [][]string{nil, {}, {"a", "b"}} {
+		l1, _ := stringListValue(xs)
+		l2, _ := types.ListValueFrom(ctx, types.StringType, xs)
+		if !l1.Equal(l2) {
+			t.Errorf("list %#v: %s, the framework %s", xs, l1, l2)
+		}
+	}
+	for _, m := range []map[string]string{nil, {}, {"a": "1"}} {
+		m1, _ := stringMapValue(m)
+		m2, _ := types.MapValueFrom(ctx, types.StringType, m)
+		if !m1.Equal(m2) {
+			t.Errorf("map %#v: %s, the framework %s", m, m1, m2)
+		}
+	}
+}
+
+// TestModelCodec_refusesAMismatch: a value of the wrong type is an error, not a panic.
+func TestModelCodec_refusesAMismatch(t *testing.T) {
+	var nm networkModel
+	obj := types.ObjectValueMust(map[string]attr.Type{"deny_ingress": types.StringType},
+		map[string]attr.Value{"deny_ingress": types.StringValue("yes")})
+	if d := objectInto(obj, &nm); !d.HasError() {
+		t.Fatal("a string for a bool field and missing attributes were accepted")
+	}
+	m := namespaceModel{}
+	var raw tftypes.Value
+	if d := setNamespace(context.Background(), &raw, &m); !d.HasError() || raw.Type() != nil {
+		t.Fatalf("a model of zero values was written: %v %s", d, raw)
+	}
+}

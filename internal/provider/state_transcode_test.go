@@ -1,0 +1,91 @@
+package provider
+
+import (
+	"os"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// tftypesRoundTrip is what stateJSONToMsgPack stands in for.
+func tftypesRoundTrip(data []byte, typ tftypes.Type) (tftypes.Value, error) {
+	v, err := (&tfprotov6.RawState{JSON: data}).UnmarshalWithOpts(typ,
+		tfprotov6.UnmarshalOpts{ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true}})
+	if err != nil {
+		return v, err
+	}
+	dv, err := tfprotov6.NewDynamicValue(typ, v)
+	if err != nil {
+		return v, err
+	}
+	return dv.Unmarshal(typ)
+}
+
+// TestStateJSONToMsgPack_matchesTftypes: the same value as decoding with tftypes and encoding
+// again, for the namespace's stored state and for every conversion tftypes makes; an error
+// wherever tftypes gives one.
+func TestStateJSONToMsgPack_matchesTftypes(t *testing.T) {
+	state, err := os.ReadFile("testdata/namespace_state_v0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	small := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"s": tftypes.String, "n": tftypes.Number, "b": tftypes.Bool,
+		"l": tftypes.List{ElementType: tftypes.String}, "set": tftypes.Set{ElementType: tftypes.Number},
+		"m": tftypes.Map{ElementType: tftypes.Bool},
+		"o": tftypes.Object{AttributeTypes: map[string]tftypes.Type{"x": tftypes.String}},
+		"lo": tftypes.List{ElementType: tftypes.Object{AttributeTypes: map[string]tftypes.Type{"y": tftypes.Number}}},
+	}}
+	cases := []struct {
+		name string
+		typ  tftypes.Type
+		json string
+	}{
+		{"namespace state", namespaceTerraformType, string(state)},
+		{"null", small, `null`},
+		{"all set", small, `{"s":"a","n":3,"b":true,"l":["x",null],"set":[1,2.5],"m":{"k":false},"o":{"x":"v"},"lo":[{"y":-7}]}`},
+		{"missing and undefined attributes", small, `{"s":"a","extra":{"deep":[1,2]}}`},
+		{"conversions", small, `{"s":12.5,"n":"42","b":"1","m":{"a":"true","b":0,"c":"false"},"o":{"x":true}}`},
+		{"big and fractional numbers", small, `{"n":123456789012345678901234567890,"set":[0.1,1e300,-0,9007199254740993]}`},
+		{"empty collections", small, `{"l":[],"set":[],"m":{},"lo":[]}`},
+		{"a capitalised bool", small, `{"b":"True"}`},
+		{"an object for a string", small, `{"s":{"a":1}}`},
+		{"a string for a list", small, `{"l":"x"}`},
+		{"a bool for a number", small, `{"n":true}`},
+		{"not JSON", small, `{"s":`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			want, wantErr := tftypesRoundTrip([]byte(c.json), c.typ)
+			b, err := stateJSONToMsgPack([]byte(c.json), c.typ)
+			if (err != nil) != (wantErr != nil) {
+				t.Fatalf("error %v, tftypes' %v", err, wantErr)
+			}
+			if err != nil {
+				return
+			}
+			got, err := (&tfprotov6.DynamicValue{MsgPack: b}).Unmarshal(c.typ)
+			if err != nil {
+				t.Fatalf("the msgpack does not decode: %v", err)
+			}
+			if !got.Equal(want) {
+				diffs, _ := got.Diff(want)
+				t.Fatalf("differs from tftypes: %v", diffs)
+			}
+		})
+	}
+}
+
+// TestStateJSONToMsgPack_refusesUnknownTypes: types it does not handle are left to the framework.
+func TestStateJSONToMsgPack_refusesUnknownTypes(t *testing.T) {
+	for _, typ := range []tftypes.Type{
+		tftypes.DynamicPseudoType,
+		tftypes.Tuple{ElementTypes: []tftypes.Type{tftypes.String}},
+		tftypes.Object{AttributeTypes: map[string]tftypes.Type{"a": tftypes.String}, OptionalAttributes: map[string]struct{}{"a": {}}},
+	} {
+		if _, err := stateJSONToMsgPack([]byte(`{"a":"x"}`), typ); err == nil {
+			t.Errorf("%s was transcoded", typ)
+		}
+	}
+}
