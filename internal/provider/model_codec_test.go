@@ -135,3 +135,36 @@ func TestModelCodec_refusesAMismatch(t *testing.T) {
 		t.Fatalf("a model of zero values was written: %v %s", d, raw)
 	}
 }
+
+// TestSpec_accessEntries: an access entry known only after apply leaves the spec unknown (the
+// plan waits for it); a null entry is an error, as the framework's conversion made it.
+func TestSpec_accessEntries(t *testing.T) {
+	ctx := context.Background()
+	state := codecStates(t)["state"]
+	accessType := namespaceTerraformType.(tftypes.Object).AttributeTypes["access"].(tftypes.List)
+	withAccess := func(elem tftypes.Value) namespaceModel {
+		t.Helper()
+		v, err := tftypes.Transform(state, func(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+			if p.String() == `AttributeName("access")` {
+				return tftypes.NewValue(accessType, []tftypes.Value{elem}), nil
+			}
+			return v, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m namespaceModel
+		if d := getNamespace(ctx, v, &m); d.HasError() {
+			t.Fatal(d)
+		}
+		return m
+	}
+	_, unknown, diags := withAccess(tftypes.NewValue(accessType.ElementType, tftypes.UnknownValue)).spec(ctx)
+	if !unknown || diags.HasError() {
+		t.Fatalf("an unknown access entry: unknown %t, %v", unknown, diags)
+	}
+	_, _, diags = withAccess(tftypes.NewValue(accessType.ElementType, nil)).spec(ctx)
+	if !diags.HasError() {
+		t.Fatal("a null access entry was accepted")
+	}
+}
