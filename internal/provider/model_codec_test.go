@@ -3,14 +3,20 @@ package provider
 import (
 	"context"
 	"os"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 )
 
 // codecStates are hardened_namespace values as a state, and as a plan with unknowns and nulls.
@@ -166,5 +172,74 @@ func TestSpec_accessEntries(t *testing.T) {
 	_, _, diags = withAccess(tftypes.NewValue(accessType.ElementType, nil)).spec(ctx)
 	if !diags.HasError() {
 		t.Fatal("a null access entry was accepted")
+	}
+}
+
+// withValues returns the namespace state with the values at the given paths replaced.
+func withValues(t *testing.T, repl map[string]tftypes.Value) tftypes.Value {
+	t.Helper()
+	v, err := tftypes.Transform(codecStates(t)["state"], func(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if r, ok := repl[p.String()]; ok {
+			return r, nil
+		}
+		return v, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// TestValidateConfig_accessEntryIndexes: an entry known only after apply keeps its place, so a
+// known entry after it is still judged, at its own index.
+func TestValidateConfig_accessEntryIndexes(t *testing.T) {
+	ctx := context.Background()
+	accessType := namespaceTerraformType.(tftypes.Object).AttributeTypes["access"].(tftypes.List)
+	entryType := accessType.ElementType.(tftypes.Object)
+	entry := map[string]tftypes.Value{}
+	for k, typ := range entryType.AttributeTypes {
+		entry[k] = tftypes.NewValue(typ, nil)
+	}
+	entry["role"] = tftypes.NewValue(tftypes.String, "cluster-admin")
+	entry["users"] = tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "b")})
+	config := withValues(t, map[string]tftypes.Value{`AttributeName("access")`: tftypes.NewValue(accessType, []tftypes.Value{
+		tftypes.NewValue(entryType, tftypes.UnknownValue), tftypes.NewValue(entryType, entry),
+	})})
+	var resp resource.ValidateConfigResponse
+	(&NamespaceResource{}).ValidateConfig(ctx, resource.ValidateConfigRequest{Config: tfsdk.Config{Schema: namespaceSchema, Raw: config}}, &resp)
+	var at []string
+	for _, d := range resp.Diagnostics.Errors() {
+		if wp, ok := d.(diag.DiagnosticWithPath); ok {
+			at = append(at, wp.Path().String())
+		}
+	}
+	if !slices.ContainsFunc(at, func(p string) bool { return strings.HasPrefix(p, "access[1]") }) ||
+		slices.ContainsFunc(at, func(p string) bool { return strings.HasPrefix(p, "access[0]") }) {
+		t.Fatalf("cluster-admin in access[1] beside an unknown access[0]: errors at %q, want one at access[1]", at)
+	}
+}
+
+// TestSpec_nullAndUnknownElements: a list with an unknown element waits, even beside a null; a
+// null element alone is one error and no value.
+func TestSpec_nullAndUnknownElements(t *testing.T) {
+	ctx := context.Background()
+	ports := `AttributeName("network_policy").AttributeName("allow_egress_ports")`
+	list := func(elems ...tftypes.Value) tftypes.Value {
+		return tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, elems)
+	}
+	null, unknown := tftypes.NewValue(tftypes.String, nil), tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+	spec := func(v tftypes.Value) (hardening.NamespaceSpec, bool, diag.Diagnostics) {
+		var m namespaceModel
+		if d := getNamespace(ctx, withValues(t, map[string]tftypes.Value{ports: v}), &m); d.HasError() {
+			t.Fatal(d)
+		}
+		return m.spec(ctx)
+	}
+	if _, unk, d := spec(list(null, unknown)); !unk || d.HasError() {
+		t.Fatalf("[null, unknown]: unknown %t, %v", unk, d)
+	}
+	s, _, d := spec(list(null))
+	if len(d.Errors()) != 1 || s.Network.AllowEgressPorts != nil {
+		t.Fatalf("[null]: %d errors, ports %#v", len(d.Errors()), s.Network.AllowEgressPorts)
 	}
 }

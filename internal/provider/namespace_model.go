@@ -3,6 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"iter"
+	"maps"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -123,13 +126,16 @@ func (r *specReader) stringMap(v types.Map) map[string]string {
 	if v.IsNull() {
 		return nil
 	}
+	if r.anyUnknown(maps.Values(v.Elements())) {
+		return nil
+	}
 	out := make(map[string]string, len(v.Elements()))
 	for k, e := range v.Elements() {
-		if e.IsUnknown() {
-			r.unknown = true
+		sv, ok := r.element(e)
+		if !ok {
 			return nil
 		}
-		out[k] = r.element(e)
+		out[k] = sv
 	}
 	return out
 }
@@ -142,25 +148,41 @@ func (r *specReader) list(v types.List) []string {
 	if v.IsNull() {
 		return nil
 	}
+	if r.anyUnknown(slices.Values(v.Elements())) {
+		return nil
+	}
 	out := make([]string, 0, len(v.Elements()))
 	for _, e := range v.Elements() {
-		if e.IsUnknown() {
-			r.unknown = true
+		sv, ok := r.element(e)
+		if !ok {
 			return nil
 		}
-		out = append(out, r.element(e))
+		out = append(out, sv)
 	}
 	return out
 }
 
-// element is a known string element of a list or map; a null one is an error, as in ElementsAs.
-func (r *specReader) element(e attr.Value) string {
+// anyUnknown notes a collection with an unknown element: it is judged once all are known, so a
+// null beside an unknown is not yet an error.
+func (r *specReader) anyUnknown(elems iter.Seq[attr.Value]) bool {
+	for e := range elems {
+		if e.IsUnknown() {
+			r.unknown = true
+			return true
+		}
+	}
+	return false
+}
+
+// element is a known string element of a list or map. A null one is an error, and the whole
+// collection is then nil, as with ElementsAs.
+func (r *specReader) element(e attr.Value) (string, bool) {
 	sv, ok := e.(types.String)
 	if !ok || sv.IsNull() {
 		r.diags.AddError("Value Conversion Error", fmt.Sprintf("expected a string, got %s", e))
-		return ""
+		return "", false
 	}
-	return sv.ValueString()
+	return sv.ValueString(), true
 }
 
 func (r *specReader) object(v types.Object, target any) bool {
@@ -224,13 +246,17 @@ func (m namespaceModel) spec(ctx context.Context) (hardening.NamespaceSpec, bool
 		r.unknown = true
 	} else if !m.Access.IsNull() {
 		for _, ev := range m.Access.Elements() {
+			// An entry that cannot be read keeps its place, so what is said about the others is
+			// said at their own index (and what is said about it waits for it, or is its error).
 			if ev.IsUnknown() {
 				r.unknown = true
+				s.Access = append(s.Access, hardening.AccessEntry{})
 				continue
 			}
 			eo, ok := ev.(types.Object)
 			if !ok || eo.IsNull() {
 				r.diags.AddError("Value Conversion Error", fmt.Sprintf("an access entry is %s, not an object", ev))
+				s.Access = append(s.Access, hardening.AccessEntry{})
 				continue
 			}
 			var e accessModel

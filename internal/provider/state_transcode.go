@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"math/big"
 	"slices"
@@ -22,8 +23,8 @@ import (
 func stateJSONToMsgPack(data []byte, typ tftypes.Type) ([]byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	v, err := decodeJSON(dec)
+	if err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
@@ -32,6 +33,70 @@ func stateJSONToMsgPack(data []byte, typ tftypes.Type) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// jsonMember is one key of a JSON object, in order: a key may repeat, and tftypes decodes every
+// occurrence (the last one wins).
+type jsonMember struct {
+	key string
+	val any
+}
+
+// decodeJSON reads one JSON value: objects as []jsonMember, arrays as []any, and json.Number,
+// string, bool or nil.
+func decodeJSON(dec *json.Decoder) (any, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch tok {
+	case json.Delim('{'):
+		var ms []jsonMember
+		for dec.More() {
+			k, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			v, err := decodeJSON(dec)
+			if err != nil {
+				return nil, err
+			}
+			ms = append(ms, jsonMember{key: k.(string), val: v})
+		}
+		_, err := dec.Token()
+		return ms, err
+	case json.Delim('['):
+		xs := []any{}
+		for dec.More() {
+			v, err := decodeJSON(dec)
+			if err != nil {
+				return nil, err
+			}
+			xs = append(xs, v)
+		}
+		_, err := dec.Token()
+		return xs, err
+	}
+	return tok, nil
+}
+
+// lastOf returns the value of key's last occurrence. Earlier ones are transcoded to nowhere
+// first, so an invalid one is an error as in tftypes.
+func lastOf(ms []jsonMember, key string, typ tftypes.Type) (any, bool, error) {
+	var last any
+	found := false
+	for _, m := range ms {
+		if m.key != key {
+			continue
+		}
+		if found {
+			if err := transcodeJSON(msgpack.NewEncoder(io.Discard), last, typ); err != nil {
+				return nil, false, err
+			}
+		}
+		last, found = m.val, true
+	}
+	return last, found, nil
 }
 
 func transcodeJSON(enc *msgpack.Encoder, v any, typ tftypes.Type) error {
@@ -44,24 +109,37 @@ func transcodeJSON(enc *msgpack.Encoder, v any, typ tftypes.Type) error {
 	case tftypes.Set:
 		return transcodeElements(enc, v, t.ElementType)
 	case tftypes.Map:
-		m, ok := v.(map[string]any)
+		ms, ok := v.([]jsonMember)
 		if !ok {
 			return fmt.Errorf("expected an object for %s, got %T", typ, v)
 		}
-		if err := enc.EncodeMapLen(len(m)); err != nil {
+		// The last occurrence of a key wins; an earlier one must still be valid.
+		last := make(map[string]int, len(ms))
+		keys := make([]string, 0, len(ms))
+		for i, m := range ms {
+			if j, dup := last[m.key]; dup {
+				if err := transcodeJSON(msgpack.NewEncoder(io.Discard), ms[j].val, t.ElementType); err != nil {
+					return err
+				}
+			} else {
+				keys = append(keys, m.key)
+			}
+			last[m.key] = i
+		}
+		if err := enc.EncodeMapLen(len(keys)); err != nil {
 			return err
 		}
-		for k, e := range m {
+		for _, k := range keys {
 			if err := enc.EncodeString(k); err != nil {
 				return err
 			}
-			if err := transcodeJSON(enc, e, t.ElementType); err != nil {
+			if err := transcodeJSON(enc, ms[last[k]].val, t.ElementType); err != nil {
 				return err
 			}
 		}
 		return nil
 	case tftypes.Object:
-		m, ok := v.(map[string]any)
+		ms, ok := v.([]jsonMember)
 		if !ok || len(t.OptionalAttributes) > 0 {
 			return fmt.Errorf("cannot decode %T as %s", v, typ)
 		}
@@ -77,7 +155,11 @@ func transcodeJSON(enc *msgpack.Encoder, v any, typ tftypes.Type) error {
 			if err := enc.EncodeString(k); err != nil {
 				return err
 			}
-			if err := transcodeJSON(enc, m[k], t.AttributeTypes[k]); err != nil {
+			e, _, err := lastOf(ms, k, t.AttributeTypes[k])
+			if err != nil {
+				return err
+			}
+			if err := transcodeJSON(enc, e, t.AttributeTypes[k]); err != nil {
 				return err
 			}
 		}

@@ -33,8 +33,8 @@ func TestStateJSONToMsgPack_matchesTftypes(t *testing.T) {
 	small := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
 		"s": tftypes.String, "n": tftypes.Number, "b": tftypes.Bool,
 		"l": tftypes.List{ElementType: tftypes.String}, "set": tftypes.Set{ElementType: tftypes.Number},
-		"m": tftypes.Map{ElementType: tftypes.Bool},
-		"o": tftypes.Object{AttributeTypes: map[string]tftypes.Type{"x": tftypes.String}},
+		"m":  tftypes.Map{ElementType: tftypes.Bool},
+		"o":  tftypes.Object{AttributeTypes: map[string]tftypes.Type{"x": tftypes.String}},
 		"lo": tftypes.List{ElementType: tftypes.Object{AttributeTypes: map[string]tftypes.Type{"y": tftypes.Number}}},
 	}}
 	cases := []struct {
@@ -54,6 +54,17 @@ func TestStateJSONToMsgPack_matchesTftypes(t *testing.T) {
 		{"a string for a list", small, `{"l":"x"}`},
 		{"a bool for a number", small, `{"n":true}`},
 		{"not JSON", small, `{"s":`},
+		{"a duplicate key, both valid", small, `{"s":"a","s":"b","m":{"k":true,"k":false}}`},
+		{"a duplicate attribute, the first invalid", small, `{"n":true,"n":1}`},
+		{"a duplicate map key, the first invalid", small, `{"m":{"a":"x","a":true}}`},
+		{"a duplicate attribute, the last invalid", small, `{"n":1,"n":true}`},
+		{"a number from an invalid string", small, `{"n":"abc"}`},
+		{"a number from an empty string", small, `{"n":""}`},
+		{"bools from numbers", small, `{"m":{"a":1,"b":0}}`},
+		{"a bool from 2", small, `{"b":2}`},
+		{"null map values and list elements", small, `{"m":{"a":null},"l":[null],"lo":[null,{"y":null}]}`},
+		{"a list for the whole object", small, `[1]`},
+		{"a string for the whole object", small, `"x"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -88,4 +99,57 @@ func TestStateJSONToMsgPack_refusesUnknownTypes(t *testing.T) {
 			t.Errorf("%s was transcoded", typ)
 		}
 	}
+}
+
+// TestStateJSONToMsgPack_collectionsOfObjects: maps and sets of objects, as tftypes decodes them.
+func TestStateJSONToMsgPack_collectionsOfObjects(t *testing.T) {
+	obj := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"a": tftypes.String, "n": tftypes.Number}}
+	typ := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"mo": tftypes.Map{ElementType: obj}, "so": tftypes.Set{ElementType: obj},
+	}}
+	for _, js := range []string{
+		`{"mo":{"x":{"a":"1","n":2},"y":null},"so":[{"a":"z"},{"n":1.5,"extra":true}]}`,
+		`{"mo":{"x":{"a":"1"},"x":{"n":3}}}`,
+		`{"so":[{"a":{"bad":1}}]}`,
+	} {
+		want, wantErr := tftypesRoundTrip([]byte(js), typ)
+		b, err := stateJSONToMsgPack([]byte(js), typ)
+		if (err != nil) != (wantErr != nil) {
+			t.Fatalf("%s: error %v, tftypes' %v", js, err, wantErr)
+		}
+		if err != nil {
+			continue
+		}
+		got, err := (&tfprotov6.DynamicValue{MsgPack: b}).Unmarshal(typ)
+		if err != nil || !got.Equal(want) {
+			t.Fatalf("%s: %v, want %v (%v)", js, got, want, err)
+		}
+	}
+}
+
+// BenchmarkStateUpgrade: one namespace's stored state to msgpack, through tftypes and directly.
+func BenchmarkStateUpgrade(b *testing.B) {
+	state, err := os.ReadFile("testdata/namespace_state_v0.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("tftypes", func(b *testing.B) {
+		for b.Loop() {
+			v, err := (&tfprotov6.RawState{JSON: state}).UnmarshalWithOpts(namespaceTerraformType,
+				tfprotov6.UnmarshalOpts{ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := tfprotov6.NewDynamicValue(namespaceTerraformType, v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("direct", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := stateJSONToMsgPack(state, namespaceTerraformType); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
