@@ -30,7 +30,9 @@ var modelFieldCache sync.Map // reflect.Type -> []modelField
 // modelFields lists the tagged fields of a model struct type; every one must be an attr.Value.
 func modelFields(t reflect.Type) []modelField {
 	if f, ok := modelFieldCache.Load(t); ok {
-		return f.([]modelField)
+		if fields, ok := f.([]modelField); ok {
+			return fields
+		}
 	}
 	valueType := reflect.TypeFor[attr.Value]()
 	var fields []modelField
@@ -55,7 +57,8 @@ func modelValues(model any) map[string]attr.Value {
 	fields := modelFields(v.Type())
 	out := make(map[string]attr.Value, len(fields))
 	for _, f := range fields {
-		out[f.name] = v.Field(f.index).Interface().(attr.Value)
+		a, _ := v.Field(f.index).Interface().(attr.Value) // modelFields admits attr.Value fields only
+		out[f.name] = a
 	}
 	return out
 }
@@ -172,7 +175,13 @@ func stringMapValue(m map[string]string) (types.Map, diag.Diagnostics) {
 }
 
 // namespaceAttrTypes are hardened_namespace's top-level attribute types.
-var namespaceAttrTypes = namespaceSchema.Type().(attr.TypeWithAttributeTypes).AttributeTypes()
+var namespaceAttrTypes = func() map[string]attr.Type {
+	out := make(map[string]attr.Type, len(namespaceSchema.Attributes))
+	for name, a := range namespaceSchema.Attributes {
+		out[name] = a.GetType()
+	}
+	return out
+}()
 
 // getNamespace reads a hardened_namespace value (config, plan or state) into m; a null or unknown
 // value is left to the framework, which says why it cannot be read.

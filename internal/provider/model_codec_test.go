@@ -142,12 +142,24 @@ func TestModelCodec_refusesAMismatch(t *testing.T) {
 	}
 }
 
+// accessTypes are the types of the access list and of its entries.
+func accessTypes(t *testing.T) (tftypes.List, tftypes.Object) {
+	t.Helper()
+	obj, ok := namespaceTerraformType.(tftypes.Object)
+	list, okList := obj.AttributeTypes["access"].(tftypes.List)
+	entry, okEntry := list.ElementType.(tftypes.Object)
+	if !ok || !okList || !okEntry {
+		t.Fatalf("unexpected access type %s", obj.AttributeTypes["access"])
+	}
+	return list, entry
+}
+
 // TestSpec_accessEntries: an access entry known only after apply leaves the spec unknown (the
 // plan waits for it); a null entry is an error, as the framework's conversion made it.
 func TestSpec_accessEntries(t *testing.T) {
 	ctx := context.Background()
 	state := codecStates(t)["state"]
-	accessType := namespaceTerraformType.(tftypes.Object).AttributeTypes["access"].(tftypes.List)
+	accessType, entryType := accessTypes(t)
 	withAccess := func(elem tftypes.Value) namespaceModel {
 		t.Helper()
 		v, err := tftypes.Transform(state, func(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
@@ -165,11 +177,11 @@ func TestSpec_accessEntries(t *testing.T) {
 		}
 		return m
 	}
-	_, unknown, diags := withAccess(tftypes.NewValue(accessType.ElementType, tftypes.UnknownValue)).spec(ctx)
+	_, unknown, diags := withAccess(tftypes.NewValue(entryType, tftypes.UnknownValue)).spec(ctx)
 	if !unknown || diags.HasError() {
 		t.Fatalf("an unknown access entry: unknown %t, %v", unknown, diags)
 	}
-	_, _, diags = withAccess(tftypes.NewValue(accessType.ElementType, nil)).spec(ctx)
+	_, _, diags = withAccess(tftypes.NewValue(entryType, nil)).spec(ctx)
 	if !diags.HasError() {
 		t.Fatal("a null access entry was accepted")
 	}
@@ -194,8 +206,7 @@ func withValues(t *testing.T, repl map[string]tftypes.Value) tftypes.Value {
 // known entry after it is still judged, at its own index.
 func TestValidateConfig_accessEntryIndexes(t *testing.T) {
 	ctx := context.Background()
-	accessType := namespaceTerraformType.(tftypes.Object).AttributeTypes["access"].(tftypes.List)
-	entryType := accessType.ElementType.(tftypes.Object)
+	accessType, entryType := accessTypes(t)
 	entry := map[string]tftypes.Value{}
 	for k, typ := range entryType.AttributeTypes {
 		entry[k] = tftypes.NewValue(typ, nil)

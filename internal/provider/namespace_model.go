@@ -277,7 +277,7 @@ func (m namespaceModel) spec(ctx context.Context) (hardening.NamespaceSpec, bool
 
 // setComputed writes what the pure core resolved into the model: the preset-filled values the
 // plan shows, the objects it will own and the compliance verdicts.
-func (m *namespaceModel) setComputed(ctx context.Context, res hardening.Resolved, objs []hardening.Object, foreign hardening.Foreign) diag.Diagnostics {
+func (m *namespaceModel) setComputed(res hardening.Resolved, objs []hardening.Object, foreign hardening.Foreign) diag.Diagnostics {
 	var diags diag.Diagnostics
 	add := func(d diag.Diagnostics) { diags.Append(d...) }
 	var d diag.Diagnostics
@@ -364,7 +364,7 @@ func fieldErrorPath(p []any) path.Path {
 }
 
 // refreshMap returns the live values of the keys prior manages (or all live keys on import).
-func refreshMap(ctx context.Context, prior types.Map, live map[string]string, imported bool) (types.Map, diag.Diagnostics) {
+func refreshMap(prior types.Map, live map[string]string, imported bool) (types.Map, diag.Diagnostics) {
 	if imported {
 		if len(live) == 0 {
 			return types.MapNull(types.StringType), nil

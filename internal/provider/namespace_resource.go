@@ -153,7 +153,7 @@ func (r *NamespaceResource) modifyPlan(ctx context.Context, config tfsdk.Config,
 	}
 	foreign, diags := plannedForeign(ctx, req.Private, res, objs)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(planned.setComputed(ctx, res, objs, foreign)...)
+	resp.Diagnostics.Append(planned.setComputed(res, objs, foreign)...)
 	resp.Diagnostics.Append(setNamespace(ctx, &resp.Plan.Raw, &planned)...)
 }
 
@@ -439,9 +439,9 @@ func (r *NamespaceResource) read(ctx context.Context, current tfsdk.State, priva
 		userLabels, userAnns = onlyKeys(userLabels, labels), onlyKeys(userAnns, anns)
 	}
 	state.ID, state.Name, state.UID = types.StringValue(ns.Name), types.StringValue(ns.Name), types.StringValue(string(ns.UID))
-	state.Labels, diags = refreshMap(ctx, state.Labels, userLabels, isImport)
+	state.Labels, diags = refreshMap(state.Labels, userLabels, isImport)
 	resp.Diagnostics.Append(diags...)
-	state.Annotations, diags = refreshMap(ctx, state.Annotations, userAnns, isImport)
+	state.Annotations, diags = refreshMap(state.Annotations, userAnns, isImport)
 	resp.Diagnostics.Append(diags...)
 
 	identity := r.guardIdentity(ctx, client, obs, resp.Diagnostics)
@@ -463,7 +463,7 @@ func (r *NamespaceResource) read(ctx context.Context, current tfsdk.State, priva
 			f+". Terraform does not remove objects it did not create; compliance reports it until it is removed.")
 	}
 	resp.Diagnostics.Append(setForeign(ctx, resp.Private, foreign, others)...)
-	resp.Diagnostics.Append(state.setComputed(ctx, res, objs, foreign)...)
+	resp.Diagnostics.Append(state.setComputed(res, objs, foreign)...)
 	// Pod Security labels are shown as they are live, so a changed label is a visible diff.
 	state.PodSecurity, diags = livePodSecurity(ns.Labels)
 	resp.Diagnostics.Append(diags...)

@@ -53,15 +53,16 @@ func decodeJSON(dec *json.Decoder) (any, error) {
 	case json.Delim('{'):
 		var ms []jsonMember
 		for dec.More() {
-			k, err := dec.Token()
+			tok, err := dec.Token()
 			if err != nil {
 				return nil, err
 			}
+			k, _ := tok.(string) // the decoder only returns a string token as an object key
 			v, err := decodeJSON(dec)
 			if err != nil {
 				return nil, err
 			}
-			ms = append(ms, jsonMember{key: k.(string), val: v})
+			ms = append(ms, jsonMember{key: k, val: v})
 		}
 		_, err := dec.Token()
 		return ms, err
