@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/testcluster"
 )
 
 // The anchor is hashicorp/terraform-provider-kubernetes. The module proxy serves it only as a
@@ -24,16 +26,24 @@ const (
 // EnsureAnchor returns the anchor provider binary, building it with `go install` into cacheDir
 // (keyed on module version, Go version and platform) when it is not there yet.
 func EnsureAnchor(ctx context.Context, cacheDir string, log io.Writer) (string, error) {
-	gover, err := exec.CommandContext(ctx, "go", "env", "GOVERSION").Output()
+	bin, err := anchorPath(ctx, cacheDir)
 	if err != nil {
-		return "", fmt.Errorf("the Go toolchain is needed to build hashicorp/kubernetes: %w", err)
+		return "", err
 	}
-	dir := filepath.Join(cacheDir, "bin", fmt.Sprintf("hashicorp-kubernetes-%s-%s-%s-%s",
-		AnchorModuleVersion, strings.TrimSpace(string(gover)), runtime.GOOS, runtime.GOARCH))
-	bin := filepath.Join(dir, "terraform-provider-kubernetes")
 	if _, err := os.Stat(bin); err == nil {
 		return bin, nil
 	}
+	// One build at a time in a cache (the control plane's take the same lock); a process that
+	// waited finds the binary the other one built.
+	unlock, err := testcluster.LockBuild(cacheDir, log)
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil
+	}
+	dir := filepath.Dir(bin)
 	// Build into a side folder and rename, so an interrupted build never looks finished.
 	partial := filepath.Join(dir, ".partial")
 	if err := os.MkdirAll(partial, 0o755); err != nil {
@@ -74,4 +84,16 @@ func EnsureAnchor(ctx context.Context, cacheDir string, log io.Writer) (string, 
 	_ = os.RemoveAll(partial)
 	fmt.Fprintf(log, "bench: built hashicorp/kubernetes in %s\n", time.Since(start).Round(time.Second))
 	return bin, nil
+}
+
+// anchorPath is where the anchor binary is cached: keyed on module version, Go version and
+// platform.
+func anchorPath(ctx context.Context, cacheDir string) (string, error) {
+	gover, err := exec.CommandContext(ctx, "go", "env", "GOVERSION").Output()
+	if err != nil {
+		return "", fmt.Errorf("the Go toolchain is needed to build hashicorp/kubernetes: %w", err)
+	}
+	dir := filepath.Join(cacheDir, "bin", fmt.Sprintf("hashicorp-kubernetes-%s-%s-%s-%s",
+		AnchorModuleVersion, strings.TrimSpace(string(gover)), runtime.GOOS, runtime.GOARCH))
+	return filepath.Join(dir, "terraform-provider-kubernetes"), nil
 }

@@ -233,6 +233,13 @@ func goBuild(ctx context.Context, log io.Writer, dir, out, ldflags string, pkgs 
 	return nil
 }
 
+// LockBuild waits for any other build of this cache (control plane, OpenTofu, the benchmark's
+// anchor) to finish and holds the lock until the returned function is called: on 2 cores, builds
+// run one at a time, and a second process finds the first one's result instead of building it again.
+func LockBuild(cache string, log io.Writer) (func(), error) {
+	return lockFile(filepath.Join(cache, "build.lock"), log)
+}
+
 func lockFile(path string, log io.Writer) (func(), error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
@@ -242,7 +249,7 @@ func lockFile(path string, log io.Writer) (func(), error) {
 		return nil, err
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		fmt.Fprintf(log, "testcluster: another process is building the control plane; waiting for it (%s)\n", path)
+		fmt.Fprintf(log, "testcluster: another process is building into this cache; waiting for it (%s)\n", path)
 		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
 			f.Close()
 			return nil, err
