@@ -81,8 +81,10 @@ func (s *protocolServer) unchangedPlan(ctx context.Context, req *tfprotov6.PlanR
 		return nil, false
 	}
 	unchanged := &tfprotov6.PlanResourceChangeResponse{PlannedState: req.PriorState, PlannedPrivate: req.PriorPrivate}
-	if fp, ok := planFingerprint(data.fingerprintVersion, config, prior, private[othersKey], private[foreignKey]); ok && len(recorded) > 0 && bytes.Equal(recorded, fp) {
-		return unchanged, true
+	if len(recorded) > 0 {
+		if fp, ok := planFingerprint(data.fingerprintVersion, config, prior, private[othersKey], private[foreignKey]); ok && bytes.Equal(recorded, fp) {
+			return unchanged, true
+		}
 	}
 	// No apply of this build recorded these inputs (a new release, or the refresh found others'
 	// objects changed): ModifyPlan decides, on the values the framework would hand it.

@@ -81,9 +81,9 @@ func decodeJSON(dec *json.Decoder) (any, error) {
 	return tok, nil
 }
 
-// lastOf returns the value of key's last occurrence. Earlier ones are transcoded to nowhere
-// first, so an invalid one is an error as in tftypes.
-func lastOf(ms []jsonMember, key string, typ tftypes.Type) (any, bool, error) {
+// lastOf returns the value of key's last occurrence (nil when absent). Earlier ones are
+// transcoded to nowhere first, so an invalid one is an error as in tftypes.
+func lastOf(ms []jsonMember, key string, typ tftypes.Type) (any, error) {
 	var last any
 	found := false
 	for _, m := range ms {
@@ -92,12 +92,12 @@ func lastOf(ms []jsonMember, key string, typ tftypes.Type) (any, bool, error) {
 		}
 		if found {
 			if err := transcodeJSON(msgpack.NewEncoder(io.Discard), last, typ); err != nil {
-				return nil, false, err
+				return nil, err
 			}
 		}
 		last, found = m.val, true
 	}
-	return last, found, nil
+	return last, nil
 }
 
 func transcodeJSON(enc *msgpack.Encoder, v any, typ tftypes.Type) error {
@@ -156,7 +156,7 @@ func transcodeJSON(enc *msgpack.Encoder, v any, typ tftypes.Type) error {
 			if err := enc.EncodeString(k); err != nil {
 				return err
 			}
-			e, _, err := lastOf(ms, k, t.AttributeTypes[k])
+			e, err := lastOf(ms, k, t.AttributeTypes[k])
 			if err != nil {
 				return err
 			}
