@@ -93,3 +93,25 @@ func orUnset(s string) string {
 	}
 	return s
 }
+
+// Gap is how an unsatisfied finding reads in a report: one line, starting "practice N (title): ",
+// so it can be filtered by practice and printed as it is.
+func (f Finding) Gap() string {
+	s := fmt.Sprintf("practice %d (%s): %s", f.Practice, f.Title, f.Detail)
+	if len(f.Checks) > 0 {
+		s += " [" + strings.Join(f.Checks, ", ") + "]"
+	}
+	return s
+}
+
+// Gaps are the unsatisfied findings as Gap lines, in checklist order; empty, not nil, when there
+// are none.
+func Gaps(findings []Finding) []string {
+	gaps := []string{}
+	for _, f := range findings {
+		if !f.Satisfied {
+			gaps = append(gaps, f.Gap())
+		}
+	}
+	return gaps
+}

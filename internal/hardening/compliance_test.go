@@ -3,6 +3,7 @@ package hardening
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -202,4 +203,21 @@ func tFmtFindings(fs []Finding) string {
 		s += fmt.Sprintf("  %+v\n", f)
 	}
 	return s
+}
+
+// TestGaps: one line per unsatisfied finding, in order, starting with the practice; none is an
+// empty list (a known empty value in the state), not nil.
+func TestGaps(t *testing.T) {
+	if g := Gaps(nil); g == nil || len(g) != 0 {
+		t.Fatalf("Gaps(nil) = %#v, want an empty list", g)
+	}
+	got := Gaps([]Finding{
+		{Practice: 2, Title: "Images", Detail: "none", Checks: []string{"Kubescape C-0078", "Kubescape C-0075"}},
+		{Practice: 4, Title: "RBAC", Satisfied: true, Detail: "ok"},
+		{Practice: 5, Title: "Network", Detail: "open"},
+	})
+	want := []string{"practice 2 (Images): none [Kubescape C-0078, Kubescape C-0075]", "practice 5 (Network): open"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("Gaps = %q, want %q", got, want)
+	}
 }

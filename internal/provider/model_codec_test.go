@@ -22,7 +22,7 @@ import (
 // codecStates are hardened_namespace values as a state, and as a plan with unknowns and nulls.
 func codecStates(t *testing.T) map[string]tftypes.Value {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/namespace_state_v0.json")
+	raw, err := os.ReadFile("testdata/namespace_state_v1.json")
 	if err != nil {
 		t.Fatal(err)
 	}

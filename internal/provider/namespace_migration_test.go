@@ -526,8 +526,9 @@ func (r *migrationRunner) kubernetesObjects() []oldObject {
 	return out
 }
 
-// networkPractice returns hardened_namespace.payments' compliance entry for practice 5 (network
-// policies) as a refresh finds it: from the prior state of a saved plan.
+// networkPractice returns whether hardened_namespace.payments satisfies practice 5 (network
+// policies), and its compliance gap line when not, as a refresh finds it: from the prior state of a
+// saved plan.
 func (r *migrationRunner) networkPractice() (bool, string) {
 	r.t.Helper()
 	r.mustRun("plan", "-out=check.tfplan")
@@ -538,10 +539,8 @@ func (r *migrationRunner) networkPractice() (bool, string) {
 					Resources []struct {
 						Address string `json:"address"`
 						Values  struct {
-							Compliance []struct {
-								Practice  int    `json:"practice"`
-								Satisfied bool   `json:"satisfied"`
-								Detail    string `json:"detail"`
+							Compliance *struct {
+								Gaps []string `json:"gaps"`
 							} `json:"compliance"`
 						} `json:"values"`
 					} `json:"resources"`
@@ -556,12 +555,16 @@ func (r *migrationRunner) networkPractice() (bool, string) {
 		if res.Address != "hardened_namespace.payments" {
 			continue
 		}
-		for _, c := range res.Values.Compliance {
-			if c.Practice == 5 {
-				return c.Satisfied, c.Detail
+		if res.Values.Compliance == nil {
+			break
+		}
+		for _, gap := range res.Values.Compliance.Gaps {
+			if strings.HasPrefix(gap, "practice 5 (") {
+				return false, gap
 			}
 		}
+		return true, ""
 	}
-	r.t.Fatal("the state has no compliance entry for practice 5 of hardened_namespace.payments")
+	r.t.Fatal("the state has no compliance for hardened_namespace.payments")
 	return false, ""
 }

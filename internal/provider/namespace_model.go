@@ -37,7 +37,7 @@ type namespaceModel struct {
 	EffectiveResourceQuota       types.Map      `tfsdk:"effective_resource_quota"`
 	EffectiveLimitRange          types.Object   `tfsdk:"effective_limit_range"`
 	ManagedObjects               types.List     `tfsdk:"managed_objects"`
-	Compliance                   types.List     `tfsdk:"compliance"`
+	Compliance                   types.Object   `tfsdk:"compliance"`
 	Timeouts                     timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -319,18 +319,7 @@ func (m *namespaceModel) setComputed(res hardening.Resolved, objs []hardening.Ob
 	add(d)
 	m.ManagedObjects, d = stringListValue(hardening.ManagedIDs(objs))
 	add(d)
-	var findings []attr.Value
-	for _, f := range hardening.Compliance(res, foreign) {
-		checks, d := stringListValue(f.Checks)
-		add(d)
-		obj, d := types.ObjectValue(complianceAttrTypes, map[string]attr.Value{
-			"practice": types.Int64Value(int64(f.Practice)), "title": types.StringValue(f.Title),
-			"satisfied": types.BoolValue(f.Satisfied), "detail": types.StringValue(f.Detail), "checks": checks,
-		})
-		add(d)
-		findings = append(findings, obj)
-	}
-	m.Compliance, d = types.ListValue(types.ObjectType{AttrTypes: complianceAttrTypes}, findings)
+	m.Compliance, d = complianceValue(hardening.Compliance(res, foreign))
 	add(d)
 	return diags
 }
@@ -340,7 +329,7 @@ func (m *namespaceModel) setUnknownComputed() {
 	m.EffectiveResourceQuota = types.MapUnknown(types.StringType)
 	m.EffectiveLimitRange = types.ObjectUnknown(effectiveLimitRangeAttrTypes)
 	m.ManagedObjects = types.ListUnknown(types.StringType)
-	m.Compliance = types.ListUnknown(types.ObjectType{AttrTypes: complianceAttrTypes})
+	m.Compliance = types.ObjectUnknown(complianceAttrTypes)
 }
 
 // fieldErrorPath converts a validation path (internal/fielderr) into Terraform's.

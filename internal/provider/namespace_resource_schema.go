@@ -97,21 +97,24 @@ func namespaceResourceSchema(ctx context.Context) schema.Schema {
 			MarkdownDescription: "The objects this resource owns, as `Kind/name`. An object changed or deleted outside " +
 				"Terraform drops out of this list on refresh, so the plan shows it being restored.",
 		},
-		"compliance": schema.ListNestedAttribute{
+		"compliance": schema.SingleNestedAttribute{
 			Computed: true,
-			MarkdownDescription: "For each checklist practice this resource covers: whether the namespace satisfies it, " +
-				"and the scanner checks (CIS Kubernetes Benchmark, Kubescape) the same configuration answers.",
-			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-				"practice":  schema.Int64Attribute{Computed: true, MarkdownDescription: "Checklist practice number (1-10)."},
-				"title":     schema.StringAttribute{Computed: true, MarkdownDescription: "What is checked."},
-				"satisfied": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the namespace satisfies it."},
-				"detail":    schema.StringAttribute{Computed: true, MarkdownDescription: "The values the verdict rests on."},
-				"checks":    schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Scanner check ids."},
-			}},
+			MarkdownDescription: "Whether the namespace satisfies every checklist practice this resource covers, and a line " +
+				"for each one it does not. The practices covered and the scanner checks each answers are listed under " +
+				"Compliance above.",
+			Attributes: map[string]schema.Attribute{
+				"satisfied": schema.BoolAttribute{Computed: true,
+					MarkdownDescription: "Whether every practice covered is satisfied (`gaps` is empty)."},
+				"gaps": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+					MarkdownDescription: "One line per practice not satisfied, in checklist order: `practice N (title): " +
+						"the values the verdict rests on [the scanner checks that report the same gap]`."},
+			},
 		},
 		"timeouts": timeoutsAttribute(ctx),
 	})
 	return schema.Schema{
+		// 1: compliance became an object holding the verdict and the gaps (UpgradeState).
+		Version: 1,
 		MarkdownDescription: "A tenant namespace hardened by default, as one resource: the Namespace with Pod Security " +
 			"Admission labels, a ResourceQuota, a LimitRange, default-deny NetworkPolicies with explicit allows, " +
 			"namespace-scoped RoleBindings and a default ServiceAccount that does not mount API tokens. An " +

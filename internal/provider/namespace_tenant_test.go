@@ -597,7 +597,8 @@ func mustDelete(t *testing.T, err error) {
 	}
 }
 
-// complianceSays checks the compliance entry of a practice (the RBAC one for practice 4).
+// complianceSays checks compliance's verdict on a practice (the RBAC one for practice 4): a gap
+// line naming detail when it is not satisfied, no gap line for it when it is.
 func complianceSays(practice int, satisfied bool, detail string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		rs, ok := s.RootModule().Resources["hardened_namespace.test"]
@@ -605,17 +606,28 @@ func complianceSays(practice int, satisfied bool, detail string) resource.TestCh
 			return fmt.Errorf("hardened_namespace.test not in state")
 		}
 		a := rs.Primary.Attributes
-		for i := 0; a[fmt.Sprintf("compliance.%d.practice", i)] != ""; i++ {
-			p := fmt.Sprintf("compliance.%d.", i)
-			if a[p+"practice"] != fmt.Sprint(practice) || (practice == 4 && !strings.HasPrefix(a[p+"title"], "RBAC")) {
-				continue
-			}
-			if a[p+"satisfied"] != fmt.Sprint(satisfied) || !strings.Contains(a[p+"detail"], detail) {
-				return fmt.Errorf("compliance practice %d: satisfied=%s detail=%q; want satisfied=%t and %q", practice, a[p+"satisfied"], a[p+"detail"], satisfied, detail)
-			}
-			return nil
+		if a["compliance.gaps.#"] == "" {
+			return fmt.Errorf("compliance.gaps is not in the state")
 		}
-		return fmt.Errorf("no compliance entry for practice %d", practice)
+		prefix := fmt.Sprintf("practice %d (", practice)
+		if practice == 4 {
+			prefix += "RBAC"
+		}
+		var gap string
+		for i := 0; a[fmt.Sprintf("compliance.gaps.%d", i)] != ""; i++ {
+			if g := a[fmt.Sprintf("compliance.gaps.%d", i)]; strings.HasPrefix(g, prefix) {
+				gap = g
+			}
+		}
+		switch {
+		case satisfied && gap != "":
+			return fmt.Errorf("compliance reports a gap for practice %d: %q", practice, gap)
+		case !satisfied && !strings.Contains(gap, detail):
+			return fmt.Errorf("compliance practice %d: gap %q; want a gap naming %q", practice, gap, detail)
+		case !satisfied && a["compliance.satisfied"] != "false":
+			return fmt.Errorf("compliance.satisfied = %q with a gap for practice %d", a["compliance.satisfied"], practice)
+		}
+		return nil
 	}
 }
 

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -110,6 +111,29 @@ resource "hardened_namespace" "test" {
 	}
 	if out, err := current("apply", "-auto-approve"); err != nil {
 		t.Fatalf("apply with this provider over the previous release's state: %v\n%s", err, out)
+	}
+	// The stored state is the current version now, with 0.1.0's per-practice compliance list turned
+	// into the verdict and its gaps (none: this configuration satisfies every practice).
+	var stored struct {
+		Resources []struct {
+			Instances []struct {
+				SchemaVersion int `json:"schema_version"`
+				Attributes    struct {
+					Compliance *struct {
+						Satisfied bool     `json:"satisfied"`
+						Gaps      []string `json:"gaps"`
+					} `json:"compliance"`
+				} `json:"attributes"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate")); err != nil || json.Unmarshal(b, &stored) != nil ||
+		len(stored.Resources) != 1 || len(stored.Resources[0].Instances) != 1 {
+		t.Fatalf("cannot read the state after the upgrade apply: %v", err)
+	}
+	if inst := stored.Resources[0].Instances[0]; inst.SchemaVersion != 1 || inst.Attributes.Compliance == nil ||
+		!inst.Attributes.Compliance.Satisfied || inst.Attributes.Compliance.Gaps == nil || len(inst.Attributes.Compliance.Gaps) > 0 {
+		t.Errorf("after the upgrade apply: schema_version %d, compliance %+v; want 1, satisfied and no gaps", inst.SchemaVersion, inst.Attributes.Compliance)
 	}
 	if _, err := cs.CoreV1().ConfigMaps(name).Get(ctx, "hardened-image-policy", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 		t.Errorf("the tenant-writable registry ConfigMap survived the upgrade: %v", err)

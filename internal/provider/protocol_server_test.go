@@ -182,7 +182,7 @@ func TestAccNamespace_unchangedPlanSkipsTheFramework(t *testing.T) {
 // TestUpgradeResourceState_passthroughMatchesTheFramework: re-encoding a current-version state
 // (with an attribute an older release wrote) gives what the framework gives.
 func TestUpgradeResourceState_passthroughMatchesTheFramework(t *testing.T) {
-	raw, err := os.ReadFile("testdata/namespace_state_v0.json")
+	raw, err := os.ReadFile("testdata/namespace_state_v1.json")
 	if err != nil {
 		t.Fatal(err)
 	}

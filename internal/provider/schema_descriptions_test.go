@@ -244,7 +244,7 @@ func TestSchemaDescriptions_walker(t *testing.T) {
 	NewNamespaceResource().Schema(context.Background(), resource.SchemaRequest{}, &resp)
 	var paths []string
 	walkSchema("", reflect.ValueOf(resp.Schema.Attributes), func(path string, _ any) { paths = append(paths, path) })
-	for _, p := range []string{"access.groups", "pod_security.enforce", "timeouts.delete", "compliance.checks"} {
+	for _, p := range []string{"access.groups", "pod_security.enforce", "timeouts.delete", "compliance.gaps"} {
 		if !slices.Contains(paths, p) {
 			t.Errorf("the walker did not reach hardened_namespace attribute %s (reached %d paths)", p, len(paths))
 		}

@@ -26,7 +26,7 @@ func tftypesRoundTrip(data []byte, typ tftypes.Type) (tftypes.Value, error) {
 // again, for the namespace's stored state and for every conversion tftypes makes; an error
 // wherever tftypes gives one.
 func TestStateJSONToMsgPack_matchesTftypes(t *testing.T) {
-	state, err := os.ReadFile("testdata/namespace_state_v0.json")
+	state, err := os.ReadFile("testdata/namespace_state_v1.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestStateJSONToMsgPack_collectionsOfObjects(t *testing.T) {
 
 // BenchmarkStateUpgrade: one namespace's stored state to msgpack, through tftypes and directly.
 func BenchmarkStateUpgrade(b *testing.B) {
-	state, err := os.ReadFile("testdata/namespace_state_v0.json")
+	state, err := os.ReadFile("testdata/namespace_state_v1.json")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,0 +1,80 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
+)
+
+var _ resource.ResourceWithUpgradeState = &NamespaceResource{}
+
+// UpgradeState: version 0 (0.1.0 and earlier) kept a compliance entry for every practice; version 1
+// keeps the verdict and a line for each gap.
+func (r *NamespaceResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
+	return map[int64]resource.StateUpgrader{0: {StateUpgrader: upgradeNamespaceStateV0}}
+}
+
+// complianceV0 is one entry of version 0's compliance list.
+type complianceV0 struct {
+	Practice  int      `json:"practice"`
+	Title     string   `json:"title"`
+	Satisfied bool     `json:"satisfied"`
+	Detail    string   `json:"detail"`
+	Checks    []string `json:"checks"`
+}
+
+func upgradeNamespaceStateV0(_ context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
+	if req.RawState == nil || len(req.RawState.JSON) == 0 {
+		resp.Diagnostics.AddError("Cannot upgrade hardened_namespace state", "The stored state has no JSON to upgrade.")
+		return
+	}
+	upgraded, err := upgradeNamespaceJSONV0(req.RawState.JSON)
+	if err == nil {
+		var v tftypes.Value
+		v, err = tftypes.ValueFromJSONWithOpts(upgraded, namespaceTerraformType, tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true})
+		if err == nil {
+			var dv tfprotov6.DynamicValue
+			dv, err = tfprotov6.NewDynamicValue(namespaceTerraformType, v)
+			resp.DynamicValue = &dv
+		}
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot upgrade hardened_namespace state from version 0",
+			"The stored state does not decode as a hardened_namespace of release 0.1.0 or later: "+err.Error()+
+				". Remove it from the state (terraform state rm) and import the namespace again.")
+	}
+}
+
+// upgradeNamespaceJSONV0 rewrites version 0's compliance list as version 1's object; every other
+// attribute is unchanged.
+func upgradeNamespaceJSONV0(raw []byte) ([]byte, error) {
+	var attrs map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &attrs); err != nil {
+		return nil, err
+	}
+	old, ok := attrs["compliance"]
+	if !ok || string(old) == "null" {
+		return raw, nil
+	}
+	var entries []complianceV0
+	if err := json.Unmarshal(old, &entries); err != nil {
+		return nil, err
+	}
+	findings := make([]hardening.Finding, len(entries))
+	for i, e := range entries {
+		findings[i] = hardening.Finding{Practice: e.Practice, Title: e.Title, Satisfied: e.Satisfied, Detail: e.Detail, Checks: e.Checks}
+	}
+	gaps := hardening.Gaps(findings)
+	c := map[string]any{"satisfied": len(gaps) == 0, "gaps": gaps}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	attrs["compliance"] = b
+	return json.Marshal(attrs)
+}

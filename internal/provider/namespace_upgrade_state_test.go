@@ -1,0 +1,114 @@
+package provider
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// upgradeV0 asks the provider server, as Terraform does, to upgrade a version 0 state.
+func upgradeV0(t *testing.T, raw []byte) *tfprotov6.UpgradeResourceStateResponse {
+	t.Helper()
+	srv := NewProtocol6("test")()
+	resp, err := srv.UpgradeResourceState(context.Background(), &tfprotov6.UpgradeResourceStateRequest{
+		TypeName: namespaceTypeName, Version: 0, RawState: &tfprotov6.RawState{JSON: raw}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+// TestUpgradeState_v0Compliance: a version 0 state (compliance as one entry per practice, as 0.1.0
+// wrote it) becomes the current state: the verdict, a gap line for each unsatisfied entry, every
+// other attribute as it was (testdata/namespace_state_v1.json is the v0 file rewritten by hand).
+func TestUpgradeState_v0Compliance(t *testing.T) {
+	v0, err := os.ReadFile("testdata/namespace_state_v0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, err := os.ReadFile("testdata/namespace_state_v1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := upgradeV0(t, v0)
+	if len(resp.Diagnostics) > 0 || resp.UpgradedState == nil {
+		t.Fatalf("upgrade failed: %v", resp.Diagnostics)
+	}
+	got, err := resp.UpgradedState.Unmarshal(namespaceTerraformType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := tftypes.ValueFromJSONWithOpts(v1, namespaceTerraformType, tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Equal(want) {
+		diffs, _ := got.Diff(want)
+		t.Fatalf("upgraded state differs from testdata/namespace_state_v1.json: %v", diffs)
+	}
+}
+
+func TestUpgradeState_v0ComplianceCases(t *testing.T) {
+	entry := func(practice int, satisfied bool, title, detail string) string {
+		s := `{"practice":` + string(rune('0'+practice)) + `,"title":"` + title + `","detail":"` + detail + `","checks":["CIS 5.3.2"],"satisfied":`
+		if satisfied {
+			return s + `true}`
+		}
+		return s + `false}`
+	}
+	for name, tc := range map[string]struct {
+		compliance string
+		want       string // compliance as the upgraded state's JSON, or "error: ..."
+	}{
+		"all satisfied": {`[` + entry(5, true, "Network", "deny") + `]`, `{"gaps":[],"satisfied":true}`},
+		"gaps in order": {`[` + entry(2, false, "Images", "none") + `,` + entry(4, true, "RBAC", "ok") + `,` + entry(5, false, "Network", "open") + `]`,
+			`{"gaps":["practice 2 (Images): none [CIS 5.3.2]","practice 5 (Network): open [CIS 5.3.2]"],"satisfied":false}`},
+		"null":        {`null`, `null`},
+		"absent":      {``, `null`},
+		"not a list":  {`{"satisfied":true}`, `error: Cannot upgrade hardened_namespace state from version 0`},
+		"not a state": {`"x"`, `error: Cannot upgrade hardened_namespace state from version 0`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			raw := `{"id":"a","name":"a"}`
+			if tc.compliance != "" {
+				raw = `{"id":"a","name":"a","compliance":` + tc.compliance + `}`
+			}
+			resp := upgradeV0(t, []byte(raw))
+			if want, isErr := strings.CutPrefix(tc.want, "error: "); isErr {
+				if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Summary != want || !strings.Contains(resp.Diagnostics[0].Detail, "terraform state rm") {
+					t.Fatalf("want one error %q saying what to do, got %v", want, resp.Diagnostics)
+				}
+				return
+			}
+			if len(resp.Diagnostics) > 0 {
+				t.Fatalf("upgrade failed: %v", resp.Diagnostics[0])
+			}
+			v, err := resp.UpgradedState.Unmarshal(namespaceTerraformType)
+			if err != nil {
+				t.Fatal(err)
+			}
+			attrs := map[string]tftypes.Value{}
+			if err := v.As(&attrs); err != nil {
+				t.Fatal(err)
+			}
+			obj, ok := namespaceTerraformType.(tftypes.Object)
+			if !ok {
+				t.Fatal("hardened_namespace is not an object type")
+			}
+			want, err := tftypes.ValueFromJSONWithOpts([]byte(tc.want), obj.AttributeTypes["compliance"], tftypes.ValueFromJSONOpts{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !attrs["compliance"].Equal(want) {
+				t.Fatalf("compliance = %v, want %v", attrs["compliance"], want)
+			}
+			if !attrs["name"].Equal(tftypes.NewValue(tftypes.String, "a")) {
+				t.Fatalf("name = %v, want it kept", attrs["name"])
+			}
+		})
+	}
+}
