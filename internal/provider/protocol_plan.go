@@ -68,17 +68,23 @@ func (s *protocolServer) unchangedPlan(ctx context.Context, req *tfprotov6.PlanR
 		return nil, false
 	}
 	recorded := private[planFingerprintKey]
-	var values [3]tftypes.Value
-	for i, dv := range []*tfprotov6.DynamicValue{req.Config, req.PriorState, req.ProposedNewState} {
+	var values [2]tftypes.Value
+	for i, dv := range []*tfprotov6.DynamicValue{req.Config, req.PriorState} {
 		v, err := dv.Unmarshal(namespaceTerraformType)
 		if err != nil || v.IsNull() {
 			return nil, false
 		}
 		values[i] = v
 	}
-	config, prior, proposed := values[0], values[1], values[2]
-	if !proposed.Equal(prior) {
-		return nil, false
+	config, prior := values[0], values[1]
+	// Terraform encodes both with one deterministic msgpack encoder, so equal bytes are equal
+	// values. Only different bytes need the value comparison, which walks every value by its path
+	// from the root (at 200 namespaces it was a third of this function's CPU).
+	if !bytes.Equal(req.ProposedNewState.MsgPack, req.PriorState.MsgPack) || len(req.PriorState.MsgPack) == 0 {
+		proposed, err := req.ProposedNewState.Unmarshal(namespaceTerraformType)
+		if err != nil || !proposed.Equal(prior) {
+			return nil, false
+		}
 	}
 	unchanged := &tfprotov6.PlanResourceChangeResponse{PlannedState: req.PriorState, PlannedPrivate: req.PriorPrivate}
 	if len(recorded) > 0 {
