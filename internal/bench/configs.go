@@ -220,6 +220,31 @@ resource "kubernetes_role_binding_v1" "edit" {
 	return Config{Variant: Anchor, N: n, Namespaces: names, ProviderBinary: "terraform-provider-kubernetes", HCL: hcl}, nil
 }
 
+// NoopVersion is the version the plugin floor (cmd/noop-provider) is installed as.
+const NoopVersion = "0.0.1"
+
+// NoopConfig is N noop_thing instances: a plugin provider that does nothing, so what Terraform
+// core and the plugin protocol cost any provider before it does any work.
+func NoopConfig(n int) Config {
+	names := Names(Noop, n)
+	hcl := fmt.Sprintf(`terraform {
+  required_providers {
+    noop = {
+      source  = "kubehardening/noop"
+      version = %q
+    }
+  }
+}
+
+%s
+resource "noop_thing" "bench" {
+  for_each = local.names
+  name     = each.key
+}
+`, NoopVersion, namesLocal(names))
+	return Config{Variant: Noop, N: n, ProviderBinary: "terraform-provider-noop", HCL: hcl}
+}
+
 // FloorConfig is N terraform_data instances: Terraform core with no provider at all.
 func FloorConfig(n int) Config {
 	names := Names(Floor, n)

@@ -9,6 +9,7 @@ import (
 var variantLabels = map[string]string{
 	Ours:   "ours: `hardened_namespace`",
 	Anchor: "anchor: hashicorp/kubernetes",
+	Noop:   "noop: a provider that does nothing",
 	Floor:  "floor: `terraform_data`",
 }
 
@@ -73,7 +74,7 @@ var (
 	applyStep   = func(r Result) *Step { return r.Apply }
 	destroyStep = func(r Result) *Step { return r.Destroy }
 	driftStep   = func(r Result) *Step {
-		if r.DriftPlan == nil && r.Variant == Floor {
+		if r.DriftPlan == nil && nothingToDrift(r.Variant) {
 			return r.NoopPlan()
 		}
 		return r.DriftPlan
@@ -180,6 +181,10 @@ func renderMethod(b *strings.Builder, rep Report) {
 		"`kubernetes_role_binding_v1`: 6 resources per namespace, `for_each` in each block, values equal to the prod preset. " +
 		"It does less than ours (no allow-same-namespace policy, no ServiceAccount patch, no wait for the default ServiceAccount). " +
 		"Its objects are labelled `app.kubernetes.io/managed-by = terraform`, not with ours' value, so ours' label-selected reads do not return them.\n")
+	b.WriteString("- **noop**: N `noop_thing` instances of a terraform-plugin-framework provider that does nothing " +
+		"(`internal/bench/cmd/noop-provider`: one required `name`, state equal to the configuration, no API server): what " +
+		"any plugin provider costs Terraform before it does any work (the plugin processes, four RPCs per instance in a " +
+		"plan and the framework's handling of them), so a floor for every provider.\n")
 	b.WriteString("- **floor**: N `terraform_data` instances: Terraform core alone, no provider process, no API server.\n\n")
 	if len(rep.AnchorSkipped) > 0 {
 		fmt.Fprintf(b, "The anchor did not run at N=%s (at N=%d it is optional, `BENCH_LARGE_ANCHOR=1`, because it takes very long).\n\n",
@@ -187,14 +192,14 @@ func renderMethod(b *strings.Builder, rep Report) {
 	}
 	plans := rep.Plans
 	fmt.Fprintf(b, "**Order of the steps.** Each variant gets a fresh working directory and `terraform init` (offline, "+
-		"filesystem mirror, untimed). Then, all variants of one N side by side: `apply` of each (ours, anchor, floor); "+
-		"%d rounds of no-op `plan`, interleaved: ours, anchor, floor, ours, anchor, floor, ... so that load from outside "+
+		"filesystem mirror, untimed). Then, all variants of one N side by side: `apply` of each (ours, anchor, noop, floor); "+
+		"%d rounds of no-op `plan`, interleaved: ours, anchor, noop, floor, ours, anchor, noop, floor, ... so that load from outside "+
 		"hits all of them alike; drift (the `%s` label of %d%% of ours' and the anchor's namespaces set to `%s` through "+
-		"the admin client) and one `plan` of each after it (the floor has nothing to drift, so its column repeats its "+
-		"no-op plan); `destroy` of each. The objects of all variants of one N exist together from their apply to their "+
+		"the admin client) and one `plan` of each after it (noop and the floor have nothing to drift, so their columns repeat their "+
+		"no-op plans); `destroy` of each. The objects of all variants of one N exist together from their apply to their "+
 		"destroy, so ours' cluster-wide list of NetworkPolicies and RoleBindings (read whole, to judge tenants' own) also "+
 		"returns the anchor's 3 per namespace, as it would in a cluster with other tenants. All commands run with "+
-		"`-parallelism=%d` and `TF_IN_AUTOMATION=1`, both providers configured by `KUBE_CONFIG_PATH`. The targets are "+
+		"`-parallelism=%d` and `TF_IN_AUTOMATION=1`, ours and the anchor configured by `KUBE_CONFIG_PATH`. The targets are "+
 		"judged at N=%d and, for memory, N=%d (one `for_each` of %d).\n\n",
 		plans, PodSecurityEnforce, DriftPercent, DriftEnforceLevel, rep.Parallelism, tn, ln, ln)
 	b.WriteString("**Columns.**\n\n")
@@ -213,12 +218,12 @@ func renderMethod(b *strings.Builder, rep Report) {
 	fmt.Fprintf(b, "- **requests**: the increase of `%s` (all samples summed) on the API server's `/metrics` across "+
 		"the step. It counts every client, so it includes what the controller manager does in reaction (namespace "+
 		"deletion alone lists every resource type in the namespace) and its background traffic, measured idle at "+
-		"%.1f requests/s before the run; the floor's counts are that background and nothing else. **per namespace** "+
+		"%.1f requests/s before the run; the counts of noop and the floor are that background and nothing else. **per namespace** "+
 		"divides by N.\n", RequestsMetric, m.BackgroundRPS)
 	fmt.Fprintf(b, "- **peak provider RSS MB**: the largest VmRSS (MiB) of the provider plugin processes, polled from "+
 		"`/proc/<pid>/status` every %s across all steps of the variant.\n", ProcPollInterval)
-	b.WriteString("- **ours/anchor**, **ours/floor**: ours' number divided by the other's, from the same run; against the " +
-		"floor only for times and CPU.\n")
+	b.WriteString("- **ours/anchor**, **ours/noop**, **ours/floor**: ours' number divided by the other's, from the same run; " +
+		"against noop and the floor only for times and CPU.\n")
 	b.WriteString("- **Load**: the 1-minute load average (`/proc/loadavg`) just before → just after each step, in the " +
 		"order the steps ran. Above the number of CPUs, something was waiting for a CPU.\n\n")
 }
@@ -254,7 +259,7 @@ func renderTable(b *strings.Builder, rep Report, n int, cols []column) {
 				cell = text
 				if text == "" {
 					cell = c.format(x)
-					if v == Floor && r.DriftPlan == nil && strings.HasPrefix(c.header, "drift plan") {
+					if nothingToDrift(v) && r.DriftPlan == nil && strings.HasPrefix(c.header, "drift plan") {
 						cell += " (no-op)"
 					}
 				}
@@ -264,7 +269,7 @@ func renderTable(b *strings.Builder, rep Report, n int, cols []column) {
 		b.WriteString("\n")
 	}
 	ours := rep.Find(Ours, n)
-	for _, other := range []string{Anchor, Floor} {
+	for _, other := range []string{Anchor, Noop, Floor} {
 		o := rep.Find(other, n)
 		if o == nil && other == Anchor && slices.Contains(rep.AnchorSkipped, n) {
 			continue
@@ -272,7 +277,7 @@ func renderTable(b *strings.Builder, rep Report, n int, cols []column) {
 		fmt.Fprintf(b, "| ours/%s |", other)
 		for _, c := range cols {
 			cell := "—"
-			if ours != nil && o != nil && (other != Floor || c.vsFloor) {
+			if ours != nil && o != nil && (other == Anchor || c.vsFloor) {
 				a, okA := c.get(*ours)
 				d, okD := c.get(*o)
 				cell = Ratio(a, d, okA, okD)

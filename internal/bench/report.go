@@ -11,11 +11,15 @@ import (
 const (
 	Ours   = "ours"
 	Anchor = "anchor"
+	Noop   = "noop"
 	Floor  = "floor"
 )
 
 // Variants is the order of the variants in every table and in every round of interleaved steps.
-var Variants = []string{Ours, Anchor, Floor}
+var Variants = []string{Ours, Anchor, Noop, Floor}
+
+// nothingToDrift says a variant makes no cluster objects: its plan after drift is its no-op plan.
+func nothingToDrift(variant string) bool { return variant == Noop || variant == Floor }
 
 // Targets the report judges: the product requirement, at TargetN (the no-op plan, its requests
 // and its CPU) and at LargeN (memory).

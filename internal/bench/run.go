@@ -375,10 +375,10 @@ func CLIConfig(mirror string) string {
 	return fmt.Sprintf(`provider_installation {
   filesystem_mirror {
     path    = %q
-    include = ["registry.terraform.io/kubehardening/hardened", "registry.terraform.io/hashicorp/kubernetes"]
+    include = ["registry.terraform.io/kubehardening/hardened", "registry.terraform.io/hashicorp/kubernetes", "registry.terraform.io/kubehardening/noop"]
   }
   direct {
-    exclude = ["registry.terraform.io/kubehardening/hardened", "registry.terraform.io/hashicorp/kubernetes"]
+    exclude = ["registry.terraform.io/kubehardening/hardened", "registry.terraform.io/hashicorp/kubernetes", "registry.terraform.io/kubehardening/noop"]
   }
 }
 `, mirror)

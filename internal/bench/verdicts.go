@@ -90,6 +90,10 @@ func Evaluate(rep Report) []Verdict {
 		v.Status = AtMost(ratio, TargetPlanVsFloor)
 		v.Detail = fmt.Sprintf("ours %.2f s, floor %.2f s: %.2fx the floor (CPU: ours %.2f s, floor %.2f s)",
 			ours.Seconds, floor.Seconds, ratio, ours.CPUSeconds, floor.CPUSeconds)
+		if noop, why := rep.noopPlan(Noop, tn); why == "" {
+			v.Detail += fmt.Sprintf("; a provider that does nothing (noop): %.2f s, %.2fx the floor (CPU %.2f s)",
+				noop.Seconds, noop.Seconds/floor.Seconds, noop.CPUSeconds)
+		}
 	}
 	out = append(out, v)
 

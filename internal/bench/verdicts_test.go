@@ -171,6 +171,11 @@ func sampleReport() Report {
 	floor.Apply = &Step{Seconds: 1, CPUSeconds: 1.2, Requests: 5}
 	floor.NoopPlans = []Step{plan(1.5, 1.5, 0, 2), plan(1, 1.2, 0, 1), plan(2, 2, 0, 3)}
 	floor.Destroy = &Step{Seconds: 1, CPUSeconds: 1.1, Requests: 4}
+	// The plugin floor: a provider that does nothing, nothing to drift.
+	rep.Results = append(rep.Results, Result{Variant: Noop, N: TargetN, HasProvider: true,
+		Apply:     &Step{Seconds: 2, CPUSeconds: 2.5, Requests: 3},
+		NoopPlans: []Step{plan(2.4, 3.3, 0.9, 2), plan(2.2, 3.0, 0.8, 1), plan(2.6, 3.6, 1.0, 3)},
+		Destroy:   &Step{Seconds: 2, CPUSeconds: 2.2, Requests: 2}})
 	large := rep.Find(Ours, LargeN)
 	large.Err = "apply failed: boom"
 	large.Apply = &Step{Seconds: 1, Err: "boom", PeakRSSKB: 150 * 1024}
@@ -187,7 +192,7 @@ func TestRender(t *testing.T) {
 		"Kubernetes (local control plane): v1.37.2",
 		"- Command: `make bench BENCH_LARGE=1`",
 		"**Other load may have been running.**",
-		"3 rounds of no-op `plan`, interleaved: ours, anchor, floor, ours, anchor, floor",
+		"3 rounds of no-op `plan`, interleaved: ours, anchor, noop, floor, ours, anchor, noop, floor",
 		"The anchor did not run at N=1000",
 		"## N = 200",
 		"### No-op plan (3 interleaved runs per variant)",
@@ -197,15 +202,18 @@ func TestRender(t *testing.T) {
 		"| anchor: hashicorp/kubernetes | 15.0 | 14.0–16.0 | 20.00 | 12.00 | 60.00 | 2400 | 12.00 |",
 		"| floor: `terraform_data` | 1.50 | 1.00–2.00 | 1.50 | n/a | n/a | 2 | 0.01 |",
 		"| ours/anchor | 0.20x | — | 0.20x | 0.10x | 0.10x | 0.17x | 0.17x |",
+		"| noop: a provider that does nothing | 2.40 | 2.20–2.60 | 3.30 | 0.90 | 4.50 | 2 | 0.01 |",
+		"| ours/noop | 1.25x | — | 1.21x | — | — | — | — |",
 		"| ours/floor | 2.00x | — | 2.67x | — | — | — | — |",
 		"### Apply, plan after drift, destroy",
+		"| noop: a provider that does nothing | 2.00 | 2.50 | 3 | 2.40 (no-op) | 2 (no-op) | 2.00 | 2.20 | 2 | 40.0 |",
 		"| variant | apply s | apply CPU s | apply requests | drift plan s | drift plan requests | destroy s | destroy CPU s | destroy requests | peak provider RSS MB |",
 		"| ours: `hardened_namespace` | 20.0 | 30.00 | 2000 | 2.50 | 30 | 30.0 | 20.00 | 9000 | 60.0 |",
 		"| floor: `terraform_data` | 1.00 | 1.20 | 5 | 1.50 (no-op) | 2 (no-op) | 1.00 | 1.10 | 4 | n/a |",
 		"| ours/floor | 20.00x | 25.00x | — | 1.67x | — | 30.00x | 18.18x | — | — |",
 		"ours: drift on 10 of 200 namespaces detected by the plan (Plan: 0 to add, 10 to change, 0 to destroy, 30 API requests)",
 		"ours: CPU accounting: rusage 5.00 s differs",
-		"| step | ours | anchor | floor |",
+		"| step | ours | anchor | noop | floor |",
 		"| apply | 0.50 → 1.25 | — | — |",
 		"| no-op plan 3 | 1.50 → 1.75 | 1.50 → 1.75 | 1.50 → 1.75 |",
 		"## N = 1000",
@@ -213,7 +221,7 @@ func TestRender(t *testing.T) {
 		"| ours: `hardened_namespace` | failed | failed | failed | not run | not run | 2.00 | 0.00 | 10 | 150.0 |",
 		"ours: **failed**: apply failed: boom",
 		"## Targets",
-		"| N=200 no-op plan at most 2x the `terraform_data` floor | **met** | ours 3.00 s, floor 1.50 s: 2.00x the floor",
+		"| N=200 no-op plan at most 2x the `terraform_data` floor | **met** | ours 3.00 s, floor 1.50 s: 2.00x the floor (CPU: ours 4.00 s, floor 1.50 s); a provider that does nothing (noop): 2.40 s, 1.60x the floor (CPU 3.30 s) |",
 		"| N=200 no-op plan at least 5x faster than hashicorp/kubernetes | **met** | ours 3.00 s, anchor 15.00 s: 5.00x faster",
 		"| N=200 refresh at most 2 API requests per namespace (no-op plan requests / N) | **met** | 400 requests / 200 = 2.00 per namespace (anchor 12.00) |",
 		"| N=200 provider CPU per namespace per no-op plan < 8 ms | **met** | provider CPU 1.20 s / 200 = 6.00 ms per namespace (anchor 60.00 ms) |",

@@ -109,6 +109,13 @@ func run() error {
 	if err := bench.CopyExecutable(anchorBin, bench.MirrorPath(mirror, "hashicorp", "kubernetes", bench.AnchorVersion, platform)); err != nil {
 		return err
 	}
+	// The plugin floor is built from this repository into the mirror directly.
+	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o",
+		bench.MirrorPath(mirror, "kubehardening", "noop", bench.NoopVersion, platform), "./internal/bench/cmd/noop-provider")
+	build.Dir, build.Env = root, append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the noop provider: %w\n%s", err, out)
+	}
 	cliConfig := filepath.Join(*work, "terraformrc")
 	if err := os.WriteFile(cliConfig, []byte(bench.CLIConfig(mirror)), 0o644); err != nil {
 		return err
@@ -165,7 +172,7 @@ func run() error {
 		} else {
 			rep.AnchorSkipped = append(rep.AnchorSkipped, n)
 		}
-		cfgs = append(cfgs, bench.FloorConfig(n))
+		cfgs = append(cfgs, bench.NoopConfig(n), bench.FloorConfig(n))
 		base := len(rep.Results)
 		runner.RunSize(ctx, cfgs, *plans, func(rs []bench.Result) {
 			// Written after every step: an interrupted run still leaves what it measured.
