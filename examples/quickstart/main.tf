@@ -46,7 +46,8 @@ output "managed_objects" {
   value = hardened_namespace.team_a.managed_objects
 }
 
-# For each practice the namespace covers (2, 4, 5, 6, 7): satisfied or not, with CIS / Kubescape check ids.
+# Whether the namespace satisfies every practice it covers (2, 4, 5, 6, 7), and a line for each one
+# it does not, with the CIS / Kubescape checks that report it.
 output "compliance" {
   value = hardened_namespace.team_a.compliance
 }

@@ -26,6 +26,6 @@ output "managed_objects" {
 }
 
 output "compliance" {
-  description = "Which checklist practices the namespace satisfies, with scanner check ids."
+  description = "Whether the namespace satisfies every checklist practice it covers, and a line with scanner check ids for each one it does not."
   value       = hardened_namespace.team_a.compliance
 }
