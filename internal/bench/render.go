@@ -223,7 +223,7 @@ func renderMethod(b *strings.Builder, rep Report) {
 	fmt.Fprintf(b, "- **peak provider RSS MB**: the largest VmRSS (MiB) of the provider plugin processes, polled from "+
 		"`/proc/<pid>/status` every %s across all steps of the variant.\n", ProcPollInterval)
 	b.WriteString("- **ours/anchor**, **ours/noop**, **ours/floor**: ours' number divided by the other's, from the same run; " +
-		"against noop and the floor only for times and CPU.\n")
+		"against the floor only for times and CPU, against noop also for the provider process.\n")
 	b.WriteString("- **Load**: the 1-minute load average (`/proc/loadavg`) just before → just after each step, in the " +
 		"order the steps ran. Above the number of CPUs, something was waiting for a CPU.\n\n")
 }
@@ -277,7 +277,8 @@ func renderTable(b *strings.Builder, rep Report, n int, cols []column) {
 		fmt.Fprintf(b, "| ours/%s |", other)
 		for _, c := range cols {
 			cell := "—"
-			if ours != nil && o != nil && (other == Anchor || c.vsFloor) {
+			// Against noop, also what the provider process costs; the floor has none.
+			if ours != nil && o != nil && (other == Anchor || c.vsFloor || (other == Noop && c.provider)) {
 				a, okA := c.get(*ours)
 				d, okD := c.get(*o)
 				cell = Ratio(a, d, okA, okD)

@@ -369,7 +369,7 @@ func LoadAvg() string {
 	return strings.Join(f[:3], " / ")
 }
 
-// CLIConfig is a Terraform CLI configuration installing both providers from a filesystem mirror
+// CLIConfig is a Terraform CLI configuration installing the benchmark's providers from a filesystem mirror
 // and never from the network.
 func CLIConfig(mirror string) string {
 	return fmt.Sprintf(`provider_installation {

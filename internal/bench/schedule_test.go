@@ -26,7 +26,7 @@ func TestScheduleInterleavesThePlans(t *testing.T) {
 }
 
 func TestScheduleWithoutTheAnchor(t *testing.T) {
-	// N=1000 by default: ours and the floor; the drift list may name a variant that does not run.
+	// N=1000 by default: every variant but the anchor (here ours and the floor); the drift list may name a variant that does not run.
 	got := Schedule([]string{Ours, Floor}, []string{Ours, Anchor}, 2)
 	var names []string
 	for _, a := range got {

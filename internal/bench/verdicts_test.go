@@ -203,7 +203,7 @@ func TestRender(t *testing.T) {
 		"| floor: `terraform_data` | 1.50 | 1.00–2.00 | 1.50 | n/a | n/a | 2 | 0.01 |",
 		"| ours/anchor | 0.20x | — | 0.20x | 0.10x | 0.10x | 0.17x | 0.17x |",
 		"| noop: a provider that does nothing | 2.40 | 2.20–2.60 | 3.30 | 0.90 | 4.50 | 2 | 0.01 |",
-		"| ours/noop | 1.25x | — | 1.21x | — | — | — | — |",
+		"| ours/noop | 1.25x | — | 1.21x | 1.33x | 1.33x | — | — |",
 		"| ours/floor | 2.00x | — | 2.67x | — | — | — | — |",
 		"### Apply, plan after drift, destroy",
 		"| noop: a provider that does nothing | 2.00 | 2.50 | 3 | 2.40 (no-op) | 2 (no-op) | 2.00 | 2.20 | 2 | 40.0 |",

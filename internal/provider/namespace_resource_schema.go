@@ -99,15 +99,16 @@ func namespaceResourceSchema(ctx context.Context) schema.Schema {
 		},
 		"compliance": schema.SingleNestedAttribute{
 			Computed: true,
-			MarkdownDescription: "Whether the namespace satisfies every checklist practice this resource covers, and a line " +
-				"for each one it does not. The practices covered and the scanner checks each answers are listed under " +
-				"Compliance above.",
+			MarkdownDescription: "Whether the namespace passes every check of the checklist practices this resource " +
+				"covers, and a line for each check it does not pass. The checks and the scanner checks each answers are " +
+				"listed under Compliance above.",
 			Attributes: map[string]schema.Attribute{
 				"satisfied": schema.BoolAttribute{Computed: true,
-					MarkdownDescription: "Whether every practice covered is satisfied (`gaps` is empty)."},
+					MarkdownDescription: "Whether every check is satisfied (`gaps` is empty)."},
 				"gaps": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-					MarkdownDescription: "One line per practice not satisfied, in checklist order: `practice N (title): " +
-						"the values the verdict rests on [the scanner checks that report the same gap]`."},
+					MarkdownDescription: "One line per check not satisfied, in the order of the table under Compliance " +
+						"above: `practice N (what is checked): the values the verdict rests on [the scanner checks that " +
+						"report the same gap]`. Practice 4 has two checks."},
 			},
 		},
 		"timeouts": timeoutsAttribute(ctx),

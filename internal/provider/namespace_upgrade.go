@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -29,29 +30,36 @@ type complianceV0 struct {
 }
 
 func upgradeNamespaceStateV0(_ context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
+	fail := func(err error) {
+		resp.Diagnostics.AddError("Cannot upgrade hardened_namespace state from schema version 0",
+			"The stored state is not a hardened_namespace state of release 0.1.0 or earlier: "+err.Error()+
+				". Remove it from the state (terraform state rm) and import the namespace again.")
+	}
 	if req.RawState == nil || len(req.RawState.JSON) == 0 {
-		resp.Diagnostics.AddError("Cannot upgrade hardened_namespace state", "The stored state has no JSON to upgrade.")
+		fail(errors.New("it holds no JSON"))
 		return
 	}
 	upgraded, err := upgradeNamespaceJSONV0(req.RawState.JSON)
-	if err == nil {
-		var v tftypes.Value
-		v, err = tftypes.ValueFromJSONWithOpts(upgraded, namespaceTerraformType, tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true})
-		if err == nil {
-			var dv tfprotov6.DynamicValue
-			dv, err = tfprotov6.NewDynamicValue(namespaceTerraformType, v)
-			resp.DynamicValue = &dv
-		}
-	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot upgrade hardened_namespace state from version 0",
-			"The stored state does not decode as a hardened_namespace of release 0.1.0 or later: "+err.Error()+
-				". Remove it from the state (terraform state rm) and import the namespace again.")
+		fail(err)
+		return
 	}
+	v, err := tftypes.ValueFromJSONWithOpts(upgraded, namespaceTerraformType, tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true})
+	if err != nil {
+		fail(err)
+		return
+	}
+	dv, err := tfprotov6.NewDynamicValue(namespaceTerraformType, v)
+	if err != nil {
+		fail(err)
+		return
+	}
+	resp.DynamicValue = &dv
 }
 
 // upgradeNamespaceJSONV0 rewrites version 0's compliance list as version 1's object; every other
-// attribute is unchanged.
+// attribute is unchanged. compliance is computed, so one that is not a list of entries becomes null
+// and the next read fills it in.
 func upgradeNamespaceJSONV0(raw []byte) ([]byte, error) {
 	var attrs map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &attrs); err != nil {
@@ -63,15 +71,15 @@ func upgradeNamespaceJSONV0(raw []byte) ([]byte, error) {
 	}
 	var entries []complianceV0
 	if err := json.Unmarshal(old, &entries); err != nil {
-		return nil, err
+		attrs["compliance"] = json.RawMessage("null")
+		return json.Marshal(attrs)
 	}
 	findings := make([]hardening.Finding, len(entries))
 	for i, e := range entries {
 		findings[i] = hardening.Finding{Practice: e.Practice, Title: e.Title, Satisfied: e.Satisfied, Detail: e.Detail, Checks: e.Checks}
 	}
 	gaps := hardening.Gaps(findings)
-	c := map[string]any{"satisfied": len(gaps) == 0, "gaps": gaps}
-	b, err := json.Marshal(c)
+	b, err := json.Marshal(map[string]any{"satisfied": len(gaps) == 0, "gaps": gaps})
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -54,7 +55,7 @@ func TestUpgradeState_v0Compliance(t *testing.T) {
 
 func TestUpgradeState_v0ComplianceCases(t *testing.T) {
 	entry := func(practice int, satisfied bool, title, detail string) string {
-		s := `{"practice":` + string(rune('0'+practice)) + `,"title":"` + title + `","detail":"` + detail + `","checks":["CIS 5.3.2"],"satisfied":`
+		s := `{"practice":` + strconv.Itoa(practice) + `,"title":"` + title + `","detail":"` + detail + `","checks":["CIS 5.3.2"],"satisfied":`
 		if satisfied {
 			return s + `true}`
 		}
@@ -67,14 +68,23 @@ func TestUpgradeState_v0ComplianceCases(t *testing.T) {
 		"all satisfied": {`[` + entry(5, true, "Network", "deny") + `]`, `{"gaps":[],"satisfied":true}`},
 		"gaps in order": {`[` + entry(2, false, "Images", "none") + `,` + entry(4, true, "RBAC", "ok") + `,` + entry(5, false, "Network", "open") + `]`,
 			`{"gaps":["practice 2 (Images): none [CIS 5.3.2]","practice 5 (Network): open [CIS 5.3.2]"],"satisfied":false}`},
-		"null":        {`null`, `null`},
-		"absent":      {``, `null`},
-		"not a list":  {`{"satisfied":true}`, `error: Cannot upgrade hardened_namespace state from version 0`},
-		"not a state": {`"x"`, `error: Cannot upgrade hardened_namespace state from version 0`},
+		"null":   {`null`, `null`},
+		"absent": {``, `null`},
+		// compliance is computed: one the upgrade cannot read is left for the next read to fill.
+		"an object":        {`{"satisfied":true}`, `null`},
+		"a string":         {`"x"`, `null`},
+		"not a state":      {`-`, `error: Cannot upgrade hardened_namespace state from schema version 0`},
+		"state not object": {`!`, `error: Cannot upgrade hardened_namespace state from schema version 0`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			raw := `{"id":"a","name":"a"}`
-			if tc.compliance != "" {
+			switch tc.compliance {
+			case "":
+			case "-":
+				raw = `{"id":"a",` // not JSON
+			case "!":
+				raw = `["id","a"]` // JSON, not an object
+			default:
 				raw = `{"id":"a","name":"a","compliance":` + tc.compliance + `}`
 			}
 			resp := upgradeV0(t, []byte(raw))

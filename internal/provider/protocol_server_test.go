@@ -209,10 +209,12 @@ func TestUpgradeResourceState_passthroughMatchesTheFramework(t *testing.T) {
 		diffs, _ := a.Diff(b)
 		t.Fatalf("passthrough and framework differ: %v", diffs)
 	}
-	// Another version goes to the framework's upgraders.
-	if passthroughUpgrade(&tfprotov6.UpgradeResourceStateRequest{TypeName: namespaceTypeName, Version: namespaceSchema.Version + 1,
-		RawState: &tfprotov6.RawState{JSON: raw}}) != nil {
-		t.Error("a state of another version was passed through")
+	// Another version goes to the framework's upgraders: version 0 to UpgradeState's.
+	for _, v := range []int64{0, namespaceSchema.Version + 1} {
+		if passthroughUpgrade(&tfprotov6.UpgradeResourceStateRequest{TypeName: namespaceTypeName, Version: v,
+			RawState: &tfprotov6.RawState{JSON: raw}}) != nil {
+			t.Errorf("a state of version %d was passed through", v)
+		}
 	}
 }
 

@@ -43,7 +43,7 @@ func run() error {
 	}
 	sizesFlag := flag.String("sizes", "50,200", "comma-separated values of N")
 	plans := flag.Int("plans", bench.DefaultPlans, "no-op plans per variant and N, interleaved across the variants")
-	large := flag.Bool("large", os.Getenv("BENCH_LARGE") == "1", "also run the large N (-large-n) for ours and the floor (default from BENCH_LARGE=1)")
+	large := flag.Bool("large", os.Getenv("BENCH_LARGE") == "1", "also run the large N (-large-n) for every variant but the anchor (default from BENCH_LARGE=1)")
 	largeAnchor := flag.Bool("large-anchor", os.Getenv("BENCH_LARGE_ANCHOR") == "1", "run the anchor at the large N too; it takes very long (default from BENCH_LARGE_ANCHOR=1)")
 	largeN := flag.Int("large-n", bench.LargeN, "the large N: memory is judged there; the anchor skips it and larger sizes unless -large-anchor")
 	targetN := flag.Int("target-n", bench.TargetN, "the N the plan, request and CPU targets are judged at")
@@ -53,7 +53,11 @@ func run() error {
 	work := flag.String("work", filepath.Join(root, ".cache", "bench"), "working folder (mirror, CLI config, one folder per variant)")
 	parallelism := flag.Int("parallelism", bench.DefaultParallelism, "terraform -parallelism")
 	k8sVersion := flag.String("k8s-version", os.Getenv("HARDENED_TEST_K8S_VERSION"), "Kubernetes release of the local control plane")
+	render := flag.String("render", "", "measure nothing: write -out again from this results.json of an earlier run (after a change to the report's layout)")
 	flag.Parse()
+	if *render != "" {
+		return rerender(*render, *out)
+	}
 
 	// terraform runs inside the variant folders: every path handed to it must be absolute.
 	for _, p := range []*string{work, out, provider} {
@@ -93,7 +97,7 @@ func run() error {
 		return fmt.Errorf("building the anchor provider hashicorp/kubernetes: %w", err)
 	}
 
-	// A private mirror and CLI config: snapshots of both binaries, so a rebuild of bin/ by
+	// A private mirror and CLI config: snapshots of the provider binaries, so a rebuild of bin/ by
 	// someone else during the run changes nothing.
 	if err := os.MkdirAll(*work, 0o755); err != nil {
 		return err
@@ -236,6 +240,19 @@ func write(out, work string, rep bench.Report) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(work, "results.json"), b, 0o644)
+}
+
+// rerender writes the Markdown of an earlier run's results again, with the current layout.
+func rerender(results, out string) error {
+	b, err := os.ReadFile(results)
+	if err != nil {
+		return err
+	}
+	var rep bench.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		return fmt.Errorf("%s: %w", results, err)
+	}
+	return os.WriteFile(out, []byte(bench.Render(rep)), 0o644)
 }
 
 func parseSizes(s string) ([]int, error) {
