@@ -56,15 +56,7 @@ func namesLocal(names []string) string {
 // OursConfig is N hardened_namespace instances with the prod preset and one access entry.
 func OursConfig(n int, version string) Config {
 	names := Names(Ours, n)
-	hcl := fmt.Sprintf(`terraform {
-  required_providers {
-    hardened = {
-      source  = "kubehardening/hardened"
-      version = %q
-    }
-  }
-}
-
+	hcl := fmt.Sprintf(`%s
 # Configured by KUBE_CONFIG_PATH.
 provider "hardened" {}
 
@@ -77,7 +69,7 @@ resource "hardened_namespace" "bench" {
     { role = "edit", groups = ["team-x"] },
   ]
 }
-`, version, namesLocal(names))
+`, requiredProvider("hardened", "kubehardening/hardened", version), namesLocal(names))
 	return Config{Variant: Ours, N: n, Namespaces: names, ProviderBinary: "terraform-provider-hardened", HCL: hcl}
 }
 
@@ -109,15 +101,7 @@ func AnchorConfig(n int, version string) (Config, error) {
 			fmt.Fprintf(&limit, "      %s = %s\n", m.attr, hclMap(m.vals, 6))
 		}
 	}
-	hcl := fmt.Sprintf(`terraform {
-  required_providers {
-    kubernetes = {
-      source  = "hashicorp/kubernetes"
-      version = %[1]q
-    }
-  }
-}
-
+	hcl := fmt.Sprintf(`%[1]s
 # Configured by KUBE_CONFIG_PATH.
 provider "kubernetes" {}
 
@@ -214,7 +198,7 @@ resource "kubernetes_role_binding_v1" "edit" {
     name      = "team-x"
   }
 }
-`, version, namesLocal(names), hclMap(nsLabels, 4), hardening.ResourceQuotaName, hclMap(managed, 4),
+`, requiredProvider("kubernetes", "hashicorp/kubernetes", version), namesLocal(names), hclMap(nsLabels, 4), hardening.ResourceQuotaName, hclMap(managed, 4),
 		hclMap(preset.ResourceQuota, 4), hardening.LimitRangeName, limit.String(), hardening.PolicyDefaultDeny,
 		hardening.PolicyAllowDNS, hardening.RoleBindingName("edit"))
 	return Config{Variant: Anchor, N: n, Namespaces: names, ProviderBinary: "terraform-provider-kubernetes", HCL: hcl}, nil
@@ -227,21 +211,13 @@ const NoopVersion = "0.0.1"
 // core and the plugin protocol cost any provider before it does any work.
 func NoopConfig(n int) Config {
 	names := Names(Noop, n)
-	hcl := fmt.Sprintf(`terraform {
-  required_providers {
-    noop = {
-      source  = "kubehardening/noop"
-      version = %q
-    }
-  }
-}
-
+	hcl := fmt.Sprintf(`%s
 %s
 resource "noop_thing" "bench" {
   for_each = local.names
   name     = each.key
 }
-`, NoopVersion, namesLocal(names))
+`, requiredProvider("noop", "kubehardening/noop", NoopVersion), namesLocal(names))
 	return Config{Variant: Noop, N: n, ProviderBinary: "terraform-provider-noop", HCL: hcl}
 }
 
@@ -255,6 +231,19 @@ resource "terraform_data" "bench" {
 }
 `, namesLocal(names))
 	return Config{Variant: Floor, N: n, HCL: hcl}
+}
+
+// requiredProvider is the terraform block that pins a variant's provider to the mirror's version.
+func requiredProvider(local, source, version string) string {
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    %s = {
+      source  = %q
+      version = %q
+    }
+  }
+}
+`, local, source, version)
 }
 
 // hclMap renders a string map as a multi-line HCL object, keys sorted, indented for its nesting.

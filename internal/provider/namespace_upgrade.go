@@ -7,7 +7,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 )
@@ -44,17 +43,13 @@ func upgradeNamespaceStateV0(_ context.Context, req resource.UpgradeStateRequest
 		fail(err)
 		return
 	}
-	v, err := tftypes.ValueFromJSONWithOpts(upgraded, namespaceTerraformType, tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true})
+	// Re-encoded as the current version's state is (passthroughUpgrade).
+	b, err := stateJSONToMsgPack(upgraded, namespaceTerraformType)
 	if err != nil {
 		fail(err)
 		return
 	}
-	dv, err := tfprotov6.NewDynamicValue(namespaceTerraformType, v)
-	if err != nil {
-		fail(err)
-		return
-	}
-	resp.DynamicValue = &dv
+	resp.DynamicValue = &tfprotov6.DynamicValue{MsgPack: b}
 }
 
 // upgradeNamespaceJSONV0 rewrites version 0's compliance list as version 1's object; every other
