@@ -17,7 +17,9 @@ type Config struct {
 	Namespaces []string
 	// ProviderBinary is the base name of the plugin executable whose RSS is tracked ("" for none).
 	ProviderBinary string
-	HCL            string
+	// StateFrom names the variant whose state this one plans instead of applying its own.
+	StateFrom string
+	HCL       string
 }
 
 // Names returns the N names a variant uses; each variant has its own prefix so a slow namespace
@@ -56,12 +58,28 @@ func namesLocal(names []string) string {
 // OursConfig is N hardened_namespace instances with the prod preset and one access entry.
 func OursConfig(n int, version string) Config {
 	names := Names(Ours, n)
-	hcl := fmt.Sprintf(`%s
-# Configured by KUBE_CONFIG_PATH.
-provider "hardened" {}
+	hcl := requiredProvider("hardened", "kubehardening/hardened", version) +
+		"\n# Configured by KUBE_CONFIG_PATH.\n" + namespacesHCL("hardened", names)
+	return Config{Variant: Ours, N: n, Namespaces: names, ProviderBinary: "terraform-provider-hardened", HCL: hcl}
+}
+
+// EchoVersion is the version the schema floor (cmd/echo-provider) is installed as.
+const EchoVersion = "0.0.1"
+
+// EchoConfig is ours' configuration for echo_namespace: hardened_namespace's schema served by a
+// provider that does no work (cmd/echo-provider), planning a copy of ours' state. It makes no
+// cluster objects, so it has no Namespaces.
+func EchoConfig(n int) Config {
+	hcl := requiredProvider("echo", "kubehardening/echo", EchoVersion) + "\n" + namespacesHCL("echo", Names(Ours, n))
+	return Config{Variant: Echo, N: n, ProviderBinary: "terraform-provider-echo", StateFrom: Ours, HCL: hcl}
+}
+
+// namespacesHCL is ours' provider and resource block under a provider's local name.
+func namespacesHCL(local string, names []string) string {
+	return fmt.Sprintf(`provider %q {}
 
 %s
-resource "hardened_namespace" "bench" {
+resource "%s_namespace" "bench" {
   for_each    = local.names
   name        = each.key
   environment = "prod"
@@ -69,8 +87,7 @@ resource "hardened_namespace" "bench" {
     { role = "edit", groups = ["team-x"] },
   ]
 }
-`, requiredProvider("hardened", "kubehardening/hardened", version), namesLocal(names))
-	return Config{Variant: Ours, N: n, Namespaces: names, ProviderBinary: "terraform-provider-hardened", HCL: hcl}
+`, local, namesLocal(names), local)
 }
 
 // AnchorManagedBy is the managed-by label value of the anchor's objects.

@@ -9,6 +9,7 @@ import (
 var variantLabels = map[string]string{
 	Ours:   "ours: `hardened_namespace`",
 	Anchor: "anchor: hashicorp/kubernetes",
+	Echo:   "echo: ours' schema and state, no provider work",
 	Noop:   "noop: a provider that does nothing",
 	Floor:  "floor: `terraform_data`",
 }
@@ -29,12 +30,18 @@ type column struct {
 	vsFloor bool
 	// noRatio: the column is not a single number.
 	noRatio bool
+	// own: the column is about the variant's own apply or destroy, which a variant planning
+	// another's state (echo) does not have.
+	own bool
 }
 
 // value returns the column's number for r, or the text to show instead ("failed", "not run", "n/a").
 func (c column) value(r Result) (float64, string) {
 	if c.provider && !r.HasProvider {
 		return 0, "n/a"
+	}
+	if c.own && r.StateFrom != "" {
+		return 0, "—"
 	}
 	if c.whole != nil {
 		return c.whole(r)
@@ -105,14 +112,14 @@ func planColumns(plans int) []column {
 }
 
 var changeColumns = []column{
-	{header: "apply s", step: applyStep, field: seconds, digits: -1, vsFloor: true},
-	{header: "apply CPU s", step: applyStep, field: cpuSeconds, digits: 2, vsFloor: true},
-	{header: "apply requests", step: applyStep, field: requests, digits: 0},
+	{header: "apply s", step: applyStep, field: seconds, digits: -1, vsFloor: true, own: true},
+	{header: "apply CPU s", step: applyStep, field: cpuSeconds, digits: 2, vsFloor: true, own: true},
+	{header: "apply requests", step: applyStep, field: requests, digits: 0, own: true},
 	{header: "drift plan s", step: driftStep, field: seconds, digits: -1, vsFloor: true},
 	{header: "drift plan requests", step: driftStep, field: requests, digits: 0},
-	{header: "destroy s", step: destroyStep, field: seconds, digits: -1, vsFloor: true},
-	{header: "destroy CPU s", step: destroyStep, field: cpuSeconds, digits: 2, vsFloor: true},
-	{header: "destroy requests", step: destroyStep, field: requests, digits: 0},
+	{header: "destroy s", step: destroyStep, field: seconds, digits: -1, vsFloor: true, own: true},
+	{header: "destroy CPU s", step: destroyStep, field: cpuSeconds, digits: 2, vsFloor: true, own: true},
+	{header: "destroy requests", step: destroyStep, field: requests, digits: 0, own: true},
 	{header: "peak provider RSS MB", provider: true, whole: func(r Result) (float64, string) {
 		if r.PeakRSSKB() == 0 {
 			return 0, "—"
@@ -181,6 +188,14 @@ func renderMethod(b *strings.Builder, rep Report) {
 		"`kubernetes_role_binding_v1`: 6 resources per namespace, `for_each` in each block, values equal to the prod preset. " +
 		"It does less than ours (no allow-same-namespace policy, no ServiceAccount patch, no wait for the default ServiceAccount). " +
 		"Its objects are labelled `app.kubernetes.io/managed-by = terraform`, not with ours' value, so ours' label-selected reads do not return them.\n")
+	if rep.ran(Echo) {
+		b.WriteString("- **echo**: ours' configuration and a copy of ours' state, planned through a provider " +
+			"(`internal/bench/cmd/echo-provider`) whose one resource has `hardened_namespace`'s schema and does no work: " +
+			"it hands the stored state back from the upgrade and the read and plans the prior state, without decoding " +
+			"anything, and never calls the API server. What its plan costs is what Terraform core and the plugin protocol " +
+			"cost for ours' schema and state alone, the part of ours' plan no provider code can remove while the resource " +
+			"keeps its attributes. Its apply copies ours' state (untimed, after ours' apply) and its destroy removes the copy.\n")
+	}
 	b.WriteString("- **noop**: N `noop_thing` instances of a terraform-plugin-framework provider that does nothing " +
 		"(`internal/bench/cmd/noop-provider`: one required `name`, state equal to the configuration, no API server): what " +
 		"any plugin provider costs Terraform before it does any work (the plugin processes, four RPCs per instance in a " +
@@ -191,17 +206,24 @@ func renderMethod(b *strings.Builder, rep Report) {
 			joinInts(rep.AnchorSkipped), ln)
 	}
 	plans := rep.Plans
+	order := strings.Join(rep.variants(), ", ")
+	var idle []string
+	for _, v := range rep.variants() {
+		if nothingToDrift(v) {
+			idle = append(idle, v)
+		}
+	}
 	fmt.Fprintf(b, "**Order of the steps.** Each variant gets a fresh working directory and `terraform init` (offline, "+
-		"filesystem mirror, untimed). Then, all variants of one N side by side: `apply` of each (ours, anchor, noop, floor); "+
-		"%d rounds of no-op `plan`, interleaved: ours, anchor, noop, floor, ours, anchor, noop, floor, ... so that load from outside "+
+		"filesystem mirror, untimed). Then, all variants of one N side by side: `apply` of each (%s); "+
+		"%d rounds of no-op `plan`, interleaved: %s, %s, ... so that load from outside "+
 		"hits all of them alike; drift (the `%s` label of %d%% of ours' and the anchor's namespaces set to `%s` through "+
-		"the admin client) and one `plan` of each after it (noop and the floor have nothing to drift, so their columns repeat their "+
+		"the admin client) and one `plan` of each after it (%s have nothing to drift, so their columns repeat their "+
 		"no-op plans); `destroy` of each. The objects of all variants of one N exist together from their apply to their "+
 		"destroy, so ours' cluster-wide list of NetworkPolicies and RoleBindings (read whole, to judge tenants' own) also "+
 		"returns the anchor's 3 per namespace, as it would in a cluster with other tenants. All commands run with "+
 		"`-parallelism=%d` and `TF_IN_AUTOMATION=1`, ours and the anchor configured by `KUBE_CONFIG_PATH`. The targets are "+
 		"judged at N=%d and, for memory, N=%d (one `for_each` of %d).\n\n",
-		plans, PodSecurityEnforce, DriftPercent, DriftEnforceLevel, rep.Parallelism, tn, ln, ln)
+		order, plans, order, order, PodSecurityEnforce, DriftPercent, DriftEnforceLevel, joinAnd(idle), rep.Parallelism, tn, ln, ln)
 	b.WriteString("**Columns.**\n\n")
 	b.WriteString("- **wall s**: wall time of the terraform command, seconds. For the no-op plan, the median of its runs " +
 		"(each number in that table is the median of its own over the runs) and the fastest–slowest.\n")
@@ -218,14 +240,38 @@ func renderMethod(b *strings.Builder, rep Report) {
 	fmt.Fprintf(b, "- **requests**: the increase of `%s` (all samples summed) on the API server's `/metrics` across "+
 		"the step. It counts every client, so it includes what the controller manager does in reaction (namespace "+
 		"deletion alone lists every resource type in the namespace) and its background traffic, measured idle at "+
-		"%.1f requests/s before the run; the counts of noop and the floor are that background and nothing else. **per namespace** "+
-		"divides by N.\n", RequestsMetric, m.BackgroundRPS)
+		"%.1f requests/s before the run; the counts of %s are that background and nothing else. **per namespace** "+
+		"divides by N.\n", RequestsMetric, m.BackgroundRPS, joinAnd(idle))
 	fmt.Fprintf(b, "- **peak provider RSS MB**: the largest VmRSS (MiB) of the provider plugin processes, polled from "+
 		"`/proc/<pid>/status` every %s across all steps of the variant.\n", ProcPollInterval)
-	b.WriteString("- **ours/anchor**, **ours/noop**, **ours/floor**: ours' number divided by the other's, from the same run; " +
-		"against the floor only for times and CPU, against noop also for the provider process.\n")
+	b.WriteString("- **ours/anchor**, **ours/echo**, **ours/noop**, **ours/floor**: ours' number divided by the other's, from the same run; " +
+		"against the floor only for times and CPU, against echo and noop also for the provider process.\n")
 	b.WriteString("- **Load**: the 1-minute load average (`/proc/loadavg`) just before → just after each step, in the " +
 		"order the steps ran. Above the number of CPUs, something was waiting for a CPU.\n\n")
+}
+
+// variants returns the variants the report has results of, in table order.
+func (rep Report) variants() []string {
+	var out []string
+	for _, v := range Variants {
+		if rep.ran(v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// ran says whether the report has results of a variant at any N.
+func (rep Report) ran(variant string) bool {
+	return slices.ContainsFunc(rep.Results, func(r Result) bool { return r.Variant == variant })
+}
+
+// joinAnd joins words as a sentence does: "a", "a and b", "a, b and c".
+func joinAnd(xs []string) string {
+	if len(xs) <= 1 {
+		return strings.Join(xs, "")
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
 }
 
 func joinInts(xs []int) string {
@@ -269,16 +315,16 @@ func renderTable(b *strings.Builder, rep Report, n int, cols []column) {
 		b.WriteString("\n")
 	}
 	ours := rep.Find(Ours, n)
-	for _, other := range []string{Anchor, Noop, Floor} {
+	for _, other := range []string{Anchor, Echo, Noop, Floor} {
 		o := rep.Find(other, n)
-		if o == nil && other == Anchor && slices.Contains(rep.AnchorSkipped, n) {
+		if o == nil && (other == Echo || other == Anchor && slices.Contains(rep.AnchorSkipped, n)) {
 			continue
 		}
 		fmt.Fprintf(b, "| ours/%s |", other)
 		for _, c := range cols {
 			cell := "—"
-			// Against noop, also what the provider process costs; the floor has none.
-			if ours != nil && o != nil && (other == Anchor || c.vsFloor || (other == Noop && c.provider)) {
+			// Against echo and noop, also what the provider process costs; the floor has none.
+			if ours != nil && o != nil && (other == Anchor || c.vsFloor || (other != Floor && c.provider)) {
 				a, okA := c.get(*ours)
 				d, okD := c.get(*o)
 				cell = Ratio(a, d, okA, okD)

@@ -11,15 +11,19 @@ import (
 const (
 	Ours   = "ours"
 	Anchor = "anchor"
+	Echo   = "echo"
 	Noop   = "noop"
 	Floor  = "floor"
 )
 
 // Variants is the order of the variants in every table and in every round of interleaved steps.
-var Variants = []string{Ours, Anchor, Noop, Floor}
+// Echo plans a copy of ours' state, so it comes after ours.
+var Variants = []string{Ours, Anchor, Echo, Noop, Floor}
 
 // nothingToDrift says a variant makes no cluster objects: its plan after drift is its no-op plan.
-func nothingToDrift(variant string) bool { return variant == Noop || variant == Floor }
+func nothingToDrift(variant string) bool {
+	return variant == Echo || variant == Noop || variant == Floor
+}
 
 // Targets the report judges: the product requirement, at TargetN (the no-op plan, its requests
 // and its CPU) and at LargeN (memory).
@@ -81,9 +85,12 @@ type Result struct {
 	Variant string `json:"variant"`
 	N       int    `json:"n"`
 	// HasProvider is false for the floor: terraform_data runs inside Terraform core.
-	HasProvider bool   `json:"has_provider"`
-	Apply       *Step  `json:"apply,omitempty"`
-	NoopPlans   []Step `json:"noop_plans,omitempty"`
+	HasProvider bool `json:"has_provider"`
+	// StateFrom names the variant whose state this one plans instead of applying its own (echo:
+	// ours). Its apply copies that state, untimed; its destroy removes the copy.
+	StateFrom string `json:"state_from,omitempty"`
+	Apply     *Step  `json:"apply,omitempty"`
+	NoopPlans []Step `json:"noop_plans,omitempty"`
 	// DriftPlan is nil for the floor (nothing to drift); the table shows its no-op plan instead.
 	DriftPlan *Step  `json:"drift_plan,omitempty"`
 	Drifted   int    `json:"drifted"`

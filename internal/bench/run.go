@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -260,7 +261,7 @@ func (r *Runner) RunSize(ctx context.Context, cfgs []Config, plans int, save fun
 	index := map[string]int{}
 	var names, drifting []string
 	for i, c := range cfgs {
-		results[i] = Result{Variant: c.Variant, N: c.N, HasProvider: c.ProviderBinary != ""}
+		results[i] = Result{Variant: c.Variant, N: c.N, HasProvider: c.ProviderBinary != "", StateFrom: c.StateFrom}
 		runs[i] = &variantRun{cfg: c, dir: filepath.Join(r.WorkRoot, fmt.Sprintf("%s-%d", c.Variant, c.N))}
 		index[c.Variant] = i
 		names = append(names, c.Variant)
@@ -287,6 +288,19 @@ func (r *Runner) RunSize(ctx context.Context, cfgs []Config, plans int, save fun
 			continue
 		}
 		fmt.Fprintf(r.Log, "bench: N=%d %s\n", n, a)
+		if v.cfg.StateFrom != "" && (a.Kind == ActApply || a.Kind == ActDestroy) {
+			// A variant planning another's state has nothing of its own to apply or destroy.
+			if a.Kind == ActApply {
+				res.Apply = ptr(copyState(runs, index, results, v))
+				if res.Apply.Err != "" {
+					res.Err = "copying the state failed: " + res.Apply.Err
+				}
+			} else if err := os.Remove(filepath.Join(v.dir, stateFile)); err != nil && !errors.Is(err, os.ErrNotExist) && res.Err == "" {
+				res.Err = "removing the copied state: " + err.Error()
+			}
+			save(results)
+			continue
+		}
 		switch a.Kind {
 		case ActApply:
 			res.Apply = ptr(r.Run(ctx, v.dir, v.cfg.ProviderBinary, "apply", "-input=false", "-no-color", "-auto-approve", par))
@@ -320,6 +334,57 @@ func (r *Runner) RunSize(ctx context.Context, cfgs []Config, plans int, save fun
 		save(results)
 	}
 	return results
+}
+
+const stateFile = "terraform.tfstate"
+
+// copyState gives v the state of the variant it plans (v.cfg.StateFrom), rewritten for v's
+// provider: its resources of that variant's type become v's, e.g. hardened_namespace →
+// echo_namespace. The step it returns is untimed; it fails when the source's apply did.
+func copyState(runs []*variantRun, index map[string]int, results []Result, v *variantRun) Step {
+	i, ok := index[v.cfg.StateFrom]
+	if !ok || !runs[i].applied(&results[i]) {
+		return Step{Err: v.cfg.StateFrom + " was not applied"}
+	}
+	b, err := os.ReadFile(filepath.Join(runs[i].dir, stateFile))
+	if err != nil {
+		return Step{Err: err.Error()}
+	}
+	out, err := RetargetState(b, "hardened", v.cfg.Variant)
+	if err != nil {
+		return Step{Err: err.Error()}
+	}
+	if err := os.WriteFile(filepath.Join(v.dir, stateFile), out, 0o644); err != nil {
+		return Step{Err: err.Error()}
+	}
+	return Step{Summary: "state copied from " + v.cfg.StateFrom}
+}
+
+// RetargetState rewrites a Terraform state's resources of provider kubehardening/<from> for
+// kubehardening/<to>: the resource type prefix and the provider address. Everything else,
+// attributes included, is kept as it is.
+func RetargetState(state []byte, from, to string) ([]byte, error) {
+	var s map[string]any
+	if err := json.Unmarshal(state, &s); err != nil {
+		return nil, fmt.Errorf("reading the state: %w", err)
+	}
+	resources, _ := s["resources"].([]any)
+	moved := 0
+	for _, r := range resources {
+		res, _ := r.(map[string]any)
+		typ, _ := res["type"].(string)
+		rest, ok := strings.CutPrefix(typ, from+"_")
+		if !ok || res["provider"] != fmt.Sprintf(`provider["registry.terraform.io/kubehardening/%s"]`, from) {
+			continue
+		}
+		res["type"] = to + "_" + rest
+		res["provider"] = fmt.Sprintf(`provider["registry.terraform.io/kubehardening/%s"]`, to)
+		moved++
+	}
+	if moved == 0 {
+		return nil, fmt.Errorf("the state has no resources of kubehardening/%s", from)
+	}
+	return json.MarshalIndent(s, "", "  ")
 }
 
 // prepare writes the variant's configuration into a fresh folder and runs terraform init.
@@ -375,10 +440,10 @@ func CLIConfig(mirror string) string {
 	return fmt.Sprintf(`provider_installation {
   filesystem_mirror {
     path    = %q
-    include = ["registry.terraform.io/kubehardening/hardened", "registry.terraform.io/hashicorp/kubernetes", "registry.terraform.io/kubehardening/noop"]
+    include = ["registry.terraform.io/kubehardening/hardened", "registry.terraform.io/hashicorp/kubernetes", "registry.terraform.io/kubehardening/noop", "registry.terraform.io/kubehardening/echo"]
   }
   direct {
-    exclude = ["registry.terraform.io/kubehardening/hardened", "registry.terraform.io/hashicorp/kubernetes", "registry.terraform.io/kubehardening/noop"]
+    exclude = ["registry.terraform.io/kubehardening/hardened", "registry.terraform.io/hashicorp/kubernetes", "registry.terraform.io/kubehardening/noop", "registry.terraform.io/kubehardening/echo"]
   }
 }
 `, mirror)

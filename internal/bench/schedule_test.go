@@ -12,13 +12,13 @@ func TestScheduleInterleavesThePlans(t *testing.T) {
 		names = append(names, a.String())
 	}
 	want := []string{
-		"apply ours", "apply anchor", "apply noop", "apply floor",
-		"no-op plan 1 ours", "no-op plan 1 anchor", "no-op plan 1 noop", "no-op plan 1 floor",
-		"no-op plan 2 ours", "no-op plan 2 anchor", "no-op plan 2 noop", "no-op plan 2 floor",
-		"no-op plan 3 ours", "no-op plan 3 anchor", "no-op plan 3 noop", "no-op plan 3 floor",
+		"apply ours", "apply anchor", "apply echo", "apply noop", "apply floor",
+		"no-op plan 1 ours", "no-op plan 1 anchor", "no-op plan 1 echo", "no-op plan 1 noop", "no-op plan 1 floor",
+		"no-op plan 2 ours", "no-op plan 2 anchor", "no-op plan 2 echo", "no-op plan 2 noop", "no-op plan 2 floor",
+		"no-op plan 3 ours", "no-op plan 3 anchor", "no-op plan 3 echo", "no-op plan 3 noop", "no-op plan 3 floor",
 		"drift ours", "drift anchor",
 		"drift plan ours", "drift plan anchor",
-		"destroy ours", "destroy anchor", "destroy noop", "destroy floor",
+		"destroy ours", "destroy anchor", "destroy echo", "destroy noop", "destroy floor",
 	}
 	if !slices.Equal(names, want) {
 		t.Fatalf("schedule\n got %q\nwant %q", names, want)

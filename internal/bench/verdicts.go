@@ -90,6 +90,10 @@ func Evaluate(rep Report) []Verdict {
 		v.Status = AtMost(ratio, TargetPlanVsFloor)
 		v.Detail = fmt.Sprintf("ours %.2f s, floor %.2f s: %.2fx the floor (CPU: ours %.2f s, floor %.2f s)",
 			ours.Seconds, floor.Seconds, ratio, ours.CPUSeconds, floor.CPUSeconds)
+		if echo, why := rep.noopPlan(Echo, tn); why == "" {
+			v.Detail += fmt.Sprintf("; ours' schema and state through a provider that does no work (echo): %.2f s, %.2fx the floor (CPU %.2f s, of which the provider %.2f s)",
+				echo.Seconds, echo.Seconds/floor.Seconds, echo.CPUSeconds, echo.ProviderCPUSeconds)
+		}
 		if noop, why := rep.noopPlan(Noop, tn); why == "" {
 			v.Detail += fmt.Sprintf("; a provider that does nothing (noop): %.2f s, %.2fx the floor (CPU %.2f s)",
 				noop.Seconds, noop.Seconds/floor.Seconds, noop.CPUSeconds)
@@ -164,14 +168,17 @@ func Evaluate(rep Report) []Verdict {
 		if r == nil {
 			continue
 		}
-		apply, plan := "failed", "failed"
-		if r.Apply != nil && r.Apply.Err == "" {
-			apply = fmt.Sprintf("%.1f s", r.Apply.Seconds)
+		apply, plan := "apply failed, ", "failed"
+		switch {
+		case r.StateFrom != "":
+			apply = "" // it plans a copy of another's state
+		case r.Apply != nil && r.Apply.Err == "":
+			apply = fmt.Sprintf("apply %.1f s, ", r.Apply.Seconds)
 		}
 		if p := r.NoopPlan(); p != nil && p.Err == "" {
 			plan = fmt.Sprintf("%.1f s", p.Seconds)
 		}
-		parts = append(parts, fmt.Sprintf("%s: apply %s, no-op plan %s", name, apply, plan))
+		parts = append(parts, fmt.Sprintf("%s: %sno-op plan %s", name, apply, plan))
 	}
 	if len(parts) == 0 {
 		v.Status, v.Detail = StatusNotEvaluated, fmt.Sprintf("N=%d was not run (BENCH_LARGE=1 runs it)", ln)

@@ -176,6 +176,10 @@ func sampleReport() Report {
 		Apply:     &Step{Seconds: 2, CPUSeconds: 2.5, Requests: 3},
 		NoopPlans: []Step{plan(2.4, 3.3, 0.9, 2), plan(2.2, 3.0, 0.8, 1), plan(2.6, 3.6, 1.0, 3)},
 		Destroy:   &Step{Seconds: 2, CPUSeconds: 2.2, Requests: 2}})
+	// The schema floor: ours' state copied, nothing applied or destroyed of its own.
+	rep.Results = append(rep.Results, Result{Variant: Echo, N: TargetN, HasProvider: true, StateFrom: Ours,
+		Apply:     &Step{Summary: "state copied from ours"},
+		NoopPlans: []Step{plan(2.1, 3.1, 0.6, 1), plan(1.9, 2.9, 0.5, 2), plan(2, 3, 0.55, 1)}})
 	large := rep.Find(Ours, LargeN)
 	large.Err = "apply failed: boom"
 	large.Apply = &Step{Seconds: 1, Err: "boom", PeakRSSKB: 150 * 1024}
@@ -192,7 +196,9 @@ func TestRender(t *testing.T) {
 		"Kubernetes (local control plane): v1.37.2",
 		"- Command: `make bench BENCH_LARGE=1`",
 		"**Other load may have been running.**",
-		"3 rounds of no-op `plan`, interleaved: ours, anchor, noop, floor, ours, anchor, noop, floor",
+		"3 rounds of no-op `plan`, interleaved: ours, anchor, echo, noop, floor, ours, anchor, echo, noop, floor",
+		"(echo, noop and floor have nothing to drift",
+		"- **echo**: ours' configuration and a copy of ours' state",
 		"The anchor did not run at N=1000",
 		"## N = 200",
 		"### No-op plan (3 interleaved runs per variant)",
@@ -204,6 +210,11 @@ func TestRender(t *testing.T) {
 		"| ours/anchor | 0.20x | — | 0.20x | 0.10x | 0.10x | 0.17x | 0.17x |",
 		"| noop: a provider that does nothing | 2.40 | 2.20–2.60 | 3.30 | 0.90 | 4.50 | 2 | 0.01 |",
 		"| ours/noop | 1.25x | — | 1.21x | 1.33x | 1.33x | — | — |",
+		"| echo: ours' schema and state, no provider work | 2.00 | 1.90–2.10 | 3.00 | 0.55 | 2.75 | 1 | 0.01 |",
+		"| ours/echo | 1.50x | — | 1.33x | 2.18x | 2.18x | — | — |",
+		// echo applies and destroys nothing of its own: no numbers, no ratios.
+		"| echo: ours' schema and state, no provider work | — | — | — | 2.00 (no-op) | 1 (no-op) | — | — | — | 40.0 |",
+		"| ours/echo | — | — | — | 1.25x | — | — | — | — | 1.50x |",
 		"| ours/floor | 2.00x | — | 2.67x | — | — | — | — |",
 		"### Apply, plan after drift, destroy",
 		"| noop: a provider that does nothing | 2.00 | 2.50 | 3 | 2.40 (no-op) | 2 (no-op) | 2.00 | 2.20 | 2 | 40.0 |",
@@ -213,7 +224,7 @@ func TestRender(t *testing.T) {
 		"| ours/floor | 20.00x | 25.00x | — | 1.67x | — | 30.00x | 18.18x | — | — |",
 		"ours: drift on 10 of 200 namespaces detected by the plan (Plan: 0 to add, 10 to change, 0 to destroy, 30 API requests)",
 		"ours: CPU accounting: rusage 5.00 s differs",
-		"| step | ours | anchor | noop | floor |",
+		"| step | ours | anchor | echo | noop | floor |",
 		"| apply | 0.50 → 1.25 | — | — |",
 		"| no-op plan 3 | 1.50 → 1.75 | 1.50 → 1.75 | 1.50 → 1.75 |",
 		"## N = 1000",
@@ -221,7 +232,7 @@ func TestRender(t *testing.T) {
 		"| ours: `hardened_namespace` | failed | failed | failed | not run | not run | 2.00 | 0.00 | 10 | 150.0 |",
 		"ours: **failed**: apply failed: boom",
 		"## Targets",
-		"| N=200 no-op plan at most 2x the `terraform_data` floor | **met** | ours 3.00 s, floor 1.50 s: 2.00x the floor (CPU: ours 4.00 s, floor 1.50 s); a provider that does nothing (noop): 2.40 s, 1.60x the floor (CPU 3.30 s) |",
+		"| N=200 no-op plan at most 2x the `terraform_data` floor | **met** | ours 3.00 s, floor 1.50 s: 2.00x the floor (CPU: ours 4.00 s, floor 1.50 s); ours' schema and state through a provider that does no work (echo): 2.00 s, 1.33x the floor (CPU 3.00 s, of which the provider 0.55 s); a provider that does nothing (noop): 2.40 s, 1.60x the floor (CPU 3.30 s) |",
 		"| N=200 no-op plan at least 5x faster than hashicorp/kubernetes | **met** | ours 3.00 s, anchor 15.00 s: 5.00x faster",
 		"| N=200 refresh at most 2 API requests per namespace (no-op plan requests / N) | **met** | 400 requests / 200 = 2.00 per namespace (anchor 12.00) |",
 		"| N=200 provider CPU per namespace per no-op plan < 8 ms | **met** | provider CPU 1.20 s / 200 = 6.00 ms per namespace (anchor 60.00 ms) |",

@@ -1,7 +1,8 @@
 // Command bench runs `make bench`: it starts the local control plane and, for each N, applies
-// N hardened_namespace resources, the same objects through hashicorp/kubernetes, and N
-// terraform_data instances, plans each of them repeatedly (interleaved), plans after drift and
-// destroys them, then writes docs/benchmarks.md with wall time, CPU, API requests, memory and load,
+// N hardened_namespace resources, the same objects through hashicorp/kubernetes, N noop_thing
+// instances of a provider that does nothing and N terraform_data instances, and gives a copy of
+// ours' state to echo (cmd/echo-provider); it plans each of them repeatedly (interleaved), plans
+// after drift and destroys them, then writes docs/benchmarks.md with wall time, CPU, API requests, memory and load,
 // and the verdict on each target.
 //
 //	bench [-sizes 50,200] [-plans 5] [-large] [-large-anchor] [-out docs/benchmarks.md] [-provider bin/terraform-provider-hardened]
@@ -113,12 +114,14 @@ func run() error {
 	if err := bench.CopyExecutable(anchorBin, bench.MirrorPath(mirror, "hashicorp", "kubernetes", bench.AnchorVersion, platform)); err != nil {
 		return err
 	}
-	// The plugin floor is built from this repository into the mirror directly.
-	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o",
-		bench.MirrorPath(mirror, "kubehardening", "noop", bench.NoopVersion, platform), "./internal/bench/cmd/noop-provider")
-	build.Dir, build.Env = root, append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("building the noop provider: %w\n%s", err, out)
+	// The plugin floor and the schema floor are built from this repository into the mirror directly.
+	for _, p := range []struct{ name, version string }{{"noop", bench.NoopVersion}, {"echo", bench.EchoVersion}} {
+		build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o",
+			bench.MirrorPath(mirror, "kubehardening", p.name, p.version, platform), "./internal/bench/cmd/"+p.name+"-provider")
+		build.Dir, build.Env = root, append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := build.CombinedOutput(); err != nil {
+			return fmt.Errorf("building the %s provider: %w\n%s", p.name, err, out)
+		}
 	}
 	cliConfig := filepath.Join(*work, "terraformrc")
 	if err := os.WriteFile(cliConfig, []byte(bench.CLIConfig(mirror)), 0o644); err != nil {
@@ -176,7 +179,7 @@ func run() error {
 		} else {
 			rep.AnchorSkipped = append(rep.AnchorSkipped, n)
 		}
-		cfgs = append(cfgs, bench.NoopConfig(n), bench.FloorConfig(n))
+		cfgs = append(cfgs, bench.EchoConfig(n), bench.NoopConfig(n), bench.FloorConfig(n))
 		base := len(rep.Results)
 		runner.RunSize(ctx, cfgs, *plans, func(rs []bench.Result) {
 			// Written after every step: an interrupted run still leaves what it measured.

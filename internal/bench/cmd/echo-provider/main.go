@@ -1,0 +1,111 @@
+// Command echo-provider is the benchmark's schema floor: a provider (kubehardening/echo) whose one
+// resource, echo_namespace, has hardened_namespace's schema and does no work. The benchmark gives
+// it ours' state; it passes that state through the upgrade, reads it back unchanged and plans the
+// prior state, without decoding any of it. What a no-op plan of it costs is what Terraform core
+// and the plugin protocol cost for hardened_namespace's schema and state alone: the part of ours'
+// plan no provider code can remove while the resource keeps its attributes.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/provider"
+)
+
+// The names the benchmark's configuration uses (bench.EchoConfig).
+const (
+	address  = "registry.terraform.io/kubehardening/echo"
+	typeName = "echo_namespace"
+	ours     = "hardened_namespace"
+)
+
+// echo answers every call the benchmark makes; anything else goes to the embedded server, which
+// knows no echo_namespace and says so.
+type echo struct {
+	tfprotov6.ProviderServer
+	schema *tfprotov6.GetProviderSchemaResponse
+}
+
+func newEcho() (*echo, error) {
+	full, err := provider.NewProtocol6("echo")().GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		return nil, err
+	}
+	ns, ok := full.ResourceSchemas[ours]
+	if !ok {
+		return nil, fmt.Errorf("the provider has no %s schema", ours)
+	}
+	return &echo{
+		ProviderServer: provider.NewProtocol6("echo")(),
+		schema: &tfprotov6.GetProviderSchemaResponse{
+			ServerCapabilities: full.ServerCapabilities,
+			Provider:           full.Provider,
+			ResourceSchemas:    map[string]*tfprotov6.Schema{typeName: ns},
+		},
+	}, nil
+}
+
+func (e *echo) GetMetadata(context.Context, *tfprotov6.GetMetadataRequest) (*tfprotov6.GetMetadataResponse, error) {
+	return &tfprotov6.GetMetadataResponse{
+		ServerCapabilities: e.schema.ServerCapabilities,
+		Resources:          []tfprotov6.ResourceMetadata{{TypeName: typeName}},
+	}, nil
+}
+
+func (e *echo) GetProviderSchema(context.Context, *tfprotov6.GetProviderSchemaRequest) (*tfprotov6.GetProviderSchemaResponse, error) {
+	return e.schema, nil
+}
+
+func (*echo) ValidateProviderConfig(_ context.Context, req *tfprotov6.ValidateProviderConfigRequest) (*tfprotov6.ValidateProviderConfigResponse, error) {
+	return &tfprotov6.ValidateProviderConfigResponse{PreparedConfig: req.Config}, nil
+}
+
+func (*echo) ConfigureProvider(context.Context, *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
+	return &tfprotov6.ConfigureProviderResponse{}, nil
+}
+
+func (*echo) ValidateResourceConfig(context.Context, *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	return &tfprotov6.ValidateResourceConfigResponse{}, nil
+}
+
+// UpgradeResourceState hands the stored JSON back; Terraform decodes JSON as readily as msgpack.
+func (*echo) UpgradeResourceState(_ context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	if req.RawState == nil || len(req.RawState.JSON) == 0 {
+		return &tfprotov6.UpgradeResourceStateResponse{Diagnostics: unsupported("a state that is not JSON")}, nil
+	}
+	return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: &tfprotov6.DynamicValue{JSON: req.RawState.JSON}}, nil
+}
+
+func (*echo) ReadResource(_ context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	return &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private}, nil
+}
+
+// PlanResourceChange plans the prior state: the benchmark's configuration is ours', which that
+// state already satisfies. echo never creates or destroys: its state is copied in and removed by
+// the benchmark.
+func (*echo) PlanResourceChange(_ context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	if req.PriorState == nil {
+		return &tfprotov6.PlanResourceChangeResponse{Diagnostics: unsupported("no prior state (echo only plans states copied from ours)")}, nil
+	}
+	return &tfprotov6.PlanResourceChangeResponse{PlannedState: req.PriorState, PlannedPrivate: req.PriorPrivate}, nil
+}
+
+func unsupported(what string) []*tfprotov6.Diagnostic {
+	return []*tfprotov6.Diagnostic{{Severity: tfprotov6.DiagnosticSeverityError,
+		Summary: "echo_namespace does not support this", Detail: "echo_namespace got " + what + "."}}
+}
+
+func main() {
+	e, err := newEcho()
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := tf6server.Serve(address, func() tfprotov6.ProviderServer { return e }); err != nil {
+		log.Fatal(err)
+	}
+}
