@@ -191,8 +191,8 @@ func renderMethod(b *strings.Builder, rep Report) {
 	if rep.ran(Echo) {
 		b.WriteString("- **echo**: ours' configuration and a copy of ours' state, planned through a provider " +
 			"(`internal/bench/cmd/echo-provider`) whose one resource has `hardened_namespace`'s schema and does no work: " +
-			"it hands the stored state back from the upgrade and the read and plans the prior state, without decoding " +
-			"anything, and never calls the API server. What its plan costs is what Terraform core and the plugin protocol " +
+			"it re-encodes the stored state in the upgrade as ours does, hands it back from the read and plans the prior " +
+			"state, without decoding any of it into values, and never calls the API server. What its plan costs is what Terraform core and the plugin protocol " +
 			"cost for ours' schema and state alone, the part of ours' plan no provider code can remove while the resource " +
 			"keeps its attributes. Its apply copies ours' state (untimed, after ours' apply) and its destroy removes the copy.\n")
 	}

@@ -1,7 +1,7 @@
 // Command echo-provider is the benchmark's schema floor: a provider (kubehardening/echo) whose one
 // resource, echo_namespace, has hardened_namespace's schema and does no work. The benchmark gives
-// it ours' state; it passes that state through the upgrade, reads it back unchanged and plans the
-// prior state, without decoding any of it. What a no-op plan of it costs is what Terraform core
+// it ours' state; it re-encodes that state in the upgrade as ours does, reads it back unchanged and
+// plans the prior state, without decoding any of it into values. What a no-op plan of it costs is what Terraform core
 // and the plugin protocol cost for hardened_namespace's schema and state alone: the part of ours'
 // plan no provider code can remove while the resource keeps its attributes.
 package main
@@ -73,12 +73,13 @@ func (*echo) ValidateResourceConfig(context.Context, *tfprotov6.ValidateResource
 	return &tfprotov6.ValidateResourceConfigResponse{}, nil
 }
 
-// UpgradeResourceState hands the stored JSON back; Terraform decodes JSON as readily as msgpack.
-func (*echo) UpgradeResourceState(_ context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	if req.RawState == nil || len(req.RawState.JSON) == 0 {
-		return &tfprotov6.UpgradeResourceStateResponse{Diagnostics: unsupported("a state that is not JSON")}, nil
-	}
-	return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: &tfprotov6.DynamicValue{JSON: req.RawState.JSON}}, nil
+// UpgradeResourceState re-encodes the stored JSON as msgpack without decoding it, as ours does for a
+// state of the current version (its code does it): Terraform decodes msgpack faster than JSON,
+// about 5% of this plan at N=200.
+func (e *echo) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	r := *req
+	r.TypeName = ours
+	return e.ProviderServer.UpgradeResourceState(ctx, &r)
 }
 
 func (*echo) ReadResource(_ context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
