@@ -19,7 +19,10 @@ type Config struct {
 	ProviderBinary string
 	// StateFrom names the variant whose state this one plans instead of applying its own.
 	StateFrom string
-	HCL       string
+	// Provider is the variant's kubehardening provider (kubehardening/<Provider>), for moving a
+	// state from one to another ("" for the others).
+	Provider string
+	HCL      string
 }
 
 // Names returns the N names a variant uses; each variant has its own prefix so a slow namespace
@@ -60,7 +63,7 @@ func OursConfig(n int, version string) Config {
 	names := Names(Ours, n)
 	hcl := requiredProvider("hardened", "kubehardening/hardened", version) +
 		"\n# Configured by KUBE_CONFIG_PATH.\n" + namespacesHCL("hardened", names)
-	return Config{Variant: Ours, N: n, Namespaces: names, ProviderBinary: "terraform-provider-hardened", HCL: hcl}
+	return Config{Variant: Ours, N: n, Namespaces: names, ProviderBinary: "terraform-provider-hardened", Provider: "hardened", HCL: hcl}
 }
 
 // EchoVersion is the version the schema floor (cmd/echo-provider) is installed as.
@@ -71,7 +74,7 @@ const EchoVersion = "0.0.1"
 // cluster objects, so it has no Namespaces.
 func EchoConfig(n int) Config {
 	hcl := requiredProvider("echo", "kubehardening/echo", EchoVersion) + "\n" + namespacesHCL("echo", Names(Ours, n))
-	return Config{Variant: Echo, N: n, ProviderBinary: "terraform-provider-echo", StateFrom: Ours, HCL: hcl}
+	return Config{Variant: Echo, N: n, ProviderBinary: "terraform-provider-echo", StateFrom: Ours, Provider: "echo", HCL: hcl}
 }
 
 // namespacesHCL is ours' provider and resource block under a provider's local name.

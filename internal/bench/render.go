@@ -33,6 +33,8 @@ type column struct {
 	// own: the column is about the variant's own apply or destroy, which a variant planning
 	// another's state (echo) does not have.
 	own bool
+	// drift: the column is about the plan after drift.
+	drift bool
 }
 
 // value returns the column's number for r, or the text to show instead ("failed", "not run", "n/a").
@@ -115,8 +117,8 @@ var changeColumns = []column{
 	{header: "apply s", step: applyStep, field: seconds, digits: -1, vsFloor: true, own: true},
 	{header: "apply CPU s", step: applyStep, field: cpuSeconds, digits: 2, vsFloor: true, own: true},
 	{header: "apply requests", step: applyStep, field: requests, digits: 0, own: true},
-	{header: "drift plan s", step: driftStep, field: seconds, digits: -1, vsFloor: true},
-	{header: "drift plan requests", step: driftStep, field: requests, digits: 0},
+	{header: "drift plan s", step: driftStep, field: seconds, digits: -1, vsFloor: true, drift: true},
+	{header: "drift plan requests", step: driftStep, field: requests, digits: 0, drift: true},
 	{header: "destroy s", step: destroyStep, field: seconds, digits: -1, vsFloor: true, own: true},
 	{header: "destroy CPU s", step: destroyStep, field: cpuSeconds, digits: 2, vsFloor: true, own: true},
 	{header: "destroy requests", step: destroyStep, field: requests, digits: 0, own: true},
@@ -244,8 +246,18 @@ func renderMethod(b *strings.Builder, rep Report) {
 		"divides by N.\n", RequestsMetric, m.BackgroundRPS, joinAnd(idle))
 	fmt.Fprintf(b, "- **peak provider RSS MB**: the largest VmRSS (MiB) of the provider plugin processes, polled from "+
 		"`/proc/<pid>/status` every %s across all steps of the variant.\n", ProcPollInterval)
-	b.WriteString("- **ours/anchor**, **ours/echo**, **ours/noop**, **ours/floor**: ours' number divided by the other's, from the same run; " +
-		"against the floor only for times and CPU, against echo and noop also for the provider process.\n")
+	var others, procs []string
+	for _, v := range rep.variants() {
+		if v != Ours {
+			others = append(others, "**ours/"+v+"**")
+		}
+		if v == Echo || v == Noop {
+			procs = append(procs, v)
+		}
+	}
+	fmt.Fprintf(b, "- %s: ours' number divided by the other's, from the same run; against the floor only for "+
+		"times and CPU, against %s also for the provider process; no drift plan ratio against a variant with "+
+		"nothing to drift.\n", strings.Join(others, ", "), joinAnd(procs))
 	b.WriteString("- **Load**: the 1-minute load average (`/proc/loadavg`) just before → just after each step, in the " +
 		"order the steps ran. Above the number of CPUs, something was waiting for a CPU.\n\n")
 }
@@ -294,7 +306,7 @@ func renderTable(b *strings.Builder, rep Report, n int, cols []column) {
 	b.WriteString("\n")
 	for _, v := range Variants {
 		r := rep.Find(v, n)
-		if r == nil && v == Anchor && slices.Contains(rep.AnchorSkipped, n) {
+		if r == nil && (!rep.ran(v) || v == Anchor && slices.Contains(rep.AnchorSkipped, n)) {
 			continue
 		}
 		fmt.Fprintf(b, "| %s |", variantLabels[v])
@@ -317,14 +329,16 @@ func renderTable(b *strings.Builder, rep Report, n int, cols []column) {
 	ours := rep.Find(Ours, n)
 	for _, other := range []string{Anchor, Echo, Noop, Floor} {
 		o := rep.Find(other, n)
-		if o == nil && (other == Echo || other == Anchor && slices.Contains(rep.AnchorSkipped, n)) {
+		if o == nil && (!rep.ran(other) || other == Anchor && slices.Contains(rep.AnchorSkipped, n)) {
 			continue
 		}
 		fmt.Fprintf(b, "| ours/%s |", other)
 		for _, c := range cols {
 			cell := "—"
-			// Against echo and noop, also what the provider process costs; the floor has none.
-			if ours != nil && o != nil && (other == Anchor || c.vsFloor || (other != Floor && c.provider)) {
+			// Against echo and noop, also what the provider process costs; the floor has none. No
+			// drift ratio against a variant with nothing to drift: its column is a no-op plan.
+			if ours != nil && o != nil && (other == Anchor || c.vsFloor || (other != Floor && c.provider)) &&
+				(!c.drift || !nothingToDrift(other)) {
 				a, okA := c.get(*ours)
 				d, okD := c.get(*o)
 				cell = Ratio(a, d, okA, okD)

@@ -91,7 +91,8 @@ type Result struct {
 	StateFrom string `json:"state_from,omitempty"`
 	Apply     *Step  `json:"apply,omitempty"`
 	NoopPlans []Step `json:"noop_plans,omitempty"`
-	// DriftPlan is nil for the floor (nothing to drift); the table shows its no-op plan instead.
+	// DriftPlan is nil for the variants with nothing to drift (echo, noop, the floor); the table
+	// shows their no-op plan instead.
 	DriftPlan *Step  `json:"drift_plan,omitempty"`
 	Drifted   int    `json:"drifted"`
 	Destroy   *Step  `json:"destroy,omitempty"`

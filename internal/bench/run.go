@@ -295,8 +295,8 @@ func (r *Runner) RunSize(ctx context.Context, cfgs []Config, plans int, save fun
 				if res.Apply.Err != "" {
 					res.Err = "copying the state failed: " + res.Apply.Err
 				}
-			} else if err := os.Remove(filepath.Join(v.dir, stateFile)); err != nil && !errors.Is(err, os.ErrNotExist) && res.Err == "" {
-				res.Err = "removing the copied state: " + err.Error()
+			} else if err := os.Remove(filepath.Join(v.dir, stateFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				res.Err = strings.TrimPrefix(res.Err+"; ", "; ") + "removing the copied state: " + err.Error()
 			}
 			save(results)
 			continue
@@ -350,7 +350,7 @@ func copyState(runs []*variantRun, index map[string]int, results []Result, v *va
 	if err != nil {
 		return Step{Err: err.Error()}
 	}
-	out, err := RetargetState(b, "hardened", v.cfg.Variant)
+	out, err := RetargetState(b, runs[i].cfg.Provider, v.cfg.Provider)
 	if err != nil {
 		return Step{Err: err.Error()}
 	}
@@ -360,12 +360,14 @@ func copyState(runs []*variantRun, index map[string]int, results []Result, v *va
 	return Step{Summary: "state copied from " + v.cfg.StateFrom}
 }
 
-// RetargetState rewrites a Terraform state's resources of provider kubehardening/<from> for
-// kubehardening/<to>: the resource type prefix and the provider address. Everything else,
-// attributes included, is kept as it is.
+// RetargetState rewrites a Terraform state's managed resources of provider kubehardening/<from>
+// for kubehardening/<to>: the resource type prefix and the provider address. Everything else,
+// attributes and numbers included, is kept as it is.
 func RetargetState(state []byte, from, to string) ([]byte, error) {
 	var s map[string]any
-	if err := json.Unmarshal(state, &s); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(state))
+	dec.UseNumber()
+	if err := dec.Decode(&s); err != nil {
 		return nil, fmt.Errorf("reading the state: %w", err)
 	}
 	resources, _ := s["resources"].([]any)
@@ -374,17 +376,22 @@ func RetargetState(state []byte, from, to string) ([]byte, error) {
 		res, _ := r.(map[string]any)
 		typ, _ := res["type"].(string)
 		rest, ok := strings.CutPrefix(typ, from+"_")
-		if !ok || res["provider"] != fmt.Sprintf(`provider["registry.terraform.io/kubehardening/%s"]`, from) {
+		if !ok || res["mode"] != "managed" || res["provider"] != providerAddress(from) {
 			continue
 		}
 		res["type"] = to + "_" + rest
-		res["provider"] = fmt.Sprintf(`provider["registry.terraform.io/kubehardening/%s"]`, to)
+		res["provider"] = providerAddress(to)
 		moved++
 	}
 	if moved == 0 {
 		return nil, fmt.Errorf("the state has no resources of kubehardening/%s", from)
 	}
 	return json.MarshalIndent(s, "", "  ")
+}
+
+// providerAddress is how a state names a kubehardening provider.
+func providerAddress(name string) string {
+	return fmt.Sprintf(`provider["registry.terraform.io/kubehardening/%s"]`, name)
 }
 
 // prepare writes the variant's configuration into a fresh folder and runs terraform init.
@@ -434,19 +441,27 @@ func LoadAvg() string {
 	return strings.Join(f[:3], " / ")
 }
 
+// mirrored are the providers the benchmark installs from its own mirror, never from the network.
+var mirrored = []string{"kubehardening/hardened", "hashicorp/kubernetes", "kubehardening/noop", "kubehardening/echo"}
+
 // CLIConfig is a Terraform CLI configuration installing the benchmark's providers from a filesystem mirror
 // and never from the network.
 func CLIConfig(mirror string) string {
+	quoted := make([]string, len(mirrored))
+	for i, p := range mirrored {
+		quoted[i] = fmt.Sprintf("%q", "registry.terraform.io/"+p)
+	}
+	list := strings.Join(quoted, ", ")
 	return fmt.Sprintf(`provider_installation {
   filesystem_mirror {
     path    = %q
-    include = ["registry.terraform.io/kubehardening/hardened", "registry.terraform.io/hashicorp/kubernetes", "registry.terraform.io/kubehardening/noop", "registry.terraform.io/kubehardening/echo"]
+    include = [%s]
   }
   direct {
-    exclude = ["registry.terraform.io/kubehardening/hardened", "registry.terraform.io/hashicorp/kubernetes", "registry.terraform.io/kubehardening/noop", "registry.terraform.io/kubehardening/echo"]
+    exclude = [%s]
   }
 }
-`, mirror)
+`, mirror, list, list)
 }
 
 // MirrorPath is where a provider binary goes in an unpacked filesystem mirror.

@@ -66,10 +66,11 @@ func TestRunAccountsThePluginCPU(t *testing.T) {
 }
 
 func TestRetargetState(t *testing.T) {
-	state := []byte(`{"version": 4, "serial": 3, "lineage": "l", "resources": [
+	state := []byte(`{"version": 4, "serial": 3, "lineage": "l", "check": 12345678901234567890, "resources": [
   {"mode": "managed", "type": "hardened_namespace", "name": "bench", "provider": "provider[\"registry.terraform.io/kubehardening/hardened\"]",
    "instances": [{"index_key": "a", "schema_version": 1, "attributes": {"name": "a", "environment": "prod"}}]},
-  {"mode": "managed", "type": "terraform_data", "name": "other", "provider": "provider[\"terraform.io/builtin/terraform\"]", "instances": []}
+  {"mode": "managed", "type": "terraform_data", "name": "other", "provider": "provider[\"terraform.io/builtin/terraform\"]", "instances": []},
+  {"mode": "data", "type": "hardened_version_support", "name": "v", "provider": "provider[\"registry.terraform.io/kubehardening/hardened\"]", "instances": []}
 ]}`)
 	out, err := RetargetState(state, "hardened", "echo")
 	if err != nil {
@@ -86,7 +87,7 @@ func TestRetargetState(t *testing.T) {
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.Serial != 3 || len(got.Resources) != 2 {
+	if got.Serial != 3 || len(got.Resources) != 3 || !strings.Contains(string(out), "12345678901234567890") {
 		t.Fatalf("state %s", out)
 	}
 	if r := got.Resources[0]; r.Type != "echo_namespace" || r.Provider != `provider["registry.terraform.io/kubehardening/echo"]` ||
@@ -95,6 +96,9 @@ func TestRetargetState(t *testing.T) {
 	}
 	if r := got.Resources[1]; r.Type != "terraform_data" || r.Provider != `provider["terraform.io/builtin/terraform"]` {
 		t.Errorf("other provider's resource changed: %+v", r)
+	}
+	if r := got.Resources[2]; r.Type != "hardened_version_support" || r.Provider != `provider["registry.terraform.io/kubehardening/hardened"]` {
+		t.Errorf("a data source was retargeted: %+v", r)
 	}
 	if _, err := RetargetState([]byte(`{"resources": []}`), "hardened", "echo"); err == nil {
 		t.Error("a state without the provider's resources was retargeted")
@@ -120,7 +124,7 @@ func TestCopyState(t *testing.T) {
 		t.Errorf("before ours' apply: %+v", s)
 	}
 	results[0].Apply = &Step{}
-	state := `{"resources": [{"type": "hardened_namespace", "provider": "provider[\"registry.terraform.io/kubehardening/hardened\"]"}]}`
+	state := `{"resources": [{"mode": "managed", "type": "hardened_namespace", "provider": "provider[\"registry.terraform.io/kubehardening/hardened\"]"}]}`
 	if err := os.WriteFile(filepath.Join(runs[0].dir, stateFile), []byte(state), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -133,5 +137,61 @@ func TestCopyState(t *testing.T) {
 	}
 	if !strings.Contains(cfgs[1].HCL, `resource "echo_namespace" "bench"`) || !strings.Contains(cfgs[1].HCL, `"bench-ours-0000"`) {
 		t.Errorf("echo's configuration does not plan ours' names:\n%s", cfgs[1].HCL)
+	}
+}
+
+// fakeStateTerraform writes ours' state on apply, as terraform would, and answers every command
+// with its summary line; it records each command with the folder it ran in.
+const fakeStateTerraform = `#!/usr/bin/env bash
+echo "$(basename "$PWD") $1" >> ../commands.log
+case "$1" in
+apply)
+  printf '{"resources": [{"mode": "managed", "type": "hardened_namespace", "provider": "provider[\\"registry.terraform.io/kubehardening/hardened\\"]"}]}' > terraform.tfstate
+  echo "Apply complete! Resources: 1 added, 0 changed, 0 destroyed." ;;
+plan) echo "No changes. Your infrastructure matches the configuration." ;;
+destroy) echo "Destroy complete! Resources: 1 destroyed." ;;
+esac
+`
+
+// TestRunSizeCopiesState runs ours and echo with a fake terraform: echo is never applied or
+// destroyed by terraform, plans a copy of ours' state interleaved with ours, and its copy is gone
+// after the destroys.
+func TestRunSizeCopiesState(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("/proc and waitid: Linux only")
+	}
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	dir := t.TempDir()
+	tf := filepath.Join(dir, "terraform")
+	if err := os.WriteFile(tf, []byte(fakeStateTerraform), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = fmt.Fprintf(w, "%s{verb=\"GET\"} 1\n", RequestsMetric)
+	}))
+	defer srv.Close()
+	r := &Runner{API: API{Host: srv.URL, Client: srv.Client()}, Terraform: tf, WorkRoot: dir, Log: io.Discard}
+	var echoState []byte
+	results := r.RunSize(context.Background(), []Config{OursConfig(2, "0.1.0"), EchoConfig(2)}, 2, func(rs []Result) {
+		if b, err := os.ReadFile(filepath.Join(dir, "echo-2", stateFile)); err == nil {
+			echoState = b
+		}
+	})
+	ours, echo := results[0], results[1]
+	if ours.Err != "" || echo.Err != "" || echo.Apply == nil || echo.Apply.Summary != "state copied from ours" || len(echo.NoopPlans) != 2 {
+		t.Fatalf("ours %+v\necho %+v", ours, echo)
+	}
+	if !strings.Contains(string(echoState), `"echo_namespace"`) {
+		t.Errorf("echo planned %s", echoState)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "echo-2", stateFile)); !os.IsNotExist(err) {
+		t.Errorf("echo's copy is still there after its destroy: %v", err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "commands.log"))
+	want := "ours-2 init\necho-2 init\nours-2 apply\nours-2 plan\necho-2 plan\nours-2 plan\necho-2 plan\nours-2 plan\nours-2 destroy\n"
+	if string(b) != want {
+		t.Errorf("commands\n%s\nwant\n%s", b, want)
 	}
 }

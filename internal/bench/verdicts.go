@@ -170,8 +170,11 @@ func Evaluate(rep Report) []Verdict {
 		}
 		apply, plan := "apply failed, ", "failed"
 		switch {
-		case r.StateFrom != "":
+		case r.StateFrom != "" && r.Apply != nil && r.Apply.Err == "":
 			apply = "" // it plans a copy of another's state
+		case r.StateFrom != "":
+			parts = append(parts, fmt.Sprintf("%s: not run (%s was not applied)", name, r.StateFrom))
+			continue
 		case r.Apply != nil && r.Apply.Err == "":
 			apply = fmt.Sprintf("apply %.1f s, ", r.Apply.Seconds)
 		}

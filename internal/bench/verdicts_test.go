@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -180,6 +181,9 @@ func sampleReport() Report {
 	rep.Results = append(rep.Results, Result{Variant: Echo, N: TargetN, HasProvider: true, StateFrom: Ours,
 		Apply:     &Step{Summary: "state copied from ours"},
 		NoopPlans: []Step{plan(2.1, 3.1, 0.6, 1), plan(1.9, 2.9, 0.5, 2), plan(2, 3, 0.55, 1)}})
+	// At N=1000 ours failed, so echo had no state to plan.
+	rep.Results = append(rep.Results, Result{Variant: Echo, N: LargeN, HasProvider: true, StateFrom: Ours,
+		Apply: &Step{Err: "ours was not applied"}, Err: "copying the state failed: ours was not applied"})
 	large := rep.Find(Ours, LargeN)
 	large.Err = "apply failed: boom"
 	large.Apply = &Step{Seconds: 1, Err: "boom", PeakRSSKB: 150 * 1024}
@@ -214,14 +218,16 @@ func TestRender(t *testing.T) {
 		"| ours/echo | 1.50x | — | 1.33x | 2.18x | 2.18x | — | — |",
 		// echo applies and destroys nothing of its own: no numbers, no ratios.
 		"| echo: ours' schema and state, no provider work | — | — | — | 2.00 (no-op) | 1 (no-op) | — | — | — | 40.0 |",
-		"| ours/echo | — | — | — | 1.25x | — | — | — | — | 1.50x |",
+		"| ours/echo | — | — | — | — | — | — | — | — | 1.50x |",
 		"| ours/floor | 2.00x | — | 2.67x | — | — | — | — |",
 		"### Apply, plan after drift, destroy",
 		"| noop: a provider that does nothing | 2.00 | 2.50 | 3 | 2.40 (no-op) | 2 (no-op) | 2.00 | 2.20 | 2 | 40.0 |",
 		"| variant | apply s | apply CPU s | apply requests | drift plan s | drift plan requests | destroy s | destroy CPU s | destroy requests | peak provider RSS MB |",
 		"| ours: `hardened_namespace` | 20.0 | 30.00 | 2000 | 2.50 | 30 | 30.0 | 20.00 | 9000 | 60.0 |",
 		"| floor: `terraform_data` | 1.00 | 1.20 | 5 | 1.50 (no-op) | 2 (no-op) | 1.00 | 1.10 | 4 | n/a |",
-		"| ours/floor | 20.00x | 25.00x | — | 1.67x | — | 30.00x | 18.18x | — | — |",
+		// No drift ratio against a variant that had nothing to drift.
+		"| ours/floor | 20.00x | 25.00x | — | — | — | 30.00x | 18.18x | — | — |",
+		"- **ours/anchor**, **ours/echo**, **ours/noop**, **ours/floor**: ours' number divided by the other's, from the same run; against the floor only for times and CPU, against echo and noop also for the provider process;",
 		"ours: drift on 10 of 200 namespaces detected by the plan (Plan: 0 to add, 10 to change, 0 to destroy, 30 API requests)",
 		"ours: CPU accounting: rusage 5.00 s differs",
 		"| step | ours | anchor | echo | noop | floor |",
@@ -237,7 +243,7 @@ func TestRender(t *testing.T) {
 		"| N=200 refresh at most 2 API requests per namespace (no-op plan requests / N) | **met** | 400 requests / 200 = 2.00 per namespace (anchor 12.00) |",
 		"| N=200 provider CPU per namespace per no-op plan < 8 ms | **met** | provider CPU 1.20 s / 200 = 6.00 ms per namespace (anchor 60.00 ms) |",
 		"| N=1000 provider peak RSS < 150 MB | **NOT met** | peak 150.0 MB over all steps |",
-		"| N=1000 plan and apply times (one for_each) | reported | ours: apply failed, no-op plan failed; floor: apply 9.0 s, no-op plan 6.0 s |",
+		"| N=1000 plan and apply times (one for_each) | reported | ours: apply failed, no-op plan failed; echo: not run (ours was not applied); floor: apply 9.0 s, no-op plan 6.0 s |",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("missing %q", want)
@@ -257,5 +263,26 @@ func TestRenderOtherTargetSizes(t *testing.T) {
 	rep.TargetN, rep.LargeN = 20, 40
 	if md := Render(rep); !strings.Contains(md, "Judged at N=20 and N=40 instead of the requirement's N=200 and N=1000") {
 		t.Errorf("no warning about the sizes:\n%s", md)
+	}
+}
+
+// TestRenderWithoutEcho re-renders a run from before echo existed: no echo rows, ratios or text.
+func TestRenderWithoutEcho(t *testing.T) {
+	rep := sampleReport()
+	rep.Results = slices.DeleteFunc(rep.Results, func(r Result) bool { return r.Variant == Echo })
+	md := Render(rep)
+	for _, unwanted := range []string{"| echo:", "ours/echo", "**echo**", "anchor, echo", "echo, noop"} {
+		if strings.Contains(md, unwanted) {
+			t.Errorf("a report without echo shows %q", unwanted)
+		}
+	}
+	for _, want := range []string{
+		"3 rounds of no-op `plan`, interleaved: ours, anchor, noop, floor, ours, anchor, noop, floor",
+		"(noop and floor have nothing to drift",
+		"- **ours/anchor**, **ours/noop**, **ours/floor**: ours' number divided by the other's, from the same run; against the floor only for times and CPU, against noop also for the provider process;",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("missing %q", want)
+		}
 	}
 }

@@ -32,16 +32,22 @@ type echo struct {
 }
 
 func newEcho() (*echo, error) {
-	full, err := provider.NewProtocol6("echo")().GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	server := provider.NewProtocol6("echo")()
+	full, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		return nil, err
+	}
+	for _, d := range full.Diagnostics {
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			return nil, fmt.Errorf("the provider's schema: %s: %s", d.Summary, d.Detail)
+		}
 	}
 	ns, ok := full.ResourceSchemas[ours]
 	if !ok {
 		return nil, fmt.Errorf("the provider has no %s schema", ours)
 	}
 	return &echo{
-		ProviderServer: provider.NewProtocol6("echo")(),
+		ProviderServer: server,
 		schema: &tfprotov6.GetProviderSchemaResponse{
 			ServerCapabilities: full.ServerCapabilities,
 			Provider:           full.Provider,
@@ -73,9 +79,10 @@ func (*echo) ValidateResourceConfig(context.Context, *tfprotov6.ValidateResource
 	return &tfprotov6.ValidateResourceConfigResponse{}, nil
 }
 
-// UpgradeResourceState re-encodes the stored JSON as msgpack without decoding it, with ours' own
-// code for a state of the current version. Handing the JSON back would be less work here but more
-// for Terraform, which decodes msgpack faster: about 5% of this plan at N=200.
+// UpgradeResourceState re-encodes the stored JSON as msgpack, without decoding it into values, with
+// ours' own code for a state of the current version. Handing the JSON back would be less work here
+// but more for Terraform, which decodes msgpack faster (in one side-by-side measurement, 5
+// interleaved no-op plans each at N=200: 1.93 s with JSON, 1.84 s with msgpack).
 func (e *echo) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
 	r := *req
 	r.TypeName = ours
@@ -87,11 +94,14 @@ func (*echo) ReadResource(_ context.Context, req *tfprotov6.ReadResourceRequest)
 }
 
 // PlanResourceChange plans the prior state: the benchmark's configuration is ours', which that
-// state already satisfies. echo never creates or destroys: its state is copied in and removed by
-// the benchmark.
+// state already satisfies. echo neither creates nor destroys (the benchmark copies its state in and
+// removes it), and says so rather than plan what it cannot apply.
 func (*echo) PlanResourceChange(_ context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	if isNull(req.PriorState) {
-		return &tfprotov6.PlanResourceChangeResponse{Diagnostics: unsupported("no prior state (echo only plans states copied from ours)")}, nil
+	switch {
+	case isNull(req.PriorState):
+		return &tfprotov6.PlanResourceChangeResponse{Diagnostics: unsupported("no prior state, a create (echo only plans states copied from ours)")}, nil
+	case isNull(req.ProposedNewState):
+		return &tfprotov6.PlanResourceChangeResponse{Diagnostics: unsupported("a destroy (the benchmark removes echo's copied state instead)")}, nil
 	}
 	return &tfprotov6.PlanResourceChangeResponse{PlannedState: req.PriorState, PlannedPrivate: req.PriorPrivate}, nil
 }
