@@ -25,9 +25,12 @@ for ((i = 0; i < 50000; i++)); do :; done
 echo "No changes. Your infrastructure matches the configuration."
 `
 
-// TestRunAccountsThePluginCPU runs a fake terraform (no cluster) and checks that the plugin's CPU
-// is seen by both sources and included in the command's CPU.
-func TestRunAccountsThePluginCPU(t *testing.T) {
+// fakeRunner writes script as a fake terraform in a fresh folder and returns a Runner using it and
+// an API whose /metrics adds step requests per call. Runner.Run reads /proc and waits with waitid,
+// which only Linux has, and the fakes are bash scripts: elsewhere the test is skipped, as those
+// are conditions of the platform, not of the code (CI runs on Linux with bash).
+func fakeRunner(t *testing.T, script string, step int64) (*Runner, string) {
+	t.Helper()
 	if runtime.GOOS != "linux" {
 		t.Skip("/proc and waitid: Linux only")
 	}
@@ -36,15 +39,21 @@ func TestRunAccountsThePluginCPU(t *testing.T) {
 	}
 	dir := t.TempDir()
 	tf := filepath.Join(dir, "terraform")
-	if err := os.WriteFile(tf, []byte(fakeTerraform), 0o755); err != nil {
+	if err := os.WriteFile(tf, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	var requests atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		_, _ = fmt.Fprintf(w, "%s{verb=\"GET\"} %d\n", RequestsMetric, requests.Add(7))
+		_, _ = fmt.Fprintf(w, "%s{verb=\"GET\"} %d\n", RequestsMetric, requests.Add(step))
 	}))
-	defer srv.Close()
-	r := &Runner{API: API{Host: srv.URL, Client: srv.Client()}, Terraform: tf, WorkRoot: dir, Log: io.Discard}
+	t.Cleanup(srv.Close)
+	return &Runner{API: API{Host: srv.URL, Client: srv.Client()}, Terraform: tf, WorkRoot: dir, Log: io.Discard}, dir
+}
+
+// TestRunAccountsThePluginCPU runs a fake terraform (no cluster) and checks that the plugin's CPU
+// is seen by both sources and included in the command's CPU.
+func TestRunAccountsThePluginCPU(t *testing.T) {
+	r, dir := fakeRunner(t, fakeTerraform, 7)
 
 	s := r.Run(context.Background(), dir, "terraform-provider-fake", "plan")
 	if s.Err != "" {
@@ -157,22 +166,7 @@ esac
 // destroyed by terraform, plans a copy of ours' state interleaved with ours, and its copy is gone
 // after the destroys.
 func TestRunSizeCopiesState(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("/proc and waitid: Linux only")
-	}
-	if _, err := exec.LookPath("bash"); err != nil {
-		t.Skip("no bash")
-	}
-	dir := t.TempDir()
-	tf := filepath.Join(dir, "terraform")
-	if err := os.WriteFile(tf, []byte(fakeStateTerraform), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		_, _ = fmt.Fprintf(w, "%s{verb=\"GET\"} 1\n", RequestsMetric)
-	}))
-	defer srv.Close()
-	r := &Runner{API: API{Host: srv.URL, Client: srv.Client()}, Terraform: tf, WorkRoot: dir, Log: io.Discard}
+	r, dir := fakeRunner(t, fakeStateTerraform, 1)
 	var echoState []byte
 	results := r.RunSize(context.Background(), []Config{OursConfig(2, "0.1.0"), EchoConfig(2)}, 2, func(rs []Result) {
 		if b, err := os.ReadFile(filepath.Join(dir, "echo-2", stateFile)); err == nil {
