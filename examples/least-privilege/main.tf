@@ -3,11 +3,15 @@
 #
 #   kubectl apply -f clusterrole.yaml
 #   kubectl create clusterrolebinding terraform-provider-hardened \
-#     --clusterrole=terraform-provider-hardened --user=terraform-ci
+#     --clusterrole=terraform-provider-hardened --group=terraform-ci
 #
 # That identity then runs configurations like this one without cluster-admin.
 
-provider "hardened" {}
+provider "hardened" {
+  # Every session of the runner holds this group; the tamper guards exempt it, so plan, apply and
+  # destroy work from any session, and a run as anyone else fails at plan.
+  runner_identity = { groups = ["terraform-ci"] }
+}
 
 resource "hardened_namespace" "team" {
   name = "team-least-privilege"

@@ -2,6 +2,7 @@ package hardening
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 )
@@ -31,6 +32,10 @@ func Compliance(r Resolved, foreign Foreign) []Finding {
 		img.Satisfied = len(ip.AllowedRegistries) > 0 && ip.ForbidLatestTag && ip.Action == ImageActionDeny
 		img.Detail = fmt.Sprintf("%d allowed registries, forbid_latest_tag = %t, require_digest = %t, action %s",
 			len(ip.AllowedRegistries), ip.ForbidLatestTag, ip.RequireDigest, ip.Action)
+		if foreign.ImagePolicyNotLive != "" {
+			img.Satisfied = false
+			img.Detail += "; not in force: " + foreign.ImagePolicyNotLive
+		}
 	}
 	out = append(out, img)
 
@@ -41,6 +46,10 @@ func Compliance(r Resolved, foreign Foreign) []Finding {
 		f.Detail = "access grants cluster-admin inside the namespace (allowed explicitly)"
 	} else {
 		f.Detail = fmt.Sprintf("%d RoleBinding(s) to namespace-scoped roles; no cluster-admin", len(r.Access))
+	}
+	if everyone := accessToEveryone(r.Access); len(everyone) > 0 {
+		f.Satisfied = false
+		f.Detail += "; access grants roles to every identity: " + strings.Join(everyone, "; ")
 	}
 	if len(foreign.EscalatingBindings) > 0 {
 		f.Satisfied = false
@@ -58,6 +67,10 @@ func Compliance(r Resolved, foreign Foreign) []Finding {
 		Satisfied: n.DenyIngress && n.DenyEgress,
 		Detail:    fmt.Sprintf("deny_ingress = %t, deny_egress = %t", n.DenyIngress, n.DenyEgress),
 		Checks:    []string{"CIS 5.3.2", "Kubescape C-0260", "Kubescape C-0206", "Kubescape C-0030"}}
+	if open := ownAllowsToEveryone(n); len(open) > 0 {
+		net.Satisfied = false
+		net.Detail += "; the configuration's own allows are open to everyone: " + strings.Join(open, "; ")
+	}
 	if len(foreign.OpenPolicies) > 0 {
 		net.Satisfied = false
 		net.Detail += "; re-opened by policies not made by Terraform: " + strings.Join(foreign.OpenPolicies, "; ")
@@ -114,4 +127,87 @@ func Gaps(findings []Finding) []string {
 		}
 	}
 	return gaps
+}
+
+// accessToEveryone lists the access entries that bind a role to a group every identity (or every
+// service account, or anonymous requests) holds.
+func accessToEveryone(access []AccessEntry) []string {
+	var out []string
+	for _, e := range access {
+		for _, g := range e.Groups {
+			if broadSubjects["Group/"+g] {
+				out = append(out, e.Role+" to Group "+g)
+			}
+		}
+		for _, u := range e.Users {
+			if broadSubjects["User/"+u] {
+				out = append(out, e.Role+" to User "+u)
+			}
+		}
+	}
+	return out
+}
+
+// ownAllowsToEveryone judges the configuration's own allows as a tenant's policy would be judged:
+// egress to address blocks that together cover every address of a family opens the default deny.
+func ownAllowsToEveryone(n Network) []string {
+	if !n.DenyEgress {
+		return nil
+	}
+	var out []string
+	for _, family := range []string{"0.0.0.0/0", "::/0"} {
+		whole := netip.MustParsePrefix(family)
+		var blocks []netip.Prefix
+		for _, c := range n.AllowEgressToCIDRs {
+			if p, err := netip.ParsePrefix(c); err == nil && p.Addr().Is4() == whole.Addr().Is4() {
+				blocks = append(blocks, p.Masked())
+			}
+		}
+		if covers(blocks, whole) {
+			out = append(out, "allow_egress_to_cidrs "+strings.Join(cidrStrings(blocks), ", ")+" reaches every address ("+family+")"+portsNote(n.AllowEgressPorts))
+		}
+	}
+	return out
+}
+
+func portsNote(ports []string) string {
+	if len(ports) == 0 {
+		return " on every port"
+	}
+	return " on ports " + strings.Join(ports, ", ")
+}
+
+func cidrStrings(ps []netip.Prefix) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.String()
+	}
+	return out
+}
+
+// covers says whether the union of blocks contains every address of p: some block contains p, or
+// both halves of p are covered. Halving stops at the longest block, so it ends quickly.
+func covers(blocks []netip.Prefix, p netip.Prefix) bool {
+	longest := 0
+	for _, b := range blocks {
+		if b.Bits() <= p.Bits() && b.Contains(p.Addr()) {
+			return true
+		}
+		longest = max(longest, b.Bits())
+	}
+	if p.Bits() >= longest || p.Bits() >= p.Addr().BitLen() {
+		return false
+	}
+	lo := netip.PrefixFrom(p.Addr(), p.Bits()+1)
+	hi := netip.PrefixFrom(halfUp(p), p.Bits()+1)
+	return covers(blocks, lo) && covers(blocks, hi)
+}
+
+// halfUp is the first address of the upper half of p.
+func halfUp(p netip.Prefix) netip.Addr {
+	b := p.Addr().AsSlice()
+	bit := p.Bits()
+	b[bit/8] |= 0x80 >> (bit % 8)
+	a, _ := netip.AddrFromSlice(b)
+	return a
 }

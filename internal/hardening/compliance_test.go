@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -219,5 +220,49 @@ func TestGaps(t *testing.T) {
 	want := []string{"practice 2 (Images): none [Kubescape C-0078, Kubescape C-0075]", "practice 5 (Network): open"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("Gaps = %q, want %q", got, want)
+	}
+}
+
+// TestComplianceJudgesOwnAllows: the configuration's own allows and access are judged as a
+// tenant's objects would be: egress open to every address, roles for every identity.
+func TestComplianceJudgesOwnAllows(t *testing.T) {
+	gap := func(s NamespaceSpec, practice int) string {
+		t.Helper()
+		r, err := Resolve(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range Compliance(r, Foreign{}) {
+			if f.Practice == practice && !f.Satisfied {
+				return f.Detail
+			}
+		}
+		return ""
+	}
+	for cidrs, want := range map[string]string{
+		"0.0.0.0/0":                 "reaches every address (0.0.0.0/0)",
+		"0.0.0.0/1,128.0.0.0/1":     "reaches every address (0.0.0.0/0)",
+		"::/0":                      "reaches every address (::/0)",
+		"10.0.0.0/8":                "",
+		"0.0.0.0/1":                 "",
+		"0.0.0.0/1,128.0.0.0/2":     "",
+		"10.20.0.0/16,192.0.2.0/24": "",
+	} {
+		got := gap(NamespaceSpec{Name: "x", Network: NetworkInput{AllowEgressToCIDRs: strings.Split(cidrs, ",")}}, 5)
+		if (want == "") != (got == "") || !strings.Contains(got, want) {
+			t.Errorf("allow_egress_to_cidrs %s: practice 5 gap %q, want %q", cidrs, got, want)
+		}
+	}
+	if got := gap(NamespaceSpec{Name: "x", Access: []AccessEntry{{Role: "admin", Groups: []string{"system:authenticated"}}}}, 4); !strings.Contains(got, "admin to Group system:authenticated") {
+		t.Errorf("access to system:authenticated: practice 4 gap %q", got)
+	}
+	if got := gap(NamespaceSpec{Name: "x", Access: []AccessEntry{{Role: "view", Groups: []string{"auditors"}}}}, 4); got != "" {
+		t.Errorf("access to a named group: practice 4 gap %q", got)
+	}
+	r, _ := Resolve(NamespaceSpec{Name: "x", ImagePolicy: &ImagePolicyInput{AllowedRegistries: []string{"registry.example.com"}}})
+	for _, f := range Compliance(r, Foreign{ImagePolicyNotLive: "binding hardened-images-deny is missing"}) {
+		if f.Practice == 2 && (f.Satisfied || !strings.Contains(f.Detail, "not in force: binding")) {
+			t.Errorf("practice 2 with the image policy not live: %+v", f)
+		}
 	}
 }

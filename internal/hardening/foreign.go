@@ -19,10 +19,15 @@ import (
 type Foreign struct {
 	OpenPolicies       []string
 	EscalatingBindings []string
+	// ImagePolicyNotLive says why the live namespace does not run the image policy the
+	// configuration asks for ("" when it does): its keys or the shared policy and binding differ.
+	ImagePolicyNotLive string `json:",omitempty"`
 }
 
 // Empty reports whether nothing foreign weakens the namespace.
-func (f Foreign) Empty() bool { return len(f.OpenPolicies) == 0 && len(f.EscalatingBindings) == 0 }
+func (f Foreign) Empty() bool {
+	return len(f.OpenPolicies) == 0 && len(f.EscalatingBindings) == 0 && f.ImagePolicyNotLive == ""
+}
 
 // Broad subjects: a binding to one of them grants its role to (nearly) everyone.
 var broadSubjects = map[string]bool{
@@ -34,6 +39,15 @@ var broadSubjects = map[string]bool{
 
 // EscalatingRoles are roles a binding not made by the provider must not grant in a hardened namespace.
 var EscalatingRoles = []string{ClusterAdmin, "admin"}
+
+// ProvidedBinding says whether a RoleBinding is one the provider wrote: labelled as its own, in a
+// namespace its tamper guard protects (where nobody else can create a labelled binding), and named
+// for the role it grants as the provider names its bindings. The label alone proves nothing:
+// anyone who can write a RoleBinding can set it.
+func ProvidedBinding(rb rbacv1.RoleBinding, namespaceLabels map[string]string) bool {
+	return IsManaged(rb.Labels) && IsManaged(namespaceLabels) && namespaceLabels[TamperProtectionLabel] == tamperEnabled &&
+		rb.Name == RoleBindingName(rb.RoleRef.Name)
+}
 
 // BindingEscalates says why a RoleBinding escalates ("" when it does not).
 func BindingEscalates(rb rbacv1.RoleBinding) string {
@@ -86,6 +100,25 @@ func (o Others) Judge(r Resolved, wanted []string) Foreign {
 		}
 	}
 	return ForeignFindings(r, policies, bindings)
+}
+
+// Squatted lists the objects the configuration wants (IDs) that exist without being the
+// provider's: written by someone else under a name the provider uses. Apply would take them over
+// (or fail on an immutable field such as a RoleBinding's roleRef), and until then they grant what
+// their author chose while compliance would judge them as the provider's own.
+func (o Others) Squatted(wanted []string) []string {
+	var out []string
+	for _, p := range o.Policies {
+		if id := "NetworkPolicy/" + p.Name; slices.Contains(wanted, id) {
+			out = append(out, id)
+		}
+	}
+	for _, b := range o.Bindings {
+		if id := "RoleBinding/" + b.Name; slices.Contains(wanted, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // Empty reports whether there are no such objects.

@@ -196,7 +196,8 @@ func TestRegistriesRoundTripThroughTheNamespace(t *testing.T) {
 }
 
 func TestTamperGuardExemptsTheIdentity(t *testing.T) {
-	_, objs, err := Desired(NamespaceSpec{Name: "x", Identity: "system:serviceaccount:ci:terraform"})
+	_, objs, err := Desired(NamespaceSpec{Name: "x", Runner: RunnerIdentity{Users: []string{"system:serviceaccount:ci:terraform"}, Groups: []string{"terraform-ci"}},
+		BreakGlassGroups: []string{"platform-admins"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,6 +212,15 @@ func TestTamperGuardExemptsTheIdentity(t *testing.T) {
 	}
 	if got := ns.Annotation(TerraformIdentityAnnotation); got != "system:serviceaccount:ci:terraform" {
 		t.Errorf("identity annotation = %q", got)
+	}
+	if got := ns.Annotation(TerraformGroupsAnnotation); got != "terraform-ci" {
+		t.Errorf("groups annotation = %q", got)
+	}
+	if got := ns.Annotation(BreakGlassGroupsAnnotation); got != "platform-admins" {
+		t.Errorf("break-glass annotation = %q", got)
+	}
+	if got := TamperIdentity(ns.Obj.(*corev1.Namespace).Annotations); !got.Matches("someone", []string{"terraform-ci"}) || got.Matches("someone", []string{"tenants"}) {
+		t.Errorf("TamperIdentity = %+v", got)
 	}
 	if n, ok := ns.Obj.(*corev1.Namespace); !ok || n.Labels[TamperProtectionLabel] != "enabled" {
 		t.Errorf("namespace %v does not carry the tamper label", ns.Obj)

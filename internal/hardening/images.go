@@ -2,6 +2,7 @@ package hardening
 
 import (
 	"fmt"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strconv"
@@ -34,8 +35,13 @@ type ImagePolicy struct {
 	Action            string
 }
 
-// registryRe: host[:port][/path], lower case, no scheme, tag or digest.
-var registryRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*$`)
+// registryRe: host[:port][/path], lower case, no scheme, tag or digest; the host a name or a
+// bracketed IPv6 address.
+var registryRe = regexp.MustCompile(`^([a-z0-9]([a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*$`)
+
+// dockerHubAliases are the other names runtimes accept for Docker Hub; the image policy resolves
+// them to docker.io, so a registry spelled with one would never match.
+var dockerHubAliases = []string{"index.docker.io", "registry-1.docker.io"}
 
 // ValidateRegistry checks one allowed registry (or registry/path prefix). The first part must be a
 // registry host the way container runtimes recognise one (a dot, a port or "localhost"): any other
@@ -47,7 +53,19 @@ func ValidateRegistry(r string) error {
 	if len(r) > 255 || !registryRe.MatchString(r) {
 		return fmt.Errorf("%q is not a registry: use a lower-case host with optional port and path, such as \"registry.example.com\", \"registry.example.com:5000\" or \"ghcr.io/my-org\" (no tag, digest or trailing /)", r)
 	}
-	if host, _, _ := strings.Cut(r, "/"); !isRegistryHost(host) {
+	host, _, _ := strings.Cut(r, "/")
+	if strings.HasPrefix(host, "[") {
+		ip := strings.TrimPrefix(host, "[")
+		ip, _, _ = strings.Cut(ip, "]")
+		if addr, err := netip.ParseAddr(ip); err != nil || !addr.Is6() || addr.Zone() != "" {
+			return fmt.Errorf("%q: %q is not an IPv6 address (write IPv6 registry hosts in brackets, such as \"[fd00::1]:5000\")", r, ip)
+		}
+		return nil
+	}
+	if slices.Contains(dockerHubAliases, host) {
+		return fmt.Errorf("%q names Docker Hub by another name: images from %s are judged as docker.io/..., so write \"docker.io%s\"", r, host, strings.TrimPrefix(r, host))
+	}
+	if !isRegistryHost(host) {
 		return fmt.Errorf("%q does not start with a registry host: container runtimes pull %s/... from Docker Hub. "+
 			"Name the host (a dot, a port or \"localhost\"), such as \"%s.example.com\"; for Docker Hub write \"docker.io/<org>\" "+
 			"(\"docker.io/library\" for official images)", r, r, host)
@@ -73,18 +91,27 @@ func ValidateImageAction(a string) error {
 // in their namespace, not the namespace). Registries are validated before they are written, and
 // none contains a comma, the list separator.
 const (
-	celPodSpec = `object.kind == 'Pod' ? object.spec : (object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec)`
+	celPodSpec = `%[1]s.kind == 'Pod' ? %[1]s.spec : (%[1]s.kind == 'CronJob' ? %[1]s.spec.jobTemplate.spec.template.spec : %[1]s.spec.template.spec)`
 	// Every way a pod names an image: containers, init and ephemeral containers, image volumes.
-	celImages = `(variables.podSpec.containers + (has(variables.podSpec.initContainers) ? variables.podSpec.initContainers : []) + ` +
-		`(has(variables.podSpec.ephemeralContainers) ? variables.podSpec.ephemeralContainers : [])).filter(c, has(c.image)).map(c, c.image) + ` +
-		`(has(variables.podSpec.volumes) ? variables.podSpec.volumes.filter(v, has(v.image) && has(v.image.reference)).map(v, v.image.reference) : [])`
-	// celResolved spells each image out the way container runtimes resolve it: a first part that is
-	// not a host (no dot or port, not localhost) is a Docker Hub organisation, and a name with no
-	// slash is an official image (nginx -> docker.io/library/nginx). Hosts compare in lower case.
-	celHost     = `i.substring(0, i.indexOf('/'))`
-	celResolved = `variables.images.map(i, i.indexOf('/') < 0 ? 'docker.io/library/' + i : ` +
-		`((` + celHost + `.contains('.') || ` + celHost + `.contains(':') || ` + celHost + `.lowerAscii() == 'localhost') ? ` +
-		celHost + `.lowerAscii() + i.substring(i.indexOf('/')) : 'docker.io/' + i))`
+	celImagesOf = `(%[1]s.containers + (has(%[1]s.initContainers) ? %[1]s.initContainers : []) + ` +
+		`(has(%[1]s.ephemeralContainers) ? %[1]s.ephemeralContainers : [])).filter(c, has(c.image)).map(c, c.image) + ` +
+		`(has(%[1]s.volumes) ? %[1]s.volumes.filter(v, has(v.image) && has(v.image.reference)).map(v, v.image.reference) : [])`
+	// An update is judged on the images it adds: what already runs stays scalable, finalizable and
+	// deletable by its controllers after a registry list is narrowed.
+	celNewImages = `request.operation == 'UPDATE' && oldObject != null ? variables.allImages.filter(i, !(i in variables.oldImages)) : variables.allImages`
+	// celParts splits each image into [first part, rest] at the first '/' ("" first part: no slash);
+	// string() first, as a list literal must hold one type and the images are dyn.
+	celParts = `variables.images.map(i, string(i)).map(i, i.indexOf('/') < 0 ? ['', i] : [i.substring(0, i.indexOf('/')), i.substring(i.indexOf('/') + 1)])`
+	// celResolved spells each image out as github.com/distribution/reference resolves it (what
+	// container runtimes pull): a first part is a registry host when it has a dot or a port, is
+	// localhost, or has an upper-case letter; otherwise it is a Docker Hub organisation, and a name
+	// with no slash is an official image (nginx -> docker.io/library/nginx). Docker Hub's other
+	// names (index.docker.io, registry-1.docker.io) are docker.io, whose one-part names are official
+	// images too. Hosts compare in lower case.
+	celIsHost   = `(p[0].contains('.') || p[0].contains(':') || p[0] == 'localhost' || p[0].lowerAscii() != p[0])`
+	celIsHub    = `(p[0].lowerAscii() in ['docker.io', 'index.docker.io', 'registry-1.docker.io'])`
+	celResolved = `variables.parts.map(p, p[0] == '' ? 'docker.io/library/' + p[1] : (` + celIsHost + ` ? (` + celIsHub +
+		` ? 'docker.io/' + (p[1].contains('/') ? p[1] : 'library/' + p[1]) : p[0].lowerAscii() + '/' + p[1]) : 'docker.io/' + p[0] + '/' + p[1]))`
 	// An image is from an allowed registry when it starts with "<registry>/": the slash keeps
 	// registry.example.com.evil.io from passing for registry.example.com.
 	celAllowed = `variables.allowed.exists(r, i.startsWith(r + '/'))`
@@ -92,6 +119,10 @@ const (
 	celTagOK    = `i.contains('@') || (i.substring(i.lastIndexOf('/') + 1).contains(':') && !i.endsWith(':latest'))`
 	celDigestOK = `i.contains('@sha256:')`
 )
+
+// celPodSpecOf and celImagesOfSpec instantiate the pod-spec pieces for object or oldObject.
+func celPodSpecOf(root string) string    { return strings.ReplaceAll(celPodSpec, "%[1]s", root) }
+func celImagesOfSpec(spec string) string { return strings.ReplaceAll(celImagesOf, "%[1]s", spec) }
 
 // celString quotes s as a CEL string literal (Go's escapes are a subset of CEL's).
 func celString(s string) string { return strconv.Quote(s) }
@@ -167,6 +198,30 @@ func ImagePolicyFromNamespace(labels, annotations map[string]string) *ImagePolic
 	return p
 }
 
+// ImagePolicyKeysDiffer says how a live namespace's image policy keys differ from what p writes
+// ("" when they do not): the shared policy reads only these, so they are what is in force.
+func ImagePolicyKeysDiffer(p ImagePolicy, labels, annotations map[string]string) string {
+	wantL, wantA := imagePolicyMetadata(p)
+	var why []string
+	for k, v := range wantL {
+		if labels[k] != v {
+			why = append(why, fmt.Sprintf("label %s is %q (want %q)", k, labels[k], v))
+		}
+	}
+	for _, k := range []string{AllowedRegistriesAnnotation, ImageRulesAnnotation} {
+		if annotations[k] != wantA[k] {
+			why = append(why, fmt.Sprintf("annotation %s is %q (want %q)", k, annotations[k], wantA[k]))
+		}
+	}
+	slices.Sort(why)
+	return strings.Join(why, ", ")
+}
+
+// ImagePolicyObjectIDs are the shared objects an image policy with this action runs on.
+func ImagePolicyObjectIDs(action string) []string {
+	return []string{validatingPolicyKind + "/" + ImagePolicyName, validatingPolicyBindKind + "/" + ImageBindingName(action)}
+}
+
 // imagePolicyObjects returns the shared image policy and the binding of one action, which selects
 // the namespaces whose image-policy label carries that action.
 func imagePolicyObjects(action string) []Object {
@@ -175,8 +230,11 @@ func imagePolicyObjects(action string) []Object {
 		return `(` + v + ` == '' ? [] : ` + v + `.split(','))`
 	}
 	variables := []admissionv1.Variable{
-		{Name: "podSpec", Expression: celPodSpec},
-		{Name: "images", Expression: celImages},
+		{Name: "podSpec", Expression: celPodSpecOf("object")},
+		{Name: "allImages", Expression: celImagesOfSpec("variables.podSpec")},
+		{Name: "oldImages", Expression: `request.operation == 'UPDATE' && oldObject != null ? ` + celImagesOfSpec("("+celPodSpecOf("oldObject")+")") + ` : []`},
+		{Name: "images", Expression: celNewImages},
+		{Name: "parts", Expression: celParts},
 		{Name: "allowed", Expression: list(AllowedRegistriesAnnotation)},
 		{Name: "rules", Expression: list(ImageRulesAnnotation)},
 		{Name: "resolved", Expression: celResolved},

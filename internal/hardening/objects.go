@@ -102,8 +102,11 @@ func build(r Resolved) []Object {
 	var shared []Object
 	if r.TamperProtection {
 		labels[TamperProtectionLabel] = tamperEnabled
-		if r.Identity != "" {
-			annotations[TerraformIdentityAnnotation] = r.Identity
+		for key, list := range map[string][]string{TerraformIdentityAnnotation: r.Runner.Users,
+			TerraformGroupsAnnotation: r.Runner.Groups, BreakGlassGroupsAnnotation: r.BreakGlassGroups} {
+			if len(list) > 0 {
+				annotations[key] = strings.Join(list, ",")
+			}
 		}
 		shared = append(shared, tamperObjects()...)
 	}

@@ -21,9 +21,11 @@ const MetadataPrefix = "hardened.kubehardening.io/"
 
 // Namespace labels and annotations that configure the shared policies.
 const (
-	TamperProtectionLabel       = MetadataPrefix + "tamper-protection" // "enabled"
-	TerraformIdentityAnnotation = MetadataPrefix + "terraform-identity"
-	ImagePolicyLabel            = MetadataPrefix + "image-policy" // the action: Deny, Warn, Audit
+	TamperProtectionLabel       = MetadataPrefix + "tamper-protection"  // "enabled"
+	TerraformIdentityAnnotation = MetadataPrefix + "terraform-identity" // the runner's user names, comma-separated
+	TerraformGroupsAnnotation   = MetadataPrefix + "terraform-groups"   // the runner's groups, comma-separated
+	BreakGlassGroupsAnnotation  = MetadataPrefix + "break-glass-groups" // groups exempt besides system:masters
+	ImagePolicyLabel            = MetadataPrefix + "image-policy"       // the action: Deny, Warn, Audit
 	AllowedRegistriesAnnotation = MetadataPrefix + "allowed-registries"
 	ImageRulesAnnotation        = MetadataPrefix + "image-rules"
 	tamperEnabled               = "enabled"
@@ -101,11 +103,13 @@ func ClusterObjectIDs(namespace string) []string {
 	return ids
 }
 
-// namedRule matches resources of one API group, any version, for the given operations.
+// namedRule matches resources of one API group, any version, for the given operations. The shared
+// objects are written with every value the API server would default (scope, matchPolicy), so the
+// live object can be compared with them both ways: a selector, exclusion or rule anyone adds is drift.
 func namedRule(ops []admissionv1.OperationType, group string, resources ...string) admissionv1.NamedRuleWithOperations {
 	return admissionv1.NamedRuleWithOperations{RuleWithOperations: admissionv1.RuleWithOperations{
 		Operations: ops,
-		Rule:       admissionv1.Rule{APIGroups: []string{group}, APIVersions: []string{"*"}, Resources: resources},
+		Rule:       admissionv1.Rule{APIGroups: []string{group}, APIVersions: []string{"*"}, Resources: resources, Scope: ptr(admissionv1.AllScopes)},
 	}}
 }
 
@@ -114,7 +118,7 @@ func namedRule(ops []admissionv1.OperationType, group string, resources ...strin
 func sharedPolicy(name string, spec admissionv1.ValidatingAdmissionPolicySpec, rules ...admissionv1.NamedRuleWithOperations) Object {
 	fail := admissionv1.Fail
 	spec.FailurePolicy = &fail
-	spec.MatchConstraints = &admissionv1.MatchResources{ResourceRules: rules}
+	spec.MatchConstraints = &admissionv1.MatchResources{ResourceRules: rules, MatchPolicy: ptr(admissionv1.Equivalent)}
 	return Object{Kind: validatingPolicyKind, Name: name, Obj: &admissionv1.ValidatingAdmissionPolicy{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: validatingPolicyKind},
 		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{ManagedByLabel: ManagedByValue}},
@@ -124,6 +128,7 @@ func sharedPolicy(name string, spec admissionv1.ValidatingAdmissionPolicySpec, r
 
 // sharedBinding binds a shared policy to what match selects.
 func sharedBinding(name, policy string, match admissionv1.MatchResources, action admissionv1.ValidationAction) Object {
+	match.MatchPolicy = ptr(admissionv1.Equivalent)
 	return Object{Kind: validatingPolicyBindKind, Name: name, Obj: &admissionv1.ValidatingAdmissionPolicyBinding{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: validatingPolicyBindKind},
 		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{ManagedByLabel: ManagedByValue}},

@@ -143,7 +143,8 @@ func Resolve(s NamespaceSpec) (Resolved, error) {
 		Access:                       s.Access,
 		AutomountServiceAccountToken: pick(s.AutomountServiceAccountToken, DefaultAutomountServiceAccountToken),
 		TamperProtection:             pick(s.TamperProtection, DefaultTamperProtection),
-		Identity:                     s.Identity,
+		Runner:                       s.Runner,
+		BreakGlassGroups:             s.BreakGlassGroups,
 	}
 	if ip := s.ImagePolicy; ip != nil {
 		r.ImagePolicy = &ImagePolicy{

@@ -31,10 +31,12 @@ type NamespaceSpec struct {
 	ImagePolicy *ImagePolicyInput
 	// TamperProtection guards the namespace's objects against everyone but Terraform (nil: DefaultTamperProtection).
 	TamperProtection *bool
-	// Identity is the user name Terraform runs as, exempt from tamper protection. It is learned from
-	// the API server at apply time, never configured; "" renders a guard that exempts no one but
-	// the system controllers.
-	Identity string
+	// Runner is who Terraform runs as, exempt from tamper protection: declared in the provider
+	// configuration (runner_identity), or else the user name the API server reports at apply time.
+	// Empty renders a guard that exempts no one but break-glass and terminating-namespace cleanup.
+	Runner RunnerIdentity
+	// BreakGlassGroups are exempt from tamper protection besides system:masters.
+	BreakGlassGroups []string
 }
 
 // UsesAdmissionPolicies says whether the spec needs ValidatingAdmissionPolicy (Kubernetes 1.30+):
@@ -90,7 +92,8 @@ type Resolved struct {
 	AutomountServiceAccountToken bool
 	ImagePolicy                  *ImagePolicy
 	TamperProtection             bool
-	Identity                     string
+	Runner                       RunnerIdentity
+	BreakGlassGroups             []string
 }
 
 // LimitRange holds effective container limits.

@@ -66,6 +66,9 @@ func Validate(s NamespaceSpec) []FieldError {
 	errs = append(errs, validateNetwork(s.Network)...)
 	errs = append(errs, validateAccess(s.Access)...)
 	errs = append(errs, validateImagePolicy(s.ImagePolicy)...)
+	for i, g := range s.BreakGlassGroups {
+		add(ValidateIdentityName("group", g), "break_glass_groups", i)
+	}
 	if len(errs) > 0 {
 		return errs
 	}

@@ -16,8 +16,9 @@ type Client struct {
 	// requests that do not go through them, such as the posture check's anonymous probe.
 	RESTConfig *rest.Config
 
-	fieldManager string
-	host         string
+	fieldManager    string
+	host            string
+	providerVersion string
 
 	snap   snapshotCache
 	shared sharedWrites
@@ -34,7 +35,12 @@ func NewClient(c Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newClientFromREST(cfg, c.FieldManager)
+	client, err := newClientFromREST(cfg, c.FieldManager)
+	if err != nil {
+		return nil, err
+	}
+	client.providerVersion = c.ProviderVersion
+	return client, nil
 }
 
 func newClientFromREST(cfg *rest.Config, fieldManager string) (*Client, error) {

@@ -35,6 +35,9 @@ func Drift(desired, live map[string]any) (string, bool) {
 // included), so live can be compared both ways.
 var ownedWhole = map[string]bool{
 	"ResourceQuota": true, "LimitRange": true, "NetworkPolicy": true, "RoleBinding": true, "ConfigMap": true,
+	// The shared admission policies and bindings: one selector or rule added switches a policy off
+	// or narrows it for every namespace.
+	"ValidatingAdmissionPolicy": true, "ValidatingAdmissionPolicyBinding": true,
 }
 
 // OwnedWhole reports whether every field but metadata and status of a kind belongs to the provider.

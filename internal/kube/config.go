@@ -35,6 +35,9 @@ type Config struct {
 	Burst                 int
 	FieldManager          string
 	UserAgent             string
+	// ProviderVersion is stamped on the shared admission policies; a release older than the one
+	// that last wrote them refuses to rewrite them.
+	ProviderVersion string
 }
 
 // ExecConfig runs a credential plugin (aws eks get-token, gke-gcloud-auth-plugin, ...).

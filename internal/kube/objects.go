@@ -62,6 +62,9 @@ func (c *Client) Apply(ctx context.Context, o hardening.Object, namespace string
 		return u, nil
 	}
 	c.snap.invalidate()
+	if err := c.stampShared(ctx, ri, o, u); err != nil {
+		return nil, err
+	}
 
 	var out *unstructured.Unstructured
 	err = applyRepairingDrift(force, func(force bool) (err error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	k8stesting "k8s.io/client-go/testing"
 
@@ -22,10 +23,15 @@ func TestSharedPoliciesWrittenOncePerContent(t *testing.T) {
 			t.Fatalf("%T", a)
 		}
 		patches[a.GetResource().Resource+"/"+p.GetName()]++
-		return true, tObj("v1", "ConfigMap", "", p.GetName(), nil), nil
+		// An apply answers with the object as stored: here, exactly what was applied.
+		var u unstructured.Unstructured
+		if err := u.UnmarshalJSON(p.GetPatch()); err != nil {
+			t.Fatal(err)
+		}
+		return true, &u, nil
 	})
 	objects := func(ns, action string) []hardening.Object {
-		_, objs, err := hardening.Desired(hardening.NamespaceSpec{Name: ns, Identity: "ci",
+		_, objs, err := hardening.Desired(hardening.NamespaceSpec{Name: ns, Runner: hardening.RunnerIdentity{Users: []string{"ci"}},
 			ImagePolicy: &hardening.ImagePolicyInput{AllowedRegistries: []string{"registry.example.com"}, Action: &action}})
 		if err != nil {
 			t.Fatal(err)
@@ -61,5 +67,27 @@ func TestSharedPoliciesWrittenOncePerContent(t *testing.T) {
 	}
 	if got := patches["validatingadmissionpolicies/hardened-images"]; got != 1 {
 		t.Errorf("the image policy's content did not change, yet it was written %d times", got)
+	}
+}
+
+// TestNewerWriter: an older release refuses to rewrite what a newer one wrote; builds that are
+// not releases are never compared.
+func TestNewerWriter(t *testing.T) {
+	for _, c := range []struct{ live, ours, want string }{
+		{"0.3.0", "0.2.0", "0.3.0"},
+		{"0.3.0", "0.3.0", ""},
+		{"0.3.0", "0.3.1", ""},
+		{"1.0.0", "0.9.9", "1.0.0"},
+		{"", "0.2.0", ""},
+		{"0.3.0", "test", ""},
+		{"dev", "0.2.0", ""},
+	} {
+		live := map[string]string{}
+		if c.live != "" {
+			live[ProviderVersionAnnotation] = c.live
+		}
+		if got := NewerWriter(live, c.ours); got != c.want {
+			t.Errorf("NewerWriter(live %q, ours %q) = %q, want %q", c.live, c.ours, got, c.want)
+		}
 	}
 }

@@ -98,18 +98,25 @@ func (e *evaluator) escalatingBindings() {
 		return
 	}
 	hardened := map[string]bool{}
+	labels := map[string]map[string]string{}
 	for _, ns := range e.s.Namespaces {
 		hardened[ns.Name] = hardening.IsManaged(ns.Labels)
+		labels[ns.Name] = ns.Labels
 	}
 	for _, rb := range e.s.RoleBindings {
-		if !e.o.Selects(rb.Namespace) || hardening.IsManaged(rb.Labels) {
+		if !e.o.Selects(rb.Namespace) {
 			continue
 		}
 		why := hardening.BindingEscalates(rb)
 		// Outside hardened namespaces only grants to every authenticated identity or service account
-		// are reported here (anonymous ones are HRD-4002's).
+		// are reported here (anonymous ones are HRD-4002's), whoever made them.
 		everyone := strings.Contains(why, "system:authenticated") || strings.Contains(why, "system:serviceaccounts")
 		if why == "" || (!hardened[rb.Namespace] && !everyone) {
+			continue
+		}
+		// The provider's own grants of admin (access) are the configuration's choice; a binding
+		// that only carries its label is not the provider's.
+		if !everyone && hardening.ProvidedBinding(rb, labels[rb.Namespace]) {
 			continue
 		}
 		e.add(CheckEscalatingRoleBinding, "", "RoleBinding", rb.Namespace, rb.Name, fmt.Sprintf(

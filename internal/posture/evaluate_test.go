@@ -224,6 +224,34 @@ func TestEvaluate(t *testing.T) {
 			s.Namespaces[1].Labels = labels
 			s.RoleBindings = append(s.RoleBindings, rb("team-a", "sneaky", "ClusterRole", "admin", user("mallory")))
 		}, want: []string{"HRD-4003 failed high RoleBinding team-a/sneaky"}},
+		// A label proves nothing: only a binding named as the provider names them, in a namespace
+		// its guard protects, is the provider's.
+		{name: "admin bound by hand carrying the managed-by label", mutate: func(s *Snapshot) {
+			labels := maps.Clone(s.Namespaces[1].Labels)
+			labels["app.kubernetes.io/managed-by"] = "terraform-provider-hardened"
+			labels["hardened.kubehardening.io/tamper-protection"] = "enabled"
+			s.Namespaces[1].Labels = labels
+			b := rb("team-a", "sneaky", "ClusterRole", "admin", user("mallory"))
+			b.Labels = map[string]string{"app.kubernetes.io/managed-by": "terraform-provider-hardened"}
+			s.RoleBindings = append(s.RoleBindings, b)
+		}, want: []string{"HRD-4003 failed high RoleBinding team-a/sneaky"}},
+		{name: "the provider's admin binding in an unguarded namespace", mutate: func(s *Snapshot) {
+			labels := maps.Clone(s.Namespaces[1].Labels)
+			labels["app.kubernetes.io/managed-by"] = "terraform-provider-hardened"
+			s.Namespaces[1].Labels = labels
+			b := rb("team-a", "hardened-access-admin", "ClusterRole", "admin", user("mallory"))
+			b.Labels = map[string]string{"app.kubernetes.io/managed-by": "terraform-provider-hardened"}
+			s.RoleBindings = append(s.RoleBindings, b)
+		}, want: []string{"HRD-4003 failed high RoleBinding team-a/hardened-access-admin"}},
+		{name: "the provider's admin binding in a guarded namespace", mutate: func(s *Snapshot) {
+			labels := maps.Clone(s.Namespaces[1].Labels)
+			labels["app.kubernetes.io/managed-by"] = "terraform-provider-hardened"
+			labels["hardened.kubehardening.io/tamper-protection"] = "enabled"
+			s.Namespaces[1].Labels = labels
+			b := rb("team-a", "hardened-access-admin", "ClusterRole", "admin", user("alice"))
+			b.Labels = map[string]string{"app.kubernetes.io/managed-by": "terraform-provider-hardened"}
+			s.RoleBindings = append(s.RoleBindings, b)
+		}},
 		{name: "admin bound in an unmanaged namespace is the team's business", mutate: func(s *Snapshot) {
 			s.RoleBindings = append(s.RoleBindings, rb("team-a", "owner", "ClusterRole", "admin", user("alice")))
 		}},

@@ -37,25 +37,31 @@ func TestAccNamespace_leastPrivilege(t *testing.T) {
 	if _, err := cs.RbacV1().ClusterRoles().Create(ctx, &role, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
 		t.Fatal(err)
 	}
+	// The runner is a group, as clusterrolebinding.yaml and guard.yaml name it; the user name is one
+	// session's.
 	user := acctest.RandomWithPrefix("tf-runner")
+	group := user + "-group"
 	binding := &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: user},
 		RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: role.Name},
-		Subjects: []rbacv1.Subject{{Kind: "User", APIGroup: "rbac.authorization.k8s.io", Name: user}}}
+		Subjects: []rbacv1.Subject{{Kind: "Group", APIGroup: "rbac.authorization.k8s.io", Name: group}}}
 	if _, err := cs.RbacV1().ClusterRoleBindings().Create(ctx, binding, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cs.RbacV1().ClusterRoleBindings().Delete(ctx, user, metav1.DeleteOptions{}) })
-	installGuard(t, root, user)
-	kubeconfig, _, err := testCluster.User(user)
+	installGuard(t, root, group)
+	kubeconfig, _, err := testCluster.User(user, group)
 	if err != nil {
 		t.Fatal(err)
 	}
 	lp := clientsetFor(t, kubeconfig)
+	// The administrator the guard refuses: cluster-admin through RBAC, not system:masters.
+	_, rbacAdminCS := rbacAdmin(t, acctest.RandomWithPrefix("rbac-admin"))
 	name := acctest.RandomWithPrefix("acc-lp")
 	cfg := func(extra string, unguarded ...bool) string {
 		return fmt.Sprintf(`
 provider "hardened" {
-  config_path = %q
+  config_path     = %q
+  runner_identity = { groups = [%q] }
 }
 resource "hardened_namespace" "test" {
   name              = %q
@@ -63,7 +69,7 @@ resource "hardened_namespace" "test" {
   image_policy      = { allowed_registries = ["registry.k8s.io", "registry.example.com"] }
   tamper_protection = %t
 }
-`, kubeconfig, name, extra, len(unguarded) == 0)
+`, kubeconfig, group, name, extra, len(unguarded) == 0)
 	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -72,10 +78,11 @@ resource "hardened_namespace" "test" {
 		Steps: []resource.TestStep{
 			{Config: cfg(""), Check: resource.ComposeAggregateTestCheckFunc(
 				testAccCheckPodSecurityEnforced(t, name),
-				// The tamper guard exempts this identity and refuses the cluster admin.
+				// The tamper guard exempts this identity and refuses a cluster admin by RBAC (not
+				// system:masters, which may always break glass).
 				func(*terraform.State) error {
 					return refused("the admin edits a guarded policy", tamperRefusal, func() error {
-						_, err := cs.NetworkingV1().NetworkPolicies(name).Patch(ctx, "hardened-default-deny", types.MergePatchType,
+						_, err := rbacAdminCS.NetworkingV1().NetworkPolicies(name).Patch(ctx, "hardened-default-deny", types.MergePatchType,
 							[]byte(`{"spec":{"ingress":[{}]}}`), dryPatch)
 						return err
 					})
@@ -84,19 +91,19 @@ resource "hardened_namespace" "test" {
 				// and deletion are refused, a label of another tool's is not.
 				func(*terraform.State) error {
 					return refused("the admin relaxes Pod Security", tamperRefusal, func() error {
-						_, err := cs.CoreV1().Namespaces().Patch(ctx, name, types.MergePatchType,
+						_, err := rbacAdminCS.CoreV1().Namespaces().Patch(ctx, name, types.MergePatchType,
 							[]byte(`{"metadata":{"labels":{"pod-security.kubernetes.io/enforce":"privileged"}}}`), dryPatch)
 						return err
 					})
 				},
 				func(*terraform.State) error {
 					return refused("the admin deletes the namespace", tamperRefusal, func() error {
-						return cs.CoreV1().Namespaces().Delete(ctx, name, dryDelete)
+						return rbacAdminCS.CoreV1().Namespaces().Delete(ctx, name, dryDelete)
 					})
 				},
 				func(*terraform.State) error {
 					return admitted("a mesh labels the namespace", func() error {
-						_, err := cs.CoreV1().Namespaces().Patch(ctx, name, types.MergePatchType,
+						_, err := rbacAdminCS.CoreV1().Namespaces().Patch(ctx, name, types.MergePatchType,
 							[]byte(`{"metadata":{"labels":{"istio.io/rev":"stable"}}}`), dryPatch)
 						return err
 					})
@@ -153,15 +160,15 @@ data "hardened_cluster_posture" "p" {
 }
 
 // installGuard installs examples/least-privilege/guard.yaml with the identity replaced by user.
-func installGuard(t *testing.T, root, user string) {
+func installGuard(t *testing.T, root, user string) { // user: the group guard.yaml names
 	t.Helper()
 	ctx := context.Background()
 	raw, err := os.ReadFile(filepath.Join(root, "examples", "least-privilege", "guard.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(raw), "'terraform-ci'") {
-		t.Fatal("guard.yaml no longer names the identity 'terraform-ci' the README tells readers to change")
+	if !strings.Contains(string(raw), "'terraform-ci' in request.userInfo.groups") {
+		t.Fatal("guard.yaml no longer names the group 'terraform-ci' the README tells readers to change")
 	}
 	docs := strings.Split(strings.ReplaceAll(string(raw), "'terraform-ci'", "'"+user+"'"), "\n---\n")
 	var policy admissionregistrationv1.ValidatingAdmissionPolicy

@@ -3,9 +3,13 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 	"github.com/kubehardening/terraform-provider-hardened/internal/kube"
@@ -30,6 +34,7 @@ type privateWriter interface {
 
 // plannedForeign judges the objects the last refresh found against the planned configuration;
 // without them (private state of an earlier release, or no refresh yet) it repeats its findings.
+// Objects of the provider's names that someone else wrote are a plan error.
 func plannedForeign(ctx context.Context, p privateState, res hardening.Resolved, objs []hardening.Object) (hardening.Foreign, diag.Diagnostics) {
 	var f hardening.Foreign
 	if p == nil {
@@ -38,7 +43,12 @@ func plannedForeign(ctx context.Context, p privateState, res hardening.Resolved,
 	b, diags := p.GetKey(ctx, othersKey)
 	var others hardening.Others
 	if len(b) > 0 && json.Unmarshal(b, &others) == nil {
-		return others.Judge(res, hardening.ManagedIDs(objs)), diags
+		wanted := hardening.ManagedIDs(objs)
+		if squatted := others.Squatted(wanted); len(squatted) > 0 {
+			summary, detail := squattedError(res.Name, squatted)
+			diags.AddError(summary, detail)
+		}
+		return others.Judge(res, wanted), diags
 	}
 	b, d := p.GetKey(ctx, foreignKey)
 	diags.Append(d...)
@@ -73,6 +83,51 @@ func judgeForeign(res hardening.Resolved, objs []hardening.Object, obs *kube.Obs
 	}
 	others := hardening.NewOthers(policies, bindings)
 	return others.Judge(res, nil), others, diags
+}
+
+// imagePolicyNotLive says why the image policy the state asks for is not what the live cluster
+// runs ("" when it is): the namespace's keys, and the shared policy and binding it is bound by.
+// Compliance's practice 2 rests on this, not on the configuration alone.
+func imagePolicyNotLive(res hardening.Resolved, objs []hardening.Object, live map[string]*unstructured.Unstructured, nsLabels, nsAnnotations map[string]string) string {
+	if res.ImagePolicy == nil {
+		return ""
+	}
+	var why []string
+	if d := hardening.ImagePolicyKeysDiffer(*res.ImagePolicy, nsLabels, nsAnnotations); d != "" {
+		why = append(why, "namespace "+d)
+	}
+	for _, id := range hardening.ImagePolicyObjectIDs(res.ImagePolicy.Action) {
+		i := slices.IndexFunc(objs, func(o hardening.Object) bool { return o.ID() == id })
+		l, ok := live[id]
+		switch {
+		case i < 0:
+		case !ok:
+			why = append(why, id+" is missing")
+		default:
+			body, err := hardening.Unstructured(objs[i])
+			if err != nil {
+				continue
+			}
+			if where, differs := kube.Drift(body, l.Object); differs {
+				why = append(why, id+": "+where)
+			}
+		}
+	}
+	return strings.Join(why, "; ")
+}
+
+// squattedError is the plan error for objects the configuration wants that someone else wrote.
+func squattedError(namespace string, ids []string) (string, string) {
+	var cmds []string
+	for _, id := range ids {
+		kind, name, _ := strings.Cut(id, "/")
+		cmds = append(cmds, fmt.Sprintf("kubectl -n %s delete %s %s", namespace, strings.ToLower(kind), name))
+	}
+	return "Objects with the provider's names were written by someone else",
+		fmt.Sprintf("Namespace %s holds %s, which this configuration would write, but they do not carry %s=%s: someone "+
+			"else created them, and they grant or allow what their author chose. Apply would take them over or fail on "+
+			"fields that cannot change (a RoleBinding's roleRef). Check who created them, delete them (%s), and plan again.",
+			namespace, strings.Join(ids, ", "), hardening.ManagedByLabel, hardening.ManagedByValue, strings.Join(cmds, "; "))
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -33,6 +33,7 @@ type namespaceModel struct {
 	WaitForDefaultServiceAccount types.Bool     `tfsdk:"wait_for_default_service_account"`
 	DeletionProtection           types.Bool     `tfsdk:"deletion_protection"`
 	TamperProtection             types.Bool     `tfsdk:"tamper_protection"`
+	BreakGlassGroups             types.List     `tfsdk:"break_glass_groups"`
 	ForceConflicts               types.Bool     `tfsdk:"force_conflicts"`
 	EffectiveResourceQuota       types.Map      `tfsdk:"effective_resource_quota"`
 	EffectiveLimitRange          types.Object   `tfsdk:"effective_limit_range"`
@@ -207,6 +208,7 @@ func (m namespaceModel) spec(ctx context.Context) (hardening.NamespaceSpec, bool
 		Annotations:                  r.stringMap(m.Annotations),
 		AutomountServiceAccountToken: r.boolean(m.AutomountServiceAccountToken),
 		TamperProtection:             r.boolean(m.TamperProtection),
+		BreakGlassGroups:             r.list(m.BreakGlassGroups),
 	}
 	if m.Name.IsUnknown() {
 		r.unknown = true

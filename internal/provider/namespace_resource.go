@@ -147,6 +147,16 @@ func (r *NamespaceResource) modifyPlan(ctx context.Context, config tfsdk.Config,
 			return
 		}
 	}
+	if (s.TamperProtection == nil || *s.TamperProtection) && r.data != nil && r.data.runner != nil && !r.data.configUnknown {
+		// A declared runner is checked when the plan is made, not half way through an apply.
+		if client, d := r.data.client(); !d.HasError() {
+			_, d = r.data.runnerFor(ctx, client)
+			resp.Diagnostics.Append(d...)
+			if resp.Diagnostics.HasError() {
+				return
+			}
+		}
+	}
 	res, objs, err := hardening.Desired(s)
 	if err != nil {
 		return // ValidateConfig reported it at the attribute.
@@ -159,19 +169,18 @@ func (r *NamespaceResource) modifyPlan(ctx context.Context, config tfsdk.Config,
 
 // desired rebuilds the objects from a plan. With tamper protection the guard exempts the identity
 // the API server says Terraform runs as.
-func (m namespaceModel) desired(ctx context.Context, client cluster) ([]hardening.Object, diag.Diagnostics) {
+func (m namespaceModel) desired(ctx context.Context, data *providerData, client cluster) ([]hardening.Object, diag.Diagnostics) {
 	s, _, diags := m.spec(ctx)
 	if diags.HasError() {
 		return nil, diags
 	}
 	if m.TamperProtection.ValueBool() {
-		id, err := client.WhoAmI(ctx)
-		if err != nil {
-			diags.AddAttributeError(path.Root("tamper_protection"), "Cannot learn the identity Terraform runs as",
-				err.Error()+". tamper_protection exempts that identity from its guard; set tamper_protection = false to go without it.")
+		runner, d := data.runnerFor(ctx, client)
+		diags.Append(d...)
+		if diags.HasError() {
 			return nil, diags
 		}
-		s.Identity = id.Username
+		s.Runner = runner
 	}
 	_, objs, err := hardening.Desired(s)
 	if err != nil {
@@ -182,13 +191,13 @@ func (m namespaceModel) desired(ctx context.Context, client cluster) ([]hardenin
 
 // fromState rebuilds what a state asked for, without today's validation (see hardening.FromState).
 // State written before tamper_protection existed had none.
-func (m namespaceModel) fromState(ctx context.Context, identity string) (hardening.Resolved, []hardening.Object, diag.Diagnostics) {
+func (m namespaceModel) fromState(ctx context.Context, runner hardening.RunnerIdentity) (hardening.Resolved, []hardening.Object, diag.Diagnostics) {
 	s, _, diags := m.spec(ctx)
 	if m.TamperProtection.IsNull() {
 		off := false
 		s.TamperProtection = &off
 	}
-	s.Identity = identity
+	s.Runner = runner
 	res, objs, err := hardening.FromState(s)
 	if err != nil {
 		diags.AddError("Cannot rebuild hardened_namespace "+m.Name.ValueString()+" from state", err.Error())
@@ -211,7 +220,7 @@ func (r *NamespaceResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	objs, diags := plan.desired(ctx, client)
+	objs, diags := plan.desired(ctx, r.data, client)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -261,26 +270,15 @@ func (r *NamespaceResource) apply(ctx context.Context, client cluster, plan *nam
 		diags.AddError("Cannot apply the tamper protection of namespace "+name, err.Error())
 		return
 	}
-	// The guard exempts the identity the namespace's annotation names. A new identity first hands
-	// it over (the annotation alone is not guarded: tenants cannot write namespaces at all), then
-	// applies; objects inside the namespace are judged against a cached copy of the namespace that
-	// takes a moment to follow, so refusals are retried for a short while.
+	// Objects inside the namespace are judged against a cached copy of the namespace that takes a
+	// moment to follow a change to it, so refusals are retried for a short while.
 	var ns *unstructured.Unstructured
-	handedOver := false
 	err := kube.RetryWhile(ctx, guardRefusal, func() (err error) {
 		ns, err = client.Apply(ctx, nsObj, "", force)
-		if identity := nsObj.Annotation(hardening.TerraformIdentityAnnotation); guardRefusal(err) && !handedOver && identity != "" {
-			handedOver = true
-			tflog.Info(ctx, "handing the tamper guard over to this identity", map[string]any{"namespace": name, "identity": identity})
-			if perr := client.AnnotateNamespace(ctx, name, hardening.TerraformIdentityAnnotation, identity); perr != nil {
-				return perr
-			}
-			ns, err = client.Apply(ctx, nsObj, "", force)
-		}
 		return err
 	})
 	if err != nil {
-		diags.AddError("Cannot apply namespace "+name, err.Error())
+		diags.AddError("Cannot apply namespace "+name, explainGuardRefusal(err, name))
 		return
 	}
 	plan.ID = types.StringValue(name)
@@ -295,7 +293,7 @@ func (r *NamespaceResource) apply(ctx context.Context, client cluster, plan *nam
 	for _, batch := range [][]hardening.Object{inside, last} {
 		err := kube.RetryWhile(ctx, guardRefusal, func() error { return client.ApplyEach(ctx, name, batch, force) })
 		if err != nil {
-			diags.AddError("Cannot apply the objects of namespace "+name, err.Error())
+			diags.AddError("Cannot apply the objects of namespace "+name, explainGuardRefusal(err, name))
 			return
 		}
 	}
@@ -458,6 +456,7 @@ func (r *NamespaceResource) read(ctx context.Context, current tfsdk.State, priva
 	live["Namespace/"+name] = nsLive
 	foreign, others, diags := judgeForeign(res, objs, obs)
 	resp.Diagnostics.Append(diags...)
+	foreign.ImagePolicyNotLive = imagePolicyNotLive(res, objs, live, ns.Labels, ns.Annotations)
 	for _, f := range append(append([]string(nil), foreign.OpenPolicies...), foreign.EscalatingBindings...) {
 		resp.Diagnostics.AddWarning("Namespace "+name+" weakened by an object Terraform does not manage",
 			f+". Terraform does not remove objects it did not create; compliance reports it until it is removed.")
@@ -507,31 +506,6 @@ func (r *NamespaceResource) read(ctx context.Context, current tfsdk.State, priva
 	resp.Diagnostics.Append(setNamespace(ctx, &resp.State.Raw, &state)...)
 }
 
-// guardIdentity is the identity the tamper guard should exempt: the one this run authenticates
-// as. When it differs from the one the live guard exempts, the plan says so (apply hands the guard
-// over). When it cannot be learned, the live guard's is kept, so a refresh never invents drift.
-func (r *NamespaceResource) guardIdentity(ctx context.Context, client cluster, obs *kube.Observed, diags *diag.Diagnostics) string {
-	name := obs.Namespace.Name
-	exempt := hardening.TamperIdentity(obs.Namespace.Annotations)
-	if exempt == "" {
-		exempt = obs.LegacyTamperExempt()
-	}
-	if exempt == "" {
-		return "" // no guard live: nothing to compare
-	}
-	id, err := client.WhoAmI(ctx)
-	if err != nil {
-		tflog.Warn(ctx, "cannot learn the identity Terraform runs as; keeping the guard's", map[string]any{"error": err.Error()})
-		return exempt
-	}
-	if id.Username != exempt {
-		diags.AddWarning("Tamper protection exempts another identity",
-			fmt.Sprintf("The tamper protection of namespace %s exempts %q; this run authenticates as %q. Apply hands the guard to %q.",
-				name, exempt, id.Username, id.Username))
-	}
-	return id.Username
-}
-
 func (r *NamespaceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state namespaceModel
 	resp.Diagnostics.Append(getNamespace(ctx, req.Plan.Raw, &plan)...)
@@ -548,7 +522,7 @@ func (r *NamespaceResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	objs, diags := plan.desired(ctx, client)
+	objs, diags := plan.desired(ctx, r.data, client)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -599,6 +573,15 @@ func (r *NamespaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// A declared runner_identity holds for destroy too: another identity would be refused by the
+	// guard half way (after the legacy policies are gone).
+	if r.data != nil && r.data.runner != nil && state.TamperProtection.ValueBool() {
+		_, d := r.data.runnerFor(ctx, client)
+		resp.Diagnostics.Append(d...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	// Namespaced objects go with the namespace; deleting them one by one first would only cost
 	// requests. The shared admission policies serve other namespaces and stay (they select by a
 	// label that leaves with the namespace). An earlier release's per-namespace policies do not go
@@ -620,7 +603,7 @@ func (r *NamespaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 	tflog.Debug(ctx, "deleting the namespace and waiting until it is gone", map[string]any{"namespace": state.Name.ValueString()})
 	if err := client.DeleteNamespace(ctx, state.Name.ValueString()); err != nil {
-		resp.Diagnostics.AddError("Cannot delete namespace "+state.Name.ValueString(), err.Error())
+		resp.Diagnostics.AddError("Cannot delete namespace "+state.Name.ValueString(), explainGuardRefusal(err, name))
 	}
 }
 

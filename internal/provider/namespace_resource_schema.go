@@ -5,6 +5,7 @@ import (
 	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -66,13 +67,24 @@ func namespaceResourceSchema(ctx context.Context) schema.Schema {
 		"tamper_protection": schema.BoolAttribute{
 			Optional: true, Computed: true,
 			MarkdownDescription: "Guard the namespace against its own tenants (default `true` in every environment): the " +
-				"shared ValidatingAdmissionPolicy `hardened-tamper` refuses anyone but the identity Terraform runs as (and the system controllers " +
-				"that delete namespaces and collect garbage) creating, changing or deleting the objects this resource " +
-				"owns, changing the namespace's Pod Security labels, or changing `automountServiceAccountToken` on the " +
-				"`default` ServiceAccount. The provider learns its identity from the API server on every apply, so a " +
-				"runner with other credentials takes the guard over. Needs Kubernetes 1.30 or newer: set explicitly " +
-				"on an older cluster it is a plan-time error; left unset it is turned off with a warning. See the threat " +
-				"model guide.",
+				"shared ValidatingAdmissionPolicy `hardened-tamper` refuses anyone but the runner (the provider's " +
+				"`runner_identity`, or else the user name the API server reports for the run that applies), break-glass " +
+				"identities (`system:masters` and `break_glass_groups`) and, while the namespace is being deleted, the " +
+				"system controllers that empty it: creating, changing or deleting the objects this resource owns " +
+				"(their content, managed-by label, `ownerReferences` and `finalizers`), changing the namespace's Pod " +
+				"Security labels, its `hardened.kubehardening.io/` labels and annotations, its `ownerReferences` and " +
+				"`finalizers`, deleting it, or changing `automountServiceAccountToken`, `ownerReferences` or `finalizers` " +
+				"of the `default` ServiceAccount. Needs Kubernetes 1.30 or newer: set explicitly on an older cluster it is " +
+				"a plan-time error; left unset it is turned off with a warning. See the threat model guide.",
+		},
+		"break_glass_groups": schema.ListAttribute{
+			Optional: true, ElementType: types.StringType,
+			MarkdownDescription: "Groups whose members may change what tamper protection guards, besides `system:masters` " +
+				"(always exempt). For platforms where cluster administrators do not hold `system:masters` (on EKS they " +
+				"usually act through access policies). Every request admitted only because of break-glass is recorded " +
+				"in the API server's audit log with the annotation `hardened-tamper/break-glass`, and what it changed " +
+				"shows in the next plan. Not `system:authenticated` or another group every identity holds.",
+			Validators: []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 		},
 		"force_conflicts": schema.BoolAttribute{
 			Optional: true, Computed: true, Default: booldefault.StaticBool(defaultForceConflicts),

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -280,17 +281,18 @@ func TestAccNamespace_tenantDriftWithoutGuard(t *testing.T) {
 	})
 }
 
-// TestAccNamespace_tamperHandover: a runner with other credentials applies the same state; the
-// guard is handed to it, and the previous identity is refused from then on.
+// TestAccNamespace_tamperHandover: without runner_identity the guard exempts the user name of the
+// run that last applied. Another runner (cluster-admin through RBAC, not break-glass) is warned at
+// plan and refused at apply: it cannot take the namespace over. A break-glass identity
+// (system:masters) can, in the same apply that changes the guarded Pod Security labels, and the
+// first runner is refused from then on.
 func TestAccNamespace_tamperHandover(t *testing.T) {
 	name := acctest.RandomWithPrefix("acc-handover")
 	ctx := context.Background()
 	testAccPreCheck(t)
-	// Minted before the steps are built: their configurations name its kubeconfig.
-	runnerB, _, err := testCluster.User("ci-runner-b-"+name, "system:masters")
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Minted before the steps are built: their configurations name the kubeconfigs.
+	runnerA, runnerACS := rbacAdmin(t, "ci-runner-a-"+name)
+	runnerB, _ := rbacAdmin(t, "ci-runner-b-"+name)
 	cfg := func(kubeconfig string, env ...string) string {
 		p := ""
 		if kubeconfig != "" {
@@ -307,12 +309,13 @@ func TestAccNamespace_tamperHandover(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(testAccCheckNamespacesGone(t, name), clusterObjectsGone(t, name)),
 		Steps: []resource.TestStep{
-			{Config: cfg("")},
+			{Config: cfg(runnerA)},
 			{
-				// Runner A (the admin identity) may still change the objects the guard protects.
+				// Runner A may still change the objects the guard protects; runner B's plan shows the
+				// change of exempt identity.
 				PreConfig: func() {
-					err := admitted("runner A labels its own policy", func() error {
-						_, err := adminClientset(t).NetworkingV1().NetworkPolicies(name).Patch(ctx, "hardened-default-deny", types.MergePatchType,
+					err := admitted("runner A annotates its own policy", func() error {
+						_, err := runnerACS.NetworkingV1().NetworkPolicies(name).Patch(ctx, "hardened-default-deny", types.MergePatchType,
 							[]byte(`{"metadata":{"annotations":{"note":"a"}}}`), patchOpts())
 						return err
 					})
@@ -323,25 +326,31 @@ func TestAccNamespace_tamperHandover(t *testing.T) {
 				Config: cfg(runnerB), PlanOnly: true, ExpectNonEmptyPlan: true,
 			},
 			{
-				// Runner B takes over in the same apply that changes the guarded Pod Security labels
-				// (dev enforces baseline): the guard still exempts runner A when that apply starts.
-				Config: cfg(runnerB, "dev"),
+				// Runner B is not exempt and not break-glass: the guard refuses its apply, and the
+				// error says how to declare a runner.
+				Config:      cfg(runnerB, "dev"),
+				ExpectError: regexp.MustCompile(`(?s)tamper protection.*runner_identity`),
+			},
+			{
+				// A cluster administrator (system:masters) takes over in the same apply that changes
+				// the guarded Pod Security labels (dev enforces baseline).
+				Config: cfg("", "dev"),
 				Check: func(*terraform.State) error {
 					ns, err := adminClientset(t).CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
 					if err != nil {
 						return err
 					}
 					if ns.Labels["pod-security.kubernetes.io/enforce"] != "baseline" {
-						return fmt.Errorf("runner B's apply did not relabel the namespace: %v", ns.Labels)
+						return fmt.Errorf("the administrator's apply did not relabel the namespace: %v", ns.Labels)
 					}
 					return refused("runner A changes the default deny after the handover", tamperRefusal, func() error {
-						_, err := adminClientset(t).NetworkingV1().NetworkPolicies(name).Patch(ctx, "hardened-default-deny", types.MergePatchType,
+						_, err := runnerACS.NetworkingV1().NetworkPolicies(name).Patch(ctx, "hardened-default-deny", types.MergePatchType,
 							[]byte(`{"spec":{"ingress":[{}]}}`), dryPatch)
 						return err
 					})
 				},
 			},
-			{Config: cfg(runnerB, "dev"), PlanOnly: true},
+			{Config: cfg("", "dev"), PlanOnly: true},
 		},
 	})
 }

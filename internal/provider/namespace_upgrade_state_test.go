@@ -122,3 +122,40 @@ func TestUpgradeState_v0ComplianceCases(t *testing.T) {
 		})
 	}
 }
+
+// TestUpgradeState_v1From02: a state release 0.2 wrote (schema version 1, before
+// break_glass_groups) upgrades as it is, the new attribute null.
+func TestUpgradeState_v1From02(t *testing.T) {
+	v1, err := os.ReadFile("testdata/namespace_state_v1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(v1), "break_glass_groups") {
+		t.Fatal("testdata/namespace_state_v1.json should be what 0.2 wrote, without break_glass_groups")
+	}
+	srv := NewProtocol6("test")()
+	resp, err := srv.UpgradeResourceState(context.Background(), &tfprotov6.UpgradeResourceStateRequest{
+		TypeName: namespaceTypeName, Version: 1, RawState: &tfprotov6.RawState{JSON: v1}})
+	if err != nil || len(resp.Diagnostics) > 0 || resp.UpgradedState == nil {
+		t.Fatalf("upgrade failed: %v %v", err, resp.Diagnostics)
+	}
+	got, err := resp.UpgradedState.Unmarshal(namespaceTerraformType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	attrs := map[string]tftypes.Value{}
+	if err := got.As(&attrs); err != nil {
+		t.Fatal(err)
+	}
+	if bg, ok := attrs["break_glass_groups"]; !ok || !bg.IsNull() {
+		t.Fatalf("break_glass_groups = %v, want null", bg)
+	}
+	want, err := tftypes.ValueFromJSONWithOpts(v1, namespaceTerraformType, tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Equal(want) {
+		diffs, _ := got.Diff(want)
+		t.Fatalf("upgraded state differs from what 0.2 wrote: %v", diffs)
+	}
+}

@@ -69,6 +69,8 @@ func (p *HardenedProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	cfg, diags := m.kubeConfig(ctx)
 	resp.Diagnostics.Append(diags...)
+	runner, diags := m.runnerIdentity(ctx)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -91,8 +93,9 @@ func (p *HardenedProvider) Configure(ctx context.Context, req provider.Configure
 				"cluster's CA in certificate-authority-data (or set cluster_ca_certificate) and remove insecure-skip-tls-verify.")
 	}
 	cfg.UserAgent = fmt.Sprintf("terraform-provider-hardened/%s", p.version)
+	cfg.ProviderVersion = p.version
 	tflog.Debug(ctx, "configured Kubernetes client", map[string]any{"host": cfg.Host, "config_paths": cfg.ConfigPaths, "field_manager": cfg.FieldManager})
-	data := &providerData{connect: lazyCluster(cfg), fingerprintVersion: p.fingerprintVersion()}
+	data := &providerData{connect: lazyCluster(cfg), fingerprintVersion: p.fingerprintVersion(), runner: runner}
 	resp.ResourceData, resp.DataSourceData = data, data
 	p.resourceData.Store(data)
 	p.clusterKnown.Store(true)

@@ -15,7 +15,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
+	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 	"github.com/kubehardening/terraform-provider-hardened/internal/kube"
 )
 
@@ -45,6 +47,12 @@ type providerModel struct {
 	QPS                   types.Float64 `tfsdk:"qps"`
 	Burst                 types.Int64   `tfsdk:"burst"`
 	FieldManager          types.String  `tfsdk:"field_manager"`
+	RunnerIdentity        types.Object  `tfsdk:"runner_identity"`
+}
+
+type runnerIdentityModel struct {
+	Users  types.List `tfsdk:"users"`
+	Groups types.List `tfsdk:"groups"`
 }
 
 type execModel struct {
@@ -89,6 +97,23 @@ func providerSchema() schema.Schema {
 				MarkdownDescription: "Client-side burst above `qps`. Defaults to `1000`."},
 			"field_manager": str("Server-side apply field manager for every write. Defaults to `terraform-provider-hardened`.",
 				false, stringvalidator.LengthBetween(1, 128)),
+			"runner_identity": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "Who Terraform runs as, for tamper protection: the users and groups the guard of every " +
+					"`hardened_namespace` this configuration manages exempts. Declare it when the runner's user name changes " +
+					"per session or per phase (EKS access entries, whose user name carries the session; HCP Terraform " +
+					"dynamic credentials, which authenticate plan and apply as different subjects): name the stable group " +
+					"(or user names) instead. Every plan, apply and destroy then checks that the API server authenticates " +
+					"the run as one of them and fails, naming the user and groups it saw, when it does not. Unset, the " +
+					"guard exempts exactly the user name of the run that last applied the namespace.",
+				Attributes: map[string]schema.Attribute{
+					"users": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+						MarkdownDescription: "User names, exactly as the API server reports them (`kubectl auth whoami`)."},
+					"groups": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+						MarkdownDescription: "Groups; a run authenticated with any of them is the runner. Not `system:authenticated` " +
+							"or another group every identity holds."},
+				},
+			},
 		},
 		Blocks: map[string]schema.Block{
 			"exec": schema.SingleNestedBlock{
@@ -105,6 +130,37 @@ func providerSchema() schema.Schema {
 			},
 		},
 	}
+}
+
+// runnerIdentity reads runner_identity (nil when unset), reporting invalid names at their path.
+func (m providerModel) runnerIdentity(ctx context.Context) (*hardening.RunnerIdentity, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if m.RunnerIdentity.IsNull() || m.RunnerIdentity.IsUnknown() {
+		return nil, diags
+	}
+	var rm runnerIdentityModel
+	diags.Append(m.RunnerIdentity.As(ctx, &rm, basetypes.ObjectAsOptions{})...)
+	var r hardening.RunnerIdentity
+	if !rm.Users.IsNull() {
+		diags.Append(rm.Users.ElementsAs(ctx, &r.Users, false)...)
+	}
+	if !rm.Groups.IsNull() {
+		diags.Append(rm.Groups.ElementsAs(ctx, &r.Groups, false)...)
+	}
+	if diags.HasError() {
+		return nil, diags
+	}
+	if r.Empty() {
+		diags.AddAttributeError(path.Root("runner_identity"), "runner_identity names nobody",
+			"Set runner_identity.users or runner_identity.groups (or both) to the identity Terraform runs as, or remove runner_identity.")
+	}
+	for _, fe := range hardening.ValidateRunnerIdentity(r) {
+		diags.AddAttributeError(fieldErrorPath(fe.Path), "Invalid runner_identity", fe.Msg)
+	}
+	if diags.HasError() {
+		return nil, diags
+	}
+	return &r, diags
 }
 
 // strOrEnv returns the attribute when set, else the environment variable.

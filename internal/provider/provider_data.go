@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 	"github.com/kubehardening/terraform-provider-hardened/internal/kube"
 )
 
@@ -16,6 +17,8 @@ type providerData struct {
 	configUnknown bool
 	// fingerprintVersion is the provider build a plan fingerprint names (plan_fingerprint.go).
 	fingerprintVersion string
+	// runner is the declared runner_identity (nil: the user name the API server reports).
+	runner *hardening.RunnerIdentity
 }
 
 // client returns the Kubernetes client, or a diagnostic saying why there is none.

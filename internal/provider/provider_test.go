@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -49,8 +50,13 @@ func run(m *testing.M) int {
 	if isTofu {
 		os.Setenv("TF_ACC_PROVIDER_HOST", "registry.opentofu.org")
 	}
+	auditArgs, err := auditLogArgs()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "acceptance tests:", err)
+		return 1
+	}
 	c, err := testcluster.Start(ctx, testcluster.Options{
-		Version: os.Getenv("HARDENED_TEST_K8S_VERSION"), Log: os.Stderr,
+		Version: os.Getenv("HARDENED_TEST_K8S_VERSION"), Log: os.Stderr, ExtraAPIServerArgs: auditArgs,
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "acceptance tests: starting the control plane:", err)
@@ -65,6 +71,31 @@ func run(m *testing.M) int {
 	clearKubeEnv()
 	os.Setenv("KUBE_CONFIG_PATH", c.AdminKubeconfig)
 	return m.Run()
+}
+
+// auditLogPath is the test control plane's audit log: writes at Metadata level, where the tamper
+// guard's break-glass annotation shows.
+var auditLogPath string
+
+func auditLogArgs() ([]string, error) {
+	dir, err := os.MkdirTemp("", "hardened-audit-")
+	if err != nil {
+		return nil, err
+	}
+	policy := filepath.Join(dir, "policy.yaml")
+	auditLogPath = filepath.Join(dir, "audit.log")
+	const writes = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: Metadata
+    verbs: [create, update, patch, delete]
+  - level: None
+`
+	if err := os.WriteFile(policy, []byte(writes), 0o600); err != nil {
+		return nil, err
+	}
+	return []string{"--audit-policy-file=" + policy, "--audit-log-path=" + auditLogPath, "--audit-log-maxsize=200"}, nil
 }
 
 // clearKubeEnv drops any KUBE_* variables from the caller's shell so tests see only their own.

@@ -127,6 +127,17 @@ func EnsureBinaries(ctx context.Context, version string, log io.Writer) (Binarie
 	k8sOut := filepath.Join(cache, "bin", fmt.Sprintf("kubernetes-%s-%s-%s", version, gover, platform))
 	etcdOut := filepath.Join(cache, "bin", fmt.Sprintf("etcd-%s-%s-%s", etcdVersion, gover, platform))
 
+	bins := Binaries{
+		Etcd:              filepath.Join(etcdOut, "etcd"),
+		APIServer:         filepath.Join(k8sOut, "kube-apiserver"),
+		ControllerManager: filepath.Join(k8sOut, "kube-controller-manager"),
+		Version:           version,
+	}
+	// Binaries appear by rename only once complete, so cached ones need no lock: a run of one
+	// version does not wait for another version's build.
+	if exists(bins.Etcd) && exists(bins.APIServer) && exists(bins.ControllerManager) {
+		return bins, nil
+	}
 	// One build at a time per cache: two parallel control-plane builds on 2 cores take twice as long.
 	unlock, err := lockFile(filepath.Join(cache, "build.lock"), log)
 	if err != nil {
@@ -158,12 +169,7 @@ func EnsureBinaries(ctx context.Context, version string, log io.Writer) (Binarie
 		}
 		_ = os.RemoveAll(filepath.Join(k8sOut, ".partial"))
 	}
-	return Binaries{
-		Etcd:              filepath.Join(etcdOut, "etcd"),
-		APIServer:         filepath.Join(k8sOut, "kube-apiserver"),
-		ControllerManager: filepath.Join(k8sOut, "kube-controller-manager"),
-		Version:           version,
-	}, nil
+	return bins, nil
 }
 
 // versionLDFlags stamps the release into the binaries; without it the server reports
