@@ -55,6 +55,7 @@ func plannedForeign(ctx context.Context, p privateState, res hardening.Resolved,
 	if len(b) > 0 {
 		_ = json.Unmarshal(b, &f) // unreadable: judge as if nothing foreign, the next refresh rewrites it
 	}
+	f.ImagePolicyNotLive = "" // apply writes the image policy as planned
 	return f, diags
 }
 

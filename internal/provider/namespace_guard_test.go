@@ -103,8 +103,9 @@ resource "hardened_namespace" "test" {
 				Config:      cfg(stranger, false),
 				ExpectError: regexp.MustCompile(`(?s)tamper protection.*runner_identity`),
 			},
-			// Destroy from a fourth session (the test's destroy runs this step's configuration).
-			{Config: cfg(sessions["destroy-4"], true), PlanOnly: true},
+			// A fourth session: its refresh finds nothing to change after the refused apply, and
+			// the test's destroy runs as this session too.
+			{Config: cfg(sessions["destroy-4"], true), Check: annotations},
 		},
 	})
 }
@@ -429,4 +430,70 @@ func squattedNamespace(t *testing.T, ns string) {
 	if err := auditRecordsBreakGlass(ns, "DELETE namespaces "+ns); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestAccNamespace_complianceTellsTheTruth: compliance judges the configuration's own allows and
+// grants like a tenant's, practice 2 reads the live namespace, and an object someone else wrote
+// under one of the provider's names stops the plan instead of passing for the provider's.
+func TestAccNamespace_complianceTellsTheTruth(t *testing.T) {
+	name := acctest.RandomWithPrefix("acc-truth")
+	ctx := context.Background()
+	cfg := func(cidrs, group string) string {
+		return fmt.Sprintf(`
+resource "hardened_namespace" "test" {
+  name           = %q
+  access         = [{ role = "view", groups = [%q] }]
+  network_policy = { allow_egress_to_cidrs = [%s], allow_egress_ports = ["443"] }
+  image_policy   = { allowed_registries = ["registry.example.com"] }
+}
+`, name, group, cidrs)
+	}
+	open := cfg(`"0.0.0.0/1", "128.0.0.0/1"`, "system:authenticated")
+	narrow := cfg(`"10.20.0.0/16"`, "auditors")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckNamespacesGone(t, name),
+		Steps: []resource.TestStep{
+			{Config: open, Check: resource.ComposeAggregateTestCheckFunc(
+				complianceSays(5, false, "reaches every address (0.0.0.0/0)"),
+				complianceSays(4, false, "view to Group system:authenticated"),
+				complianceSays(2, true, ""),
+			)},
+			{Config: narrow, Check: resource.ComposeAggregateTestCheckFunc(
+				complianceSays(5, true, ""), complianceSays(4, true, ""), complianceSays(2, true, ""),
+			)},
+			{
+				// A cluster administrator (break-glass) widens the registries on the namespace: the
+				// state's compliance says the image policy is not in force; the plan shows apply
+				// restoring it.
+				PreConfig: func() {
+					_, err := adminClientset(t).CoreV1().Namespaces().Patch(ctx, name, types.MergePatchType,
+						[]byte(`{"metadata":{"annotations":{"`+hardening.AllowedRegistriesAnnotation+`":"docker.io"}}}`), patchOpts())
+					if err != nil {
+						t.Fatal(err)
+					}
+				},
+				RefreshState: true, ExpectNonEmptyPlan: true,
+				Check: complianceSays(2, false, `not in force: namespace annotation `+hardening.AllowedRegistriesAnnotation+` is "docker.io"`),
+			},
+			{Config: narrow, Check: complianceSays(2, true, "")},
+			{
+				// Someone else writes the binding the configuration's next access entry would get,
+				// bound to admin and without the provider's label.
+				PreConfig: func() {
+					mustCreateBinding(t, adminClientset(t), name, "hardened-access-edit", "admin")
+				},
+				Config: strings.Replace(narrow, `access         = [{ role = "view", groups = ["auditors"] }]`,
+					`access         = [{ role = "view", groups = ["auditors"] }, { role = "edit", groups = ["devs"] }]`, 1),
+				ExpectError: regexp.MustCompile(wrapTolerant(`(?s)written by someone else.*RoleBinding/hardened-access-edit.*kubectl -n ` + name + ` delete rolebinding hardened-access-edit`)),
+			},
+			{
+				PreConfig: func() {
+					mustDelete(t, adminClientset(t).RbacV1().RoleBindings(name).Delete(ctx, "hardened-access-edit", metav1.DeleteOptions{}))
+				},
+				Config: narrow, PlanOnly: true,
+			},
+		},
+	})
 }

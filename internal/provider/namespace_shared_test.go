@@ -71,11 +71,11 @@ resource "hardened_namespace" "test" {
 		return nil
 	}
 	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             testAccCheckNamespacesGone(t, name),
+		PreCheck:     func() { testAccPreCheck(t) },
+		CheckDestroy: testAccCheckNamespacesGone(t, name),
+		// Providers per step: the last steps run other releases.
 		Steps: []resource.TestStep{
-			{Config: cfg("1")},
+			{Config: cfg("1"), ProtoV6ProviderFactories: testAccProtoV6ProviderFactories},
 			{
 				// A selector only objects labelled hardened.test/off=true match: every other object
 				// escapes the policy.
@@ -93,10 +93,10 @@ resource "hardened_namespace" "test" {
 						}
 					}
 				},
-				Config: cfg("1"), PlanOnly: true, ExpectNonEmptyPlan: true,
+				Config: cfg("1"), PlanOnly: true, ExpectNonEmptyPlan: true, ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			},
-			{Config: cfg("1"), Check: selectors},
-			{Config: cfg("1"), PlanOnly: true},
+			{Config: cfg("1"), Check: selectors, ProtoV6ProviderFactories: testAccProtoV6ProviderFactories},
+			{Config: cfg("1"), PlanOnly: true, ProtoV6ProviderFactories: testAccProtoV6ProviderFactories},
 			// Release 0.3.0 writes the shared objects; release 0.2.0 may not rewrite them.
 			{Config: cfg("2"), ProtoV6ProviderFactories: providerVersioned("0.3.0"), Check: func(*terraform.State) error {
 				u, err := adminDynamic(t).Resource(admissionGVR("validatingadmissionpolicies")).Get(ctx, "hardened-tamper", metav1.GetOptions{})
@@ -110,7 +110,7 @@ resource "hardened_namespace" "test" {
 			}},
 			{
 				Config: cfg("3"), ProtoV6ProviderFactories: providerVersioned("0.2.0"),
-				ExpectError: regexp.MustCompile(`(?s)written by terraform-provider-hardened 0\.3\.0.*Upgrade the provider to 0\.3\.0`),
+				ExpectError: regexp.MustCompile(wrapTolerant(`(?s)written by terraform-provider-hardened 0\.3\.0, and this is 0\.2\.0.*Upgrade the provider to 0\.3\.0 or later`)),
 			},
 			{Config: cfg("3"), ProtoV6ProviderFactories: providerVersioned("0.3.0")},
 		},
