@@ -55,15 +55,14 @@ func (r *NamespaceResource) guardIdentity(ctx context.Context, client cluster, o
 		diags.Append(d...)
 		return runner
 	}
-	if exempt.Empty() {
-		return exempt // no guard live: nothing to compare
-	}
 	id, err := client.WhoAmI(ctx)
 	if err != nil {
 		tflog.Warn(ctx, "cannot learn the identity Terraform runs as; keeping the guard's", map[string]any{"error": err.Error()})
 		return exempt
 	}
-	if exempt.Matches(id.Username, id.Groups) {
+	// No exempt identity live (no guard, or its annotation removed by break-glass): the guard
+	// should exempt this run, which the plan shows when the guard is on.
+	if exempt.Empty() || exempt.Matches(id.Username, id.Groups) {
 		// Exempt (perhaps through a group a removed runner_identity declared): the configuration
 		// wins, and without runner_identity the guard exempts this run's user name.
 		return hardening.RunnerIdentity{Users: []string{id.Username}}

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
@@ -20,6 +21,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
+	"github.com/kubehardening/terraform-provider-hardened/internal/kube"
 )
 
 // TestAccNamespace_upgradeFromPreviousRelease: what release 0.1.0 wrote for a namespace with
@@ -32,64 +34,7 @@ func TestAccNamespace_upgradeFromPreviousRelease(t *testing.T) {
 	testAccPreCheck(t)
 	ctx := context.Background()
 	name := acctest.RandomWithPrefix("acc-upgrade")
-	fixture := func(file string) string {
-		b, err := os.ReadFile(filepath.Join("testdata", "upgrade-0.1.0", file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return strings.ReplaceAll(string(b), "__NAME__", name)
-	}
-	cfg, err := clientcmd.BuildConfigFromFlags("", testCluster.AdminKubeconfig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gvr := map[string]schema.GroupVersionResource{
-		"Namespace":      {Version: "v1", Resource: "namespaces"},
-		"ServiceAccount": {Version: "v1", Resource: "serviceaccounts"},
-		"ResourceQuota":  {Version: "v1", Resource: "resourcequotas"},
-		"LimitRange":     {Version: "v1", Resource: "limitranges"},
-		"ConfigMap":      {Version: "v1", Resource: "configmaps"},
-		"NetworkPolicy":  {Group: "networking.k8s.io", Version: "v1", Resource: "networkpolicies"},
-		"RoleBinding":    {Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings"},
-		"ValidatingAdmissionPolicy": {Group: "admissionregistration.k8s.io", Version: "v1",
-			Resource: "validatingadmissionpolicies"},
-		"ValidatingAdmissionPolicyBinding": {Group: "admissionregistration.k8s.io", Version: "v1",
-			Resource: "validatingadmissionpolicybindings"},
-	}
-	for _, doc := range strings.Split(fixture("objects.yaml"), "\n---\n") {
-		var m map[string]any
-		if err := yaml.Unmarshal([]byte(doc), &m); err != nil || m == nil {
-			t.Fatalf("objects.yaml: %v", err)
-		}
-		u := &unstructured.Unstructured{Object: m}
-		ri := dyn.Resource(gvr[u.GetKind()])
-		var r dynamic.ResourceInterface = ri
-		if u.GetNamespace() != "" {
-			r = ri.Namespace(u.GetNamespace())
-		}
-		// As the old release wrote them: server-side apply under the provider's field manager.
-		if _, err := r.Apply(ctx, u.GetName(), u, metav1.ApplyOptions{FieldManager: "terraform-provider-hardened", Force: true}); err != nil {
-			t.Fatalf("putting %s %s in place: %v", u.GetKind(), u.GetName(), err)
-		}
-	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "terraform.tfstate"), []byte(fixture("state.json")), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	config := fmt.Sprintf(`
-resource "hardened_namespace" "test" {
-  name         = %q
-  access       = [{ role = "edit", groups = ["devs"] }]
-  image_policy = { allowed_registries = ["registry.example.com"] }
-}
-`, name)
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dir := putReleaseFixture(t, "0.1.0", name)
 	cs := adminClientset(t)
 	current := devTerraform(t, dir)
 	t.Cleanup(func() {
@@ -168,5 +113,127 @@ resource "hardened_namespace" "test" {
 	}
 	if out, err := current("plan", "-detailed-exitcode"); err != nil {
 		t.Fatalf("the plan after the upgrade apply is not empty: %v\n%s", err, out)
+	}
+}
+
+// upgradeConfig is the configuration the release fixtures were written for.
+const upgradeConfig = `
+resource "hardened_namespace" "test" {
+  name         = %q
+  access       = [{ role = "edit", groups = ["devs"] }]
+  image_policy = { allowed_registries = ["registry.example.com"] }
+}
+`
+
+// putReleaseFixture puts in place what an earlier release wrote for upgradeConfig
+// (testdata/upgrade-<release>: its state file, state.json since *.tfstate is ignored, and the
+// objects read back from the cluster), and returns a folder with that state and the configuration.
+func putReleaseFixture(t *testing.T, release, name string) string {
+	t.Helper()
+	ctx := context.Background()
+	fixture := func(file string) string {
+		b, err := os.ReadFile(filepath.Join("testdata", "upgrade-"+release, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.ReplaceAll(string(b), "__NAME__", name)
+	}
+	cfg, err := clientcmd.BuildConfigFromFlags("", testCluster.AdminKubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gvr := map[string]schema.GroupVersionResource{
+		"Namespace":      {Version: "v1", Resource: "namespaces"},
+		"ServiceAccount": {Version: "v1", Resource: "serviceaccounts"},
+		"ResourceQuota":  {Version: "v1", Resource: "resourcequotas"},
+		"LimitRange":     {Version: "v1", Resource: "limitranges"},
+		"ConfigMap":      {Version: "v1", Resource: "configmaps"},
+		"NetworkPolicy":  {Group: "networking.k8s.io", Version: "v1", Resource: "networkpolicies"},
+		"RoleBinding":    {Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings"},
+		"ValidatingAdmissionPolicy": {Group: "admissionregistration.k8s.io", Version: "v1",
+			Resource: "validatingadmissionpolicies"},
+		"ValidatingAdmissionPolicyBinding": {Group: "admissionregistration.k8s.io", Version: "v1",
+			Resource: "validatingadmissionpolicybindings"},
+	}
+	for _, doc := range strings.Split(fixture("objects.yaml"), "\n---\n") {
+		var m map[string]any
+		if err := yaml.Unmarshal([]byte(doc), &m); err != nil || m == nil {
+			t.Fatalf("objects.yaml: %v", err)
+		}
+		u := &unstructured.Unstructured{Object: m}
+		ri := dyn.Resource(gvr[u.GetKind()])
+		var r dynamic.ResourceInterface = ri
+		if u.GetNamespace() != "" {
+			r = ri.Namespace(u.GetNamespace())
+		}
+		// As the old release wrote them: server-side apply under the provider's field manager.
+		if _, err := r.Apply(ctx, u.GetName(), u, metav1.ApplyOptions{FieldManager: "terraform-provider-hardened", Force: true}); err != nil {
+			t.Fatalf("putting %s %s in place: %v", u.GetKind(), u.GetName(), err)
+		}
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "terraform.tfstate"), []byte(fixture("state.json")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(fmt.Sprintf(upgradeConfig, name)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestAccNamespace_upgradeFrom02: what release 0.2 wrote (testdata/upgrade-0.2.0: schema version 1
+// state without break_glass_groups, and the shared admission policies with 0.2's guard, which
+// exempted one user name and the system controllers at all times) refreshes, updates and destroys
+// with this provider: the plan shows the shared guard changing, apply rewrites it and stamps this
+// release on it, the next plan is empty, and the new guard holds.
+func TestAccNamespace_upgradeFrom02(t *testing.T) {
+	testAccPreCheck(t)
+	ctx := context.Background()
+	name := acctest.RandomWithPrefix("acc-upgrade02")
+	dir := putReleaseFixture(t, "0.2.0", name)
+	cs := adminClientset(t)
+	current := devTerraform(t, dir)
+	t.Cleanup(func() {
+		if out, err := current("destroy", "-auto-approve"); err != nil {
+			t.Errorf("destroy with this provider: %v\n%s", err, out)
+		}
+		if _, err := cs.CoreV1().Namespaces().Get(context.Background(), name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			t.Errorf("namespace %s still there after destroy: %v", name, err)
+		}
+	})
+	out, err := current("plan", "-detailed-exitcode", "-no-color")
+	if err == nil || !strings.Contains(out, "ValidatingAdmissionPolicy/hardened-tamper") {
+		t.Fatalf("the plan with this provider should show 0.2's shared guard being replaced:\n%s", out)
+	}
+	if out, err := current("apply", "-auto-approve", "-no-color"); err != nil {
+		t.Fatalf("apply with this provider over 0.2's state: %v\n%s", err, out)
+	}
+	if out, err := current("plan", "-detailed-exitcode", "-no-color"); err != nil {
+		t.Fatalf("the plan after the upgrade apply is not empty: %v\n%s", err, out)
+	}
+	guard, err := cs.AdmissionregistrationV1().ValidatingAdmissionPolicies().Get(ctx, hardening.TamperPolicyName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(guard.Spec.AuditAnnotations) == 0 || guard.Annotations[kube.ProviderVersionAnnotation] == "" {
+		t.Errorf("the shared guard was not rewritten by this release: audit annotations %v, annotations %v", guard.Spec.AuditAnnotations, guard.Annotations)
+	}
+	// 0.2's guard let anyone change ownerReferences; this one does not.
+	tenantCS := clientsetFor(t, func() string {
+		kc, _, err := testCluster.User("dev-"+name, "devs")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return kc
+	}())
+	if err := refused("a tenant sets an ownerReference on the default deny after the upgrade", tamperRefusal, func() error {
+		_, err := tenantCS.NetworkingV1().NetworkPolicies(name).Patch(ctx, "hardened-default-deny", types.MergePatchType, metaPatch("ownerReferences", name), dryPatch)
+		return err
+	}); err != nil {
+		t.Error(err)
 	}
 }
