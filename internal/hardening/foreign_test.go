@@ -219,7 +219,9 @@ func TestTamperGuardExemptsTheIdentity(t *testing.T) {
 	if got := ns.Annotation(BreakGlassGroupsAnnotation); got != "platform-admins" {
 		t.Errorf("break-glass annotation = %q", got)
 	}
-	if got := TamperIdentity(ns.Obj.(*corev1.Namespace).Annotations); !got.Matches("someone", []string{"terraform-ci"}) || got.Matches("someone", []string{"tenants"}) {
+	if n, ok := ns.Obj.(*corev1.Namespace); !ok {
+		t.Errorf("namespace object is %T", ns.Obj)
+	} else if got := TamperIdentity(n.Annotations); !got.Matches("someone", []string{"terraform-ci"}) || got.Matches("someone", []string{"tenants"}) {
 		t.Errorf("TamperIdentity = %+v", got)
 	}
 	if n, ok := ns.Obj.(*corev1.Namespace); !ok || n.Labels[TamperProtectionLabel] != "enabled" {
