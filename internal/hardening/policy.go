@@ -151,3 +151,37 @@ func celNamespaceValue(ns, field, key string) string {
 	k := celString(key)
 	return `((has(` + ns + `.metadata.` + field + `) && ` + k + ` in ` + ns + `.metadata.` + field + `) ? ` + ns + `.metadata.` + field + `[` + k + `] : '')`
 }
+
+// UnusedSharedObjects lists the shared policies and bindings (IDs, bindings before their policies)
+// that no namespace selects, given every namespace's labels: what removing the provider from a
+// cluster, or its last namespace, may delete. A binding is used while a namespace carries the label
+// it selects; a policy while one of its bindings is.
+func UnusedSharedObjects(namespaceLabels []map[string]string) []string {
+	used := map[string]bool{}
+	for _, l := range namespaceLabels {
+		if l[TamperProtectionLabel] == tamperEnabled {
+			used[TamperPolicyName] = true
+		}
+		if a, ok := l[ImagePolicyLabel]; ok && slices.Contains(ImageActions, a) {
+			used[ImageBindingName(a)] = true
+			used[ImagePolicyName] = true
+		}
+	}
+	policies, bindings := SharedPolicyNames()
+	var out []string
+	for _, b := range bindings {
+		owner := ImagePolicyName
+		if b == TamperPolicyName || b == tamperNamespacesBinding {
+			owner = TamperPolicyName
+		}
+		if (owner == TamperPolicyName && !used[TamperPolicyName]) || (owner == ImagePolicyName && !used[b]) {
+			out = append(out, validatingPolicyBindKind+"/"+b)
+		}
+	}
+	for _, p := range policies {
+		if !used[p] {
+			out = append(out, validatingPolicyKind+"/"+p)
+		}
+	}
+	return out
+}

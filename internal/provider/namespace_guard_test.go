@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -54,6 +55,7 @@ resource "hardened_namespace" "test" {
 }
 `, name)
 	}
+
 	annotations := func(*terraform.State) error {
 		ns, err := adminClientset(t).CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
@@ -75,6 +77,7 @@ resource "hardened_namespace" "test" {
 			{Config: cfg(sessions["apply-1"], true), Check: annotations},
 			// Another session plans: nothing to hand over, nothing to change.
 			{Config: cfg(sessions["plan-2"], true), PlanOnly: true},
+
 			{
 				// Drift made by a cluster administrator, repaired by a third session.
 				PreConfig: func() {
@@ -496,4 +499,62 @@ resource "hardened_namespace" "test" {
 			},
 		},
 	})
+}
+
+// TestAccNamespace_planAndApplyAsDifferentSubjects: HCP Terraform dynamic credentials authenticate
+// the plan and the apply of one run as different subjects. The provider runs as its own binary
+// (as Terraform runs it), its kubeconfig's credential plugin handing every process another user of
+// the runner's group: a saved plan applies as another subject, and the next plan and the destroy as
+// yet others, with no hand-over and nothing refused.
+func TestAccNamespace_planAndApplyAsDifferentSubjects(t *testing.T) {
+	testAccPreCheck(t)
+	name := acctest.RandomWithPrefix("acc-phases")
+	group := "tfc:acme:" + name
+	bindClusterAdmin(t, "Group", group)
+	ctx := context.Background()
+	provider, calls := rotatingCredentials(t, "organization:acme:workspace:"+name+":run_phase", group,
+		fmt.Sprintf("  runner_identity = { groups = [%q] }\n", group))
+	dir := t.TempDir()
+	config := provider + fmt.Sprintf(`
+resource "hardened_namespace" "test" {
+  name   = %q
+  access = [{ role = "edit", groups = ["devs"] }]
+}
+`, name)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tf := devTerraform(t, dir)
+	t.Cleanup(func() {
+		if out, err := tf("destroy", "-auto-approve"); err != nil {
+			t.Errorf("destroy as another subject: %v\n%s", err, out)
+		}
+		if _, err := adminClientset(t).CoreV1().Namespaces().Get(context.Background(), name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			t.Errorf("namespace %s still there after destroy: %v", name, err)
+		}
+	})
+	for _, step := range [][]string{{"plan", "-out=tfplan"}, {"apply", "tfplan"}} {
+		if out, err := tf(step...); err != nil {
+			t.Fatalf("terraform %s: %v\n%s", step[0], err, out)
+		}
+	}
+	if n := calls(); n < 2 {
+		t.Fatalf("the credential plugin handed out %d session(s): plan and apply did not run as different subjects", n)
+	}
+	ns, err := adminClientset(t).CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ns.Annotations[hardening.TerraformGroupsAnnotation] != group || ns.Annotations[hardening.TerraformIdentityAnnotation] != "" {
+		t.Errorf("the guard should exempt the group and no session: %v", ns.Annotations)
+	}
+	before := calls()
+	out, err := tf("plan", "-detailed-exitcode")
+	// The one warning allowed is Terraform's own about the development build.
+	if err != nil || strings.Count(out, "Warning:") != strings.Count(out, "Warning: Provider development overrides") {
+		t.Fatalf("the next plan, as another subject, should be empty and quiet: %v\n%s", err, out)
+	}
+	if calls() == before {
+		t.Errorf("the next plan did not authenticate as a new subject")
+	}
 }

@@ -169,7 +169,9 @@ func terraformWith(t *testing.T, dir, providerDir string) func(args ...string) (
 		t.Fatal(err)
 	}
 	return func(args ...string) (string, error) {
-		cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), append(args, "-no-color", "-input=false")...)
+		// Flags right after the subcommand: a plan file argument must come last.
+		full := append([]string{args[0], "-no-color", "-input=false"}, args[1:]...)
+		cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), full...)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "KUBE_CONFIG_PATH="+testCluster.AdminKubeconfig)
 		out, err := cmd.CombinedOutput()

@@ -205,14 +205,14 @@ func TestAccNamespace_upgradeFrom02(t *testing.T) {
 			t.Errorf("namespace %s still there after destroy: %v", name, err)
 		}
 	})
-	out, err := current("plan", "-detailed-exitcode", "-no-color")
+	out, err := current("plan", "-detailed-exitcode")
 	if err == nil || !strings.Contains(out, "ValidatingAdmissionPolicy/hardened-tamper") {
 		t.Fatalf("the plan with this provider should show 0.2's shared guard being replaced:\n%s", out)
 	}
-	if out, err := current("apply", "-auto-approve", "-no-color"); err != nil {
+	if out, err := current("apply", "-auto-approve"); err != nil {
 		t.Fatalf("apply with this provider over 0.2's state: %v\n%s", err, out)
 	}
-	if out, err := current("plan", "-detailed-exitcode", "-no-color"); err != nil {
+	if out, err := current("plan", "-detailed-exitcode"); err != nil {
 		t.Fatalf("the plan after the upgrade apply is not empty: %v\n%s", err, out)
 	}
 	guard, err := cs.AdmissionregistrationV1().ValidatingAdmissionPolicies().Get(ctx, hardening.TamperPolicyName, metav1.GetOptions{})

@@ -9,6 +9,7 @@
 //	testcluster tofu             build (or find cached) OpenTofu; prints the tofu path
 //	testcluster anchor           build (or find cached) hashicorp/kubernetes; prints its binary
 //	testcluster pod-check -namespace N   show Pod Security Admission refusing a privileged pod
+//	testcluster clean-shared -kubeconfig K   delete the shared admission policies no namespace uses
 package main
 
 import (
@@ -106,6 +107,13 @@ func main() {
 		if err := podCheck(ctx, kc, *namespace); err != nil {
 			fail(err)
 		}
+	case "clean-shared":
+		if *kubeconfig == "" {
+			fail(fmt.Errorf("clean-shared needs -kubeconfig"))
+		}
+		if err := cleanShared(ctx, *kubeconfig); err != nil {
+			fail(err)
+		}
 	default:
 		usage()
 	}
@@ -119,7 +127,7 @@ func envOr(k, d string) string {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: testcluster build|up|down|kubeconfig|terraform|tofu|anchor|pod-check [flags]")
+	fmt.Fprintln(os.Stderr, "usage: testcluster build|up|down|kubeconfig|terraform|tofu|anchor|pod-check|clean-shared [flags]")
 	os.Exit(2)
 }
 
