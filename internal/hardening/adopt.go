@@ -152,6 +152,14 @@ func adoptNetwork(p map[string]*networkingv1.NetworkPolicy) NetworkInput {
 		n.AllowEgressToNamespaces = peerNamespaces(np.Spec.Egress[0].To)
 		n.AllowEgressPorts = portStrings(np.Spec.Egress[0].Ports)
 	}
+	if np := p[PolicyAllowFromCIDRs]; np != nil && len(np.Spec.Ingress) == 1 {
+		for _, peer := range np.Spec.Ingress[0].From {
+			if peer.IPBlock != nil {
+				n.AllowIngressFromCIDRs = append(n.AllowIngressFromCIDRs, peer.IPBlock.CIDR)
+			}
+		}
+		n.AllowIngressPorts = portStrings(np.Spec.Ingress[0].Ports)
+	}
 	if np := p[PolicyAllowToCIDRs]; np != nil && len(np.Spec.Egress) == 1 {
 		for _, peer := range np.Spec.Egress[0].To {
 			if peer.IPBlock != nil {

@@ -149,22 +149,32 @@ func accessToEveryone(access []AccessEntry) []string {
 }
 
 // ownAllowsToEveryone judges the configuration's own allows as a tenant's policy would be judged:
-// egress to address blocks that together cover every address of a family opens the default deny.
+// address blocks that together cover every address of a family open the default deny.
 func ownAllowsToEveryone(n Network) []string {
-	if !n.DenyEgress {
-		return nil
+	var out []string
+	if n.DenyEgress {
+		out = append(out, cidrsToEveryone("allow_egress_to_cidrs", n.AllowEgressToCIDRs, "reaches", n.AllowEgressPorts)...)
 	}
+	if n.DenyIngress {
+		out = append(out, cidrsToEveryone("allow_ingress_from_cidrs", n.AllowIngressFromCIDRs, "admits", n.AllowIngressPorts)...)
+	}
+	return out
+}
+
+// cidrsToEveryone says, per address family, whether address blocks together cover every address:
+// a CIDR narrower than the whole internet (a load balancer's health-check range) is no gap.
+func cidrsToEveryone(attr string, cidrs []string, verb string, ports []string) []string {
 	var out []string
 	for _, family := range []string{"0.0.0.0/0", "::/0"} {
 		whole := netip.MustParsePrefix(family)
 		var blocks []netip.Prefix
-		for _, c := range n.AllowEgressToCIDRs {
+		for _, c := range cidrs {
 			if p, err := netip.ParsePrefix(c); err == nil && p.Addr().Is4() == whole.Addr().Is4() {
 				blocks = append(blocks, p.Masked())
 			}
 		}
 		if covers(blocks, whole) {
-			out = append(out, "allow_egress_to_cidrs "+strings.Join(cidrStrings(blocks), ", ")+" reaches every address ("+family+")"+portsNote(n.AllowEgressPorts))
+			out = append(out, attr+" "+strings.Join(cidrStrings(blocks), ", ")+" "+verb+" every address ("+family+")"+portsNote(ports))
 		}
 	}
 	return out

@@ -6,6 +6,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
 // Hand-written findings. Each test case lists all six findings in order.
@@ -264,5 +268,66 @@ func TestComplianceJudgesOwnAllows(t *testing.T) {
 		if f.Practice == 2 && (f.Satisfied || !strings.Contains(f.Detail, "not in force: binding")) {
 			t.Errorf("practice 2 with the image policy not live: %+v", f)
 		}
+	}
+}
+
+// TestIngressFromCIDRs: the allow is one policy of address blocks on the ingress ports; a /16
+// health-check range is no gap, blocks covering every address are; a tenant's policy inside the
+// configured blocks and ports does not re-open the namespace, one outside does.
+func TestIngressFromCIDRs(t *testing.T) {
+	spec := func(cidrs ...string) NamespaceSpec {
+		return NamespaceSpec{Name: "web", Network: NetworkInput{AllowIngressFromCIDRs: cidrs, AllowIngressPorts: []string{"8080"}}}
+	}
+	_, objs, err := Desired(spec("130.211.0.0/22", "35.191.0.0/16"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found *networkingv1.NetworkPolicy
+	for _, o := range objs {
+		if np, ok := o.Obj.(*networkingv1.NetworkPolicy); ok && o.Name == PolicyAllowFromCIDRs {
+			found = np
+		}
+	}
+	if found == nil || len(found.Spec.Ingress) != 1 || len(found.Spec.Ingress[0].From) != 2 || found.Spec.Ingress[0].From[1].IPBlock.CIDR != "35.191.0.0/16" ||
+		len(found.Spec.Ingress[0].Ports) != 1 || found.Spec.Ingress[0].Ports[0].Port.IntValue() != 8080 {
+		t.Fatalf("policy %s = %+v", PolicyAllowFromCIDRs, found)
+	}
+	r, _ := Resolve(spec("35.191.0.0/16"))
+	for _, f := range Compliance(r, Foreign{}) {
+		if f.Practice == 5 && !f.Satisfied {
+			t.Errorf("a /16 health-check range is a gap: %s", f.Detail)
+		}
+	}
+	r, _ = Resolve(spec("0.0.0.0/0"))
+	gap := ""
+	for _, f := range Compliance(r, Foreign{}) {
+		if f.Practice == 5 && !f.Satisfied {
+			gap = f.Detail
+		}
+	}
+	if !strings.Contains(gap, "allow_ingress_from_cidrs 0.0.0.0/0 admits every address (0.0.0.0/0) on ports 8080") {
+		t.Errorf("ingress from every address: gap %q", gap)
+	}
+	r, _ = Resolve(spec("35.191.0.0/16"))
+	tenant := func(cidr, port string) networkingv1.NetworkPolicy {
+		p := intstr.FromString(port)
+		return networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Name: "lb"}, Spec: networkingv1.NetworkPolicySpec{
+			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
+			Ingress: []networkingv1.NetworkPolicyIngressRule{{From: []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: cidr}}},
+				Ports: []networkingv1.NetworkPolicyPort{{Port: &p}}}}}}
+	}
+	if why := PolicyWidens("web", r.Network, tenant("35.191.4.0/24", "8080")); why != "" {
+		t.Errorf("a tenant's policy inside the configured range widens: %s", why)
+	}
+	if why := PolicyWidens("web", r.Network, tenant("10.0.0.0/8", "8080")); !strings.Contains(why, "allows ingress from 10.0.0.0/8") {
+		t.Errorf("a tenant's policy outside the configured range: %q", why)
+	}
+	if why := PolicyWidens("web", r.Network, tenant("35.191.4.0/24", "22")); why == "" {
+		t.Error("a tenant's policy inside the range on another port does not widen")
+	}
+	adopted := adoptNetwork(map[string]*networkingv1.NetworkPolicy{PolicyDefaultDeny: {Spec: networkingv1.NetworkPolicySpec{
+		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}}}, PolicyAllowFromCIDRs: found})
+	if strings.Join(adopted.AllowIngressFromCIDRs, ",") != "130.211.0.0/22,35.191.0.0/16" || strings.Join(adopted.AllowIngressPorts, ",") != "8080" {
+		t.Errorf("import reads back %v on %v", adopted.AllowIngressFromCIDRs, adopted.AllowIngressPorts)
 	}
 }

@@ -226,7 +226,9 @@ func ingressWidens(namespace string, n Network, rule networkingv1.NetworkPolicyI
 	for _, peer := range rule.From {
 		switch {
 		case peer.IPBlock != nil:
-			return "allows ingress from " + peer.IPBlock.CIDR + portsSuffix(rule.Ports)
+			if !cidrWithin(peer.IPBlock.CIDR, n.AllowIngressFromCIDRs) || !portsWithin(rule.Ports, n.AllowIngressPorts) {
+				return "allows ingress from " + peer.IPBlock.CIDR + portsSuffix(rule.Ports)
+			}
 		case peer.NamespaceSelector == nil:
 			if !n.AllowSameNamespace {
 				return "allows ingress from pods in the same namespace (allow_same_namespace is false)"

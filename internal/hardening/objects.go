@@ -26,6 +26,7 @@ const (
 	PolicyAllowFromNS     = "hardened-allow-ingress-from-namespaces"
 	PolicyAllowToNS       = "hardened-allow-egress-to-namespaces"
 	PolicyAllowToCIDRs    = "hardened-allow-egress-to-cidrs"
+	PolicyAllowFromCIDRs  = "hardened-allow-ingress-from-cidrs"
 	RoleBindingPrefix     = "hardened-access-"
 	EnvironmentLabel      = "hardened.kubehardening.io/environment"
 	namespaceNameLabel    = "kubernetes.io/metadata.name"
@@ -272,6 +273,19 @@ func networkPolicies(n Network) []*networkingv1.NetworkPolicy {
 					To:    []networkingv1.NetworkPolicyPeer{{NamespaceSelector: namespaceSelector(n.AllowEgressToNamespaces...)}},
 					Ports: ports(n.AllowEgressPorts),
 				}},
+			},
+		})
+	}
+	if n.DenyIngress && len(n.AllowIngressFromCIDRs) > 0 {
+		var peers []networkingv1.NetworkPolicyPeer
+		for _, c := range n.AllowIngressFromCIDRs {
+			peers = append(peers, networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: c}})
+		}
+		out = append(out, &networkingv1.NetworkPolicy{
+			ObjectMeta: metav1.ObjectMeta{Name: PolicyAllowFromCIDRs},
+			Spec: networkingv1.NetworkPolicySpec{
+				PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
+				Ingress:     []networkingv1.NetworkPolicyIngressRule{{From: peers, Ports: ports(n.AllowIngressPorts)}},
 			},
 		})
 	}

@@ -137,6 +137,7 @@ func Resolve(s NamespaceSpec) (Resolved, error) {
 			AllowIngressFromNamespaces: s.Network.AllowIngressFromNamespaces,
 			AllowEgressToNamespaces:    s.Network.AllowEgressToNamespaces,
 			AllowEgressToCIDRs:         s.Network.AllowEgressToCIDRs,
+			AllowIngressFromCIDRs:      s.Network.AllowIngressFromCIDRs,
 			AllowIngressPorts:          s.Network.AllowIngressPorts,
 			AllowEgressPorts:           s.Network.AllowEgressPorts,
 		},

@@ -67,6 +67,7 @@ type LimitRangeInput struct {
 type NetworkInput struct {
 	DenyIngress, DenyEgress, AllowDNS, AllowSameNamespace                   *bool
 	AllowIngressFromNamespaces, AllowEgressToNamespaces, AllowEgressToCIDRs []string
+	AllowIngressFromCIDRs                                                   []string
 	AllowIngressPorts, AllowEgressPorts                                     []string
 }
 
@@ -105,5 +106,6 @@ type LimitRange struct {
 type Network struct {
 	DenyIngress, DenyEgress, AllowDNS, AllowSameNamespace                   bool
 	AllowIngressFromNamespaces, AllowEgressToNamespaces, AllowEgressToCIDRs []string
+	AllowIngressFromCIDRs                                                   []string
 	AllowIngressPorts, AllowEgressPorts                                     []string
 }

@@ -200,11 +200,12 @@ func validateNetwork(n NetworkInput) []FieldError {
 	checkList("allow_ingress_from_namespaces", n.AllowIngressFromNamespaces, ValidateName)
 	checkList("allow_egress_to_namespaces", n.AllowEgressToNamespaces, ValidateName)
 	checkList("allow_egress_to_cidrs", n.AllowEgressToCIDRs, ValidateCIDR)
+	checkList("allow_ingress_from_cidrs", n.AllowIngressFromCIDRs, ValidateCIDR)
 	checkList("allow_ingress_ports", n.AllowIngressPorts, ValidatePort)
 	checkList("allow_egress_ports", n.AllowEgressPorts, ValidatePort)
-	if n.DenyIngress != nil && !*n.DenyIngress && (len(n.AllowIngressFromNamespaces) > 0 || len(n.AllowIngressPorts) > 0) {
+	if n.DenyIngress != nil && !*n.DenyIngress && (len(n.AllowIngressFromNamespaces) > 0 || len(n.AllowIngressFromCIDRs) > 0 || len(n.AllowIngressPorts) > 0) {
 		errs = append(errs, FieldError{Path: []any{"network_policy", "deny_ingress"},
-			Msg: "deny_ingress = false allows all ingress, so allow_ingress_from_namespaces / allow_ingress_ports would do nothing: keep deny_ingress = true or remove the ingress allows"})
+			Msg: "deny_ingress = false allows all ingress, so allow_ingress_from_namespaces / allow_ingress_from_cidrs / allow_ingress_ports would do nothing: keep deny_ingress = true or remove the ingress allows"})
 	}
 	if n.DenyEgress != nil && !*n.DenyEgress && (len(n.AllowEgressToNamespaces) > 0 || len(n.AllowEgressToCIDRs) > 0 || len(n.AllowEgressPorts) > 0) {
 		errs = append(errs, FieldError{Path: []any{"network_policy", "deny_egress"},
@@ -214,9 +215,9 @@ func validateNetwork(n NetworkInput) []FieldError {
 		errs = append(errs, FieldError{Path: []any{"network_policy", "allow_dns"},
 			Msg: "allow_dns = true only matters when egress is denied; with deny_egress = false all egress, DNS included, is allowed: remove allow_dns"})
 	}
-	if len(n.AllowIngressPorts) > 0 && len(n.AllowIngressFromNamespaces) == 0 {
+	if len(n.AllowIngressPorts) > 0 && len(n.AllowIngressFromNamespaces) == 0 && len(n.AllowIngressFromCIDRs) == 0 {
 		errs = append(errs, FieldError{Path: []any{"network_policy", "allow_ingress_ports"},
-			Msg: "allow_ingress_ports restricts allow_ingress_from_namespaces, which is empty: list the namespaces allowed in"})
+			Msg: "allow_ingress_ports restricts allow_ingress_from_namespaces / allow_ingress_from_cidrs, which are empty: list the sources allowed in"})
 	}
 	if len(n.AllowEgressPorts) > 0 && len(n.AllowEgressToNamespaces) == 0 && len(n.AllowEgressToCIDRs) == 0 {
 		errs = append(errs, FieldError{Path: []any{"network_policy", "allow_egress_ports"},

@@ -296,18 +296,18 @@ func TestValidateInvalid(t *testing.T) {
 			}},
 		{"deny_ingress false with ingress namespace allow", NamespaceSpec{Name: "a", Network: NetworkInput{
 			DenyIngress: tBoolPtr(false), AllowIngressFromNamespaces: []string{"web"}}},
-			[]tWantErr{{"network_policy.deny_ingress", "deny_ingress = false allows all ingress, so allow_ingress_from_namespaces / allow_ingress_ports would do nothing"}}},
+			[]tWantErr{{"network_policy.deny_ingress", "deny_ingress = false allows all ingress, so allow_ingress_from_namespaces / allow_ingress_from_cidrs / allow_ingress_ports would do nothing"}}},
 		{"deny_ingress false with ingress ports only", NamespaceSpec{Name: "a", Network: NetworkInput{
 			DenyIngress: tBoolPtr(false), AllowIngressPorts: []string{"443"}}},
 			[]tWantErr{
 				{"network_policy.deny_ingress", "deny_ingress = false allows all ingress"},
-				{"network_policy.allow_ingress_ports", "allow_ingress_ports restricts allow_ingress_from_namespaces, which is empty: list the namespaces allowed in"},
+				{"network_policy.allow_ingress_ports", "allow_ingress_ports restricts allow_ingress_from_namespaces / allow_ingress_from_cidrs, which are empty: list the sources allowed in"},
 			}},
 		{"allow_dns true with deny_egress false", NamespaceSpec{Name: "a", Network: NetworkInput{
 			DenyEgress: tBoolPtr(false), AllowDNS: tBoolPtr(true)}},
 			[]tWantErr{{"network_policy.allow_dns", "allow_dns = true only matters when egress is denied"}}},
 		{"ingress ports without namespaces", NamespaceSpec{Name: "a", Network: NetworkInput{AllowIngressPorts: []string{"443"}}},
-			[]tWantErr{{"network_policy.allow_ingress_ports", "allow_ingress_ports restricts allow_ingress_from_namespaces, which is empty"}}},
+			[]tWantErr{{"network_policy.allow_ingress_ports", "allow_ingress_ports restricts allow_ingress_from_namespaces / allow_ingress_from_cidrs, which are empty"}}},
 		{"egress ports without destinations", NamespaceSpec{Name: "a", Network: NetworkInput{AllowEgressPorts: []string{"443", "53/UDP"}}},
 			[]tWantErr{{"network_policy.allow_egress_ports", "which are empty: list the destinations"}}},
 		{"both denies false with every allow", NamespaceSpec{Name: "a", Network: NetworkInput{

@@ -88,12 +88,13 @@ var hostileCases = []hostileCase{
 	// network policy
 	{"CIDR with host bits", ns(`network_policy = { allow_egress_to_cidrs = ["10.0.0.1/8"] }`), `"10.0.0.1/8" has host bits set: use "10.0.0.0/8"`},
 	{"not a CIDR", ns(`network_policy = { allow_egress_to_cidrs = ["internet"] }`), `"internet" is not a CIDR`},
+	{"ingress CIDR with host bits", ns(`network_policy = { allow_ingress_from_cidrs = ["35.191.0.1/16"] }`), `"35.191.0.1/16" has host bits set: use "35.191.0.0/16"`},
 	{"port out of range", ns(`network_policy = { allow_egress_to_cidrs = ["10.0.0.0/8"], allow_egress_ports = ["70000"] }`), `port 70000 is out of range`},
 	{"port protocol", ns(`network_policy = { allow_egress_to_cidrs = ["10.0.0.0/8"], allow_egress_ports = ["53/ICMP"] }`), `"53/ICMP" is not a port`},
 	{"egress allows without deny", ns(`network_policy = { deny_egress = false, allow_egress_to_namespaces = ["db"] }`), `deny_egress = false allows all egress`},
 	{"ingress allows without deny", ns(`network_policy = { deny_ingress = false, allow_ingress_from_namespaces = ["web"] }`), `deny_ingress = false allows all ingress`},
 	{"duplicate namespace", ns(`network_policy = { allow_ingress_from_namespaces = ["web", "web"] }`), `"web" is listed twice`},
-	{"ports without destinations", ns(`network_policy = { allow_ingress_ports = ["443"] }`), `allow_ingress_from_namespaces, which is empty`},
+	{"ports without destinations", ns(`network_policy = { allow_ingress_ports = ["443"] }`), `allow_ingress_from_namespaces / allow_ingress_from_cidrs, which are empty`},
 	// access
 	{"cluster-admin", ns(`access = [{ role = "cluster-admin", groups = ["ops"] }]`), `binding cluster-admin.*allow_cluster_admin = true`},
 	{"empty role", ns(`access = [{ role = "", groups = ["ops"] }]`), `role is empty`},

@@ -79,6 +79,7 @@ func (m *namespaceModel) adoptLive(ctx context.Context, obs *kube.Observed) diag
 		"allow_same_namespace": optBool(n.AllowSameNamespace), "allow_ingress_from_namespaces": optList(n.AllowIngressFromNamespaces),
 		"allow_ingress_ports": optList(n.AllowIngressPorts), "allow_egress_to_namespaces": optList(n.AllowEgressToNamespaces),
 		"allow_egress_to_cidrs": optList(n.AllowEgressToCIDRs), "allow_egress_ports": optList(n.AllowEgressPorts),
+		"allow_ingress_from_cidrs": optList(n.AllowIngressFromCIDRs),
 	})
 	m.ImagePolicy = types.ObjectNull(imagePolicyAttrTypes)
 	if ip := s.ImagePolicy; ip != nil {

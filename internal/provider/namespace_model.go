@@ -69,6 +69,7 @@ type networkModel struct {
 	AllowIngressPorts          types.List `tfsdk:"allow_ingress_ports"`
 	AllowEgressToNamespaces    types.List `tfsdk:"allow_egress_to_namespaces"`
 	AllowEgressToCIDRs         types.List `tfsdk:"allow_egress_to_cidrs"`
+	AllowIngressFromCIDRs      types.List `tfsdk:"allow_ingress_from_cidrs"`
 	AllowEgressPorts           types.List `tfsdk:"allow_egress_ports"`
 }
 
@@ -236,7 +237,8 @@ func (m namespaceModel) spec(ctx context.Context) (hardening.NamespaceSpec, bool
 			AllowDNS: r.boolean(nm.AllowDNS), AllowSameNamespace: r.boolean(nm.AllowSameNamespace),
 			AllowIngressFromNamespaces: r.list(nm.AllowIngressFromNamespaces), AllowIngressPorts: r.list(nm.AllowIngressPorts),
 			AllowEgressToNamespaces: r.list(nm.AllowEgressToNamespaces), AllowEgressToCIDRs: r.list(nm.AllowEgressToCIDRs),
-			AllowEgressPorts: r.list(nm.AllowEgressPorts),
+			AllowIngressFromCIDRs: r.list(nm.AllowIngressFromCIDRs),
+			AllowEgressPorts:      r.list(nm.AllowEgressPorts),
 		}
 	}
 	var ip imagePolicyModel
@@ -296,7 +298,7 @@ func (m *namespaceModel) setComputed(res hardening.Resolved, objs []hardening.Ob
 	} else {
 		nm = networkModel{AllowIngressFromNamespaces: types.ListNull(types.StringType), AllowIngressPorts: types.ListNull(types.StringType),
 			AllowEgressToNamespaces: types.ListNull(types.StringType), AllowEgressToCIDRs: types.ListNull(types.StringType),
-			AllowEgressPorts: types.ListNull(types.StringType)}
+			AllowIngressFromCIDRs: types.ListNull(types.StringType), AllowEgressPorts: types.ListNull(types.StringType)}
 	}
 	nm.DenyIngress, nm.DenyEgress = types.BoolValue(res.Network.DenyIngress), types.BoolValue(res.Network.DenyEgress)
 	nm.AllowDNS, nm.AllowSameNamespace = types.BoolValue(res.Network.AllowDNS), types.BoolValue(res.Network.AllowSameNamespace)

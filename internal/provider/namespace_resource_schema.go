@@ -210,8 +210,12 @@ func namespaceInputAttributes() map[string]schema.Attribute {
 				"allow_same_namespace": presetBool("Allow traffic between pods of this namespace (preset: `true`)."),
 				"allow_ingress_from_namespaces": schema.ListAttribute{Optional: true, ElementType: types.StringType,
 					MarkdownDescription: "Namespaces whose pods may connect in."},
+				"allow_ingress_from_cidrs": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+					MarkdownDescription: "Networks (`\"35.191.0.0/16\"`) that may connect in: cloud load balancers' health checks and " +
+						"targets, control-plane webhooks. A range narrower than every address is no compliance gap; together covering " +
+						"every address (`0.0.0.0/0`) is."},
 				"allow_ingress_ports": schema.ListAttribute{Optional: true, ElementType: types.StringType,
-					MarkdownDescription: "Ports (`\"8080\"`, `\"8443/TCP\"`, `\"53/UDP\"`) the ingress allow is limited to; all when empty."},
+					MarkdownDescription: "Ports (`\"8080\"`, `\"8443/TCP\"`, `\"53/UDP\"`) the ingress allows from namespaces and CIDRs are limited to; all when empty."},
 				"allow_egress_to_namespaces": schema.ListAttribute{Optional: true, ElementType: types.StringType,
 					MarkdownDescription: "Namespaces this namespace's pods may connect to."},
 				"allow_egress_to_cidrs": schema.ListAttribute{Optional: true, ElementType: types.StringType,
