@@ -277,32 +277,33 @@ func networkPolicies(n Network) []*networkingv1.NetworkPolicy {
 		})
 	}
 	if n.DenyIngress && len(n.AllowIngressFromCIDRs) > 0 {
-		var peers []networkingv1.NetworkPolicyPeer
-		for _, c := range n.AllowIngressFromCIDRs {
-			peers = append(peers, networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: c}})
-		}
 		out = append(out, &networkingv1.NetworkPolicy{
 			ObjectMeta: metav1.ObjectMeta{Name: PolicyAllowFromCIDRs},
 			Spec: networkingv1.NetworkPolicySpec{
 				PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
-				Ingress:     []networkingv1.NetworkPolicyIngressRule{{From: peers, Ports: ports(n.AllowIngressPorts)}},
+				Ingress:     []networkingv1.NetworkPolicyIngressRule{{From: cidrPeers(n.AllowIngressFromCIDRs), Ports: ports(n.AllowIngressPorts)}},
 			},
 		})
 	}
 	if n.DenyEgress && len(n.AllowEgressToCIDRs) > 0 {
-		var peers []networkingv1.NetworkPolicyPeer
-		for _, c := range n.AllowEgressToCIDRs {
-			peers = append(peers, networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: c}})
-		}
 		out = append(out, &networkingv1.NetworkPolicy{
 			ObjectMeta: metav1.ObjectMeta{Name: PolicyAllowToCIDRs},
 			Spec: networkingv1.NetworkPolicySpec{
 				PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress},
-				Egress:      []networkingv1.NetworkPolicyEgressRule{{To: peers, Ports: ports(n.AllowEgressPorts)}},
+				Egress:      []networkingv1.NetworkPolicyEgressRule{{To: cidrPeers(n.AllowEgressToCIDRs), Ports: ports(n.AllowEgressPorts)}},
 			},
 		})
 	}
 	return out
+}
+
+// cidrPeers are address blocks as NetworkPolicy peers.
+func cidrPeers(cidrs []string) []networkingv1.NetworkPolicyPeer {
+	peers := make([]networkingv1.NetworkPolicyPeer, 0, len(cidrs))
+	for _, c := range cidrs {
+		peers = append(peers, networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: c}})
+	}
+	return peers
 }
 
 func namespaceSelector(names ...string) *metav1.LabelSelector {
