@@ -442,7 +442,7 @@ func (r *NamespaceResource) read(ctx context.Context, current tfsdk.State, priva
 	state.Annotations, diags = refreshMap(state.Annotations, userAnns, isImport)
 	resp.Diagnostics.Append(diags...)
 
-	identity := r.guardIdentity(ctx, client, obs, resp.Diagnostics)
+	identity := r.guardIdentity(ctx, client, obs, state.TamperProtection.ValueBool(), resp.Diagnostics)
 	res, objs, diags := state.fromState(ctx, identity)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

@@ -40,11 +40,15 @@ func runnerMismatch(declared hardening.RunnerIdentity, id kube.Identity) string 
 		"or a cluster administrator, so the guards exempt it).", id.Username, strings.Join(id.Groups, ", "), declared)
 }
 
-// guardIdentity is the runner the tamper guard should exempt after this run. A declared
+// guardIdentity is the runner the tamper guard should exempt after this run (nobody when the
+// state wants no guard: then no request is made). A declared
 // runner_identity must match this run (an error otherwise). Without one it is this run's user
 // name; when the live guard exempts someone else, the plan says what apply will do: a break-glass
 // identity takes the guard over, anyone else is refused by it.
-func (r *NamespaceResource) guardIdentity(ctx context.Context, client cluster, obs *kube.Observed, diags *diag.Diagnostics) hardening.RunnerIdentity {
+func (r *NamespaceResource) guardIdentity(ctx context.Context, client cluster, obs *kube.Observed, guarded bool, diags *diag.Diagnostics) hardening.RunnerIdentity {
+	if !guarded {
+		return hardening.RunnerIdentity{} // no guard wanted: who this run is does not matter
+	}
 	name := obs.Namespace.Name
 	exempt := hardening.TamperIdentity(obs.Namespace.Annotations)
 	if legacy := obs.LegacyTamperExempt(); exempt.Empty() && legacy != "" {
