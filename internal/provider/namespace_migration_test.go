@@ -423,7 +423,7 @@ type migrationRunner struct {
 
 // migrationTerraform sets up the mirror: hashicorp/kubernetes 3.2.1 built from its Go module
 // (cached in the user cache dir with the control plane; `make testacc` builds it before the tests
-// run), and this provider as kubehardening/hardened 0.1.0 built from this tree.
+// run), and this provider as kubehardening/hardened 0.3.0 built from this tree.
 func migrationTerraform(t *testing.T) *migrationRunner {
 	t.Helper()
 	cache, err := testcluster.CacheDir()
@@ -444,7 +444,7 @@ func migrationTerraform(t *testing.T) *migrationRunner {
 		t.Fatal(err)
 	}
 	ours := filepath.Join(devProviderDir, "terraform-provider-hardened")
-	if err := bench.CopyExecutable(ours, bench.MirrorPath(mirror, "kubehardening", "hardened", "0.1.0", platform)); err != nil {
+	if err := bench.CopyExecutable(ours, bench.MirrorPath(mirror, "kubehardening", "hardened", "0.3.0", platform)); err != nil {
 		t.Fatal(err)
 	}
 	rc := filepath.Join(t.TempDir(), "mirror.tfrc")

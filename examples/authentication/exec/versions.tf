@@ -5,7 +5,7 @@ terraform {
   required_providers {
     hardened = {
       source  = "kubehardening/hardened"
-      version = "~> 0.1"
+      version = "~> 0.3.0"
     }
   }
 }
