@@ -170,11 +170,11 @@ func UnusedSharedObjects(namespaceLabels []map[string]string) []string {
 	policies, bindings := SharedPolicyNames()
 	var out []string
 	for _, b := range bindings {
-		owner := ImagePolicyName
+		usedBy := b // an image binding: used while a namespace selects its action
 		if b == TamperPolicyName || b == tamperNamespacesBinding {
-			owner = TamperPolicyName
+			usedBy = TamperPolicyName
 		}
-		if (owner == TamperPolicyName && !used[TamperPolicyName]) || (owner == ImagePolicyName && !used[b]) {
+		if !used[usedBy] {
 			out = append(out, validatingPolicyBindKind+"/"+b)
 		}
 	}

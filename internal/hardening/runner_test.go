@@ -84,3 +84,21 @@ func TestUnusedSharedObjects(t *testing.T) {
 		t.Errorf("UnusedSharedObjects = %v, want %v", got, want)
 	}
 }
+
+func TestIsBreakGlass(t *testing.T) {
+	anns := map[string]string{BreakGlassGroupsAnnotation: "platform-admins,oncall"}
+	for _, c := range []struct {
+		groups []string
+		anns   map[string]string
+		want   bool
+	}{
+		{[]string{"system:authenticated", MastersGroup}, nil, true},
+		{[]string{"oncall"}, anns, true},
+		{[]string{"oncall"}, nil, false},
+		{[]string{"system:authenticated", "devs"}, anns, false},
+	} {
+		if got := IsBreakGlass(c.groups, c.anns); got != c.want {
+			t.Errorf("IsBreakGlass(%v, %v) = %t, want %t", c.groups, c.anns, got, c.want)
+		}
+	}
+}

@@ -201,6 +201,25 @@ func (r RunnerIdentity) Matches(user string, groups []string) bool {
 	return false
 }
 
+// IsBreakGlass says whether an identity with these groups may break glass in a namespace with
+// these annotations: the Go side of the guard's breakGlass variable.
+func IsBreakGlass(groups []string, namespaceAnnotations map[string]string) bool {
+	extra := TamperBreakGlassGroups(namespaceAnnotations)
+	return slices.ContainsFunc(groups, func(g string) bool { return g == MastersGroup || slices.Contains(extra, g) })
+}
+
+// TamperBreakGlassGroups are the groups a namespace's guard exempts besides system:masters.
+func TamperBreakGlassGroups(namespaceAnnotations map[string]string) []string {
+	return splitList(namespaceAnnotations[BreakGlassGroupsAnnotation])
+}
+
+func splitList(v string) []string {
+	if v == "" {
+		return nil
+	}
+	return strings.Split(v, ",")
+}
+
 // String says who it is, for messages.
 func (r RunnerIdentity) String() string {
 	var parts []string
@@ -218,13 +237,7 @@ func (r RunnerIdentity) String() string {
 
 // TamperIdentity is the runner a live namespace's guard exempts (empty when none).
 func TamperIdentity(annotations map[string]string) RunnerIdentity {
-	split := func(v string) []string {
-		if v == "" {
-			return nil
-		}
-		return strings.Split(v, ",")
-	}
-	return RunnerIdentity{Users: split(annotations[TerraformIdentityAnnotation]), Groups: split(annotations[TerraformGroupsAnnotation])}
+	return RunnerIdentity{Users: splitList(annotations[TerraformIdentityAnnotation]), Groups: splitList(annotations[TerraformGroupsAnnotation])}
 }
 
 // TamperExemptUser reads the Terraform identity a legacy per-namespace tamper policy exempts ("" when none).

@@ -22,7 +22,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	rbacv1 "k8s.io/api/rbac/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
@@ -180,14 +179,7 @@ resource "hardened_namespace" "test" {
 			t.Fatalf("plan with the plan phase's token: %v\n%s", err, last)
 		}
 	}
-	t.Cleanup(func() {
-		if out, err := run(phase("apply"), "destroy", "-auto-approve"); err != nil {
-			t.Errorf("destroy with an apply phase's token: %v\n%s", err, out)
-		}
-		if _, err := admin.CoreV1().Namespaces().Get(context.Background(), name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-			t.Errorf("namespace %s still there after destroy: %v", name, err)
-		}
-	})
+	destroyAtCleanup(t, admin, name, func(args ...string) (string, error) { return run(phase("apply"), args...) })
 	if out, err := run(phase("apply"), "apply", "tfplan"); err != nil {
 		t.Fatalf("apply of the saved plan with the apply phase's token: %v\n%s", err, out)
 	}

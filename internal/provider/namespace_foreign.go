@@ -4,12 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 	"github.com/kubehardening/terraform-provider-hardened/internal/kube"
@@ -87,9 +85,10 @@ func judgeForeign(res hardening.Resolved, objs []hardening.Object, obs *kube.Obs
 }
 
 // imagePolicyNotLive says why the image policy the state asks for is not what the live cluster
-// runs ("" when it is): the namespace's keys, and the shared policy and binding it is bound by.
-// Compliance's practice 2 rests on this, not on the configuration alone.
-func imagePolicyNotLive(res hardening.Resolved, objs []hardening.Object, live map[string]*unstructured.Unstructured, nsLabels, nsAnnotations map[string]string) string {
+// runs ("" when it is): the namespace's keys, and the shared policy and binding it is bound by, as
+// the refresh found them (notAsApplied: object ID -> how it differs). Compliance's practice 2
+// rests on this, not on the configuration alone.
+func imagePolicyNotLive(res hardening.Resolved, notAsApplied map[string]string, nsLabels, nsAnnotations map[string]string) string {
 	if res.ImagePolicy == nil {
 		return ""
 	}
@@ -98,20 +97,12 @@ func imagePolicyNotLive(res hardening.Resolved, objs []hardening.Object, live ma
 		why = append(why, "namespace "+d)
 	}
 	for _, id := range hardening.ImagePolicyObjectIDs(res.ImagePolicy.Action) {
-		i := slices.IndexFunc(objs, func(o hardening.Object) bool { return o.ID() == id })
-		l, ok := live[id]
-		switch {
-		case i < 0:
+		switch where, ok := notAsApplied[id]; {
 		case !ok:
+		case where == "is missing":
 			why = append(why, id+" is missing")
 		default:
-			body, err := hardening.Unstructured(objs[i])
-			if err != nil {
-				continue
-			}
-			if where, differs := kube.Drift(body, l.Object); differs {
-				why = append(why, id+": "+where)
-			}
+			why = append(why, id+": "+where)
 		}
 	}
 	return strings.Join(why, "; ")

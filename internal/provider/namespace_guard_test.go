@@ -525,14 +525,7 @@ resource "hardened_namespace" "test" {
 		t.Fatal(err)
 	}
 	tf := devTerraform(t, dir)
-	t.Cleanup(func() {
-		if out, err := tf("destroy", "-auto-approve"); err != nil {
-			t.Errorf("destroy as another subject: %v\n%s", err, out)
-		}
-		if _, err := adminClientset(t).CoreV1().Namespaces().Get(context.Background(), name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-			t.Errorf("namespace %s still there after destroy: %v", name, err)
-		}
-	})
+	destroyAtCleanup(t, adminClientset(t), name, tf) // as yet another subject
 	for _, step := range [][]string{{"plan", "-out=tfplan"}, {"apply", "tfplan"}} {
 		if out, err := tf(step...); err != nil {
 			t.Fatalf("terraform %s: %v\n%s", step[0], err, out)

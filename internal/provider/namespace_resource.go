@@ -454,22 +454,11 @@ func (r *NamespaceResource) read(ctx context.Context, current tfsdk.State, priva
 		return
 	}
 	live["Namespace/"+name] = nsLive
-	foreign, others, diags := judgeForeign(res, objs, obs)
-	resp.Diagnostics.Append(diags...)
-	foreign.ImagePolicyNotLive = imagePolicyNotLive(res, objs, live, ns.Labels, ns.Annotations)
-	for _, f := range append(append([]string(nil), foreign.OpenPolicies...), foreign.EscalatingBindings...) {
-		resp.Diagnostics.AddWarning("Namespace "+name+" weakened by an object Terraform does not manage",
-			f+". Terraform does not remove objects it did not create; compliance reports it until it is removed.")
-	}
-	resp.Diagnostics.Append(setForeign(ctx, resp.Private, foreign, others)...)
-	resp.Diagnostics.Append(state.setComputed(res, objs, foreign)...)
-	// Pod Security labels are shown as they are live, so a changed label is a visible diff.
-	state.PodSecurity, diags = livePodSecurity(ns.Labels)
-	resp.Diagnostics.Append(diags...)
 	// Objects missing or changed outside Terraform drop out of managed_objects, and labelled objects
 	// the configuration does not want join it: the plan then shows the difference, and the warning
 	// says what changed.
 	var present []attr.Value
+	notAsApplied := map[string]string{} // object ID -> how it differs from what apply writes
 	for _, o := range objs {
 		body, err := hardening.Unstructured(o)
 		if err != nil {
@@ -478,6 +467,7 @@ func (r *NamespaceResource) read(ctx context.Context, current tfsdk.State, priva
 		}
 		l, ok := live[o.ID()]
 		if !ok {
+			notAsApplied[o.ID()] = "is missing"
 			if !isImport {
 				resp.Diagnostics.AddWarning("Object deleted outside Terraform",
 					fmt.Sprintf("%s in namespace %s no longer exists; apply recreates it.", o.ID(), name))
@@ -485,6 +475,7 @@ func (r *NamespaceResource) read(ctx context.Context, current tfsdk.State, priva
 			continue
 		}
 		if where, differs := kube.Drift(body, l.Object); differs {
+			notAsApplied[o.ID()] = where
 			tflog.Debug(ctx, "drift detected", map[string]any{"namespace": name, "object": o.ID(), "where": where})
 			if !isImport {
 				resp.Diagnostics.AddWarning("Object changed outside Terraform",
@@ -494,6 +485,18 @@ func (r *NamespaceResource) read(ctx context.Context, current tfsdk.State, priva
 		}
 		present = append(present, types.StringValue(o.ID()))
 	}
+	foreign, others, diags := judgeForeign(res, objs, obs)
+	resp.Diagnostics.Append(diags...)
+	foreign.ImagePolicyNotLive = imagePolicyNotLive(res, notAsApplied, ns.Labels, ns.Annotations)
+	for _, f := range append(append([]string(nil), foreign.OpenPolicies...), foreign.EscalatingBindings...) {
+		resp.Diagnostics.AddWarning("Namespace "+name+" weakened by an object Terraform does not manage",
+			f+". Terraform does not remove objects it did not create; compliance reports it until it is removed.")
+	}
+	resp.Diagnostics.Append(setForeign(ctx, resp.Private, foreign, others)...)
+	resp.Diagnostics.Append(state.setComputed(res, objs, foreign)...)
+	// Pod Security labels are shown as they are live, so a changed label is a visible diff.
+	state.PodSecurity, diags = livePodSecurity(ns.Labels)
+	resp.Diagnostics.Append(diags...)
 	for _, id := range hardening.Stale(obs.ManagedIDs(), objs) {
 		resp.Diagnostics.AddWarning("Object claims to be managed by Terraform",
 			fmt.Sprintf("%s in namespace %s carries %s=%s but is not part of this configuration; apply deletes it.",

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -71,11 +70,7 @@ func (r *NamespaceResource) guardIdentity(ctx context.Context, client cluster, o
 		// wins, and without runner_identity the guard exempts this run's user name.
 		return hardening.RunnerIdentity{Users: []string{id.Username}}
 	}
-	breakGlass := slices.Contains(id.Groups, hardening.MastersGroup) ||
-		slices.ContainsFunc(id.Groups, func(g string) bool {
-			return slices.Contains(strings.Split(obs.Namespace.Annotations[hardening.BreakGlassGroupsAnnotation], ","), g)
-		})
-	if breakGlass {
+	if hardening.IsBreakGlass(id.Groups, obs.Namespace.Annotations) {
 		diags.AddWarning("Tamper protection exempts another identity",
 			fmt.Sprintf("The tamper protection of namespace %s exempts %s; this run authenticates as %q, a break-glass identity. "+
 				"Apply hands the guard to %q. Declare the provider's runner_identity when the runner's user name changes per "+

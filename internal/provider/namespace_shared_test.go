@@ -64,7 +64,7 @@ resource "hardened_namespace" "test" {
 			if o[0] == "validatingadmissionpolicies" {
 				path = []string{"spec", "matchConstraints", "objectSelector"}
 			}
-			if sel, _, _ := unstructuredMap(u.Object, path...); len(sel) > 0 && fmt.Sprint(sel["matchLabels"]) == "map[hardened.test/off:true]" {
+			if sel, _, _ := unstructured.NestedMap(u.Object, path...); len(sel) > 0 && fmt.Sprint(sel["matchLabels"]) == "map[hardened.test/off:true]" {
 				return fmt.Errorf("%s %s still carries the added objectSelector %v", o[0], o[1], sel)
 			}
 		}
@@ -132,8 +132,4 @@ func adminDynamic(t *testing.T) dynamic.Interface {
 
 func admissionGVR(resource string) schema.GroupVersionResource {
 	return schema.GroupVersionResource{Group: "admissionregistration.k8s.io", Version: "v1", Resource: resource}
-}
-
-func unstructuredMap(obj map[string]any, path ...string) (map[string]any, bool, error) {
-	return unstructured.NestedMap(obj, path...)
 }

@@ -17,7 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
@@ -37,19 +37,14 @@ func TestAccNamespace_upgradeFromPreviousRelease(t *testing.T) {
 	dir := putReleaseFixture(t, "0.1.0", name)
 	cs := adminClientset(t)
 	current := devTerraform(t, dir)
-	t.Cleanup(func() {
-		if out, err := current("destroy", "-auto-approve"); err != nil {
-			t.Errorf("destroy with this provider: %v\n%s", err, out)
-		}
-		if _, err := cs.CoreV1().Namespaces().Get(context.Background(), name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-			t.Errorf("namespace %s still there after destroy: %v", name, err)
-		}
+	t.Cleanup(func() { // runs after destroyAtCleanup's destroy
 		for _, n := range []string{"hardened-images." + name, "hardened-tamper." + name} {
 			if _, err := cs.AdmissionregistrationV1().ValidatingAdmissionPolicies().Get(context.Background(), n, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 				t.Errorf("policy %s left after destroy: %v", n, err)
 			}
 		}
 	})
+	destroyAtCleanup(t, cs, name, current)
 	out, err := current("plan", "-detailed-exitcode")
 	if err == nil || !strings.Contains(out, "tamper_protection") {
 		t.Fatalf("the plan with this provider should show tamper protection arriving:\n%s", out)
@@ -138,14 +133,7 @@ func putReleaseFixture(t *testing.T, release, name string) string {
 		}
 		return strings.ReplaceAll(string(b), "__NAME__", name)
 	}
-	cfg, err := clientcmd.BuildConfigFromFlags("", testCluster.AdminKubeconfig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dyn := adminDynamic(t)
 	gvr := map[string]schema.GroupVersionResource{
 		"Namespace":      {Version: "v1", Resource: "namespaces"},
 		"ServiceAccount": {Version: "v1", Resource: "serviceaccounts"},
@@ -197,14 +185,7 @@ func TestAccNamespace_upgradeFrom02(t *testing.T) {
 	dir := putReleaseFixture(t, "0.2.0", name)
 	cs := adminClientset(t)
 	current := devTerraform(t, dir)
-	t.Cleanup(func() {
-		if out, err := current("destroy", "-auto-approve"); err != nil {
-			t.Errorf("destroy with this provider: %v\n%s", err, out)
-		}
-		if _, err := cs.CoreV1().Namespaces().Get(context.Background(), name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-			t.Errorf("namespace %s still there after destroy: %v", name, err)
-		}
-	})
+	destroyAtCleanup(t, cs, name, current)
 	out, err := current("plan", "-detailed-exitcode")
 	if err == nil || !strings.Contains(out, "ValidatingAdmissionPolicy/hardened-tamper") {
 		t.Fatalf("the plan with this provider should show 0.2's shared guard being replaced:\n%s", out)
@@ -236,4 +217,18 @@ func TestAccNamespace_upgradeFrom02(t *testing.T) {
 	}); err != nil {
 		t.Error(err)
 	}
+}
+
+// destroyAtCleanup destroys the configuration with run when the test ends, and checks with cs that
+// the namespace is gone. Cleanups registered before it run after the destroy.
+func destroyAtCleanup(t *testing.T, cs kubernetes.Interface, name string, run func(args ...string) (string, error)) {
+	t.Helper()
+	t.Cleanup(func() {
+		if out, err := run("destroy", "-auto-approve"); err != nil {
+			t.Errorf("destroy with this provider: %v\n%s", err, out)
+		}
+		if _, err := cs.CoreV1().Namespaces().Get(context.Background(), name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			t.Errorf("namespace %s still there after destroy: %v", name, err)
+		}
+	})
 }
