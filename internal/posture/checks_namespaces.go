@@ -38,8 +38,13 @@ func (e *evaluator) namespaces() {
 		if !e.o.Selects(name) || ns.DeletionTimestamp != nil || ns.Status.Phase == corev1.NamespaceTerminating {
 			continue
 		}
+		vendor := managedNamespace(e.o.Distribution, name)
 		add := func(id, msg string) {
-			if !skip[id] {
+			switch {
+			case skip[id]:
+			case vendor != "":
+				e.exclude(id, "Namespace", name, name, msg, vendorReason(e.o.Distribution, vendor))
+			default:
 				e.add(id, "", "Namespace", name, name, msg)
 			}
 		}

@@ -52,16 +52,30 @@ func (e *evaluator) clusterAdmin() {
 		if !isClusterAdmin(b.RoleRef) {
 			continue
 		}
-		var who []string
+		var who, excluded []string
 		for _, sub := range b.Subjects {
 			if isSystemIdentity(sub) || isDashboardServiceAccount(sub) { // the dashboard is HRD-9002
 				continue
 			}
+			if e.o.excludedSubject(sub) {
+				excluded = append(excluded, describeSubject(sub))
+				continue
+			}
 			who = append(who, describeSubject(sub))
 		}
+		msg := func(to []string) string {
+			return fmt.Sprintf("ClusterRoleBinding %s grants cluster-admin on the whole cluster to %s.", b.Name, strings.Join(to, ", "))
+		}
+		if src := managedBinding(e.o.Distribution, "ClusterRoleBinding", b.Name, b.RoleRef, b.Subjects); src != "" {
+			e.exclude(CheckClusterAdminBinding, "ClusterRoleBinding", "", b.Name, msg(append(who, excluded...)),
+				vendorReason(e.o.Distribution, src))
+			continue
+		}
+		if len(excluded) > 0 {
+			e.exclude(CheckClusterAdminBinding, "ClusterRoleBinding", "", b.Name, msg(excluded), "exclude_subjects")
+		}
 		if len(who) > 0 {
-			e.add(CheckClusterAdminBinding, "", "ClusterRoleBinding", "", b.Name, fmt.Sprintf("ClusterRoleBinding %s grants "+
-				"cluster-admin on the whole cluster to %s.", b.Name, strings.Join(who, ", ")))
+			e.add(CheckClusterAdminBinding, "", "ClusterRoleBinding", "", b.Name, msg(who))
 		}
 	}
 }
@@ -73,19 +87,27 @@ func (e *evaluator) anonymousBindings() {
 		if isBootstrapAnonymousGrant(ns, ref) {
 			return
 		}
-		var who []string
+		var who, excluded []string
 		for _, sub := range subjects {
 			if sub.Name == "system:anonymous" || sub.Name == "system:unauthenticated" {
-				who = append(who, describeSubject(sub))
+				if e.o.excludedSubject(sub) {
+					excluded = append(excluded, describeSubject(sub))
+				} else {
+					who = append(who, describeSubject(sub))
+				}
 			}
 		}
-		if len(who) == 0 {
-			return
+		msg := func(to []string) string {
+			return fmt.Sprintf("%s %s grants %s %s %s to %s: anyone who can reach the API server gets these "+
+				"permissions without credentials.", kind, qualified(ns, name), ref.Kind, ref.Name, bindingScope(ns),
+				strings.Join(to, ", "))
 		}
-		scope := bindingScope(ns)
-		e.add(CheckAnonymousBinding, "", kind, ns, name, fmt.Sprintf("%s %s grants %s %s %s to %s: anyone who can reach the "+
-			"API server gets these permissions without credentials.", kind, qualified(ns, name), ref.Kind, ref.Name, scope,
-			strings.Join(who, ", ")))
+		if len(excluded) > 0 {
+			e.exclude(CheckAnonymousBinding, kind, ns, name, msg(excluded), "exclude_subjects")
+		}
+		if len(who) > 0 {
+			e.add(CheckAnonymousBinding, "", kind, ns, name, msg(who))
+		}
 	}
 	e.eachReadBinding(check)
 }
@@ -119,8 +141,12 @@ func (e *evaluator) escalatingBindings() {
 		if !everyone && hardening.ProvidedBinding(rb, labels[rb.Namespace]) {
 			continue
 		}
-		e.add(CheckEscalatingRoleBinding, "", "RoleBinding", rb.Namespace, rb.Name, fmt.Sprintf(
-			"RoleBinding %s %s.", qualified(rb.Namespace, rb.Name), why))
+		msg := fmt.Sprintf("RoleBinding %s %s.", qualified(rb.Namespace, rb.Name), why)
+		if len(rb.Subjects) > 0 && !slices.ContainsFunc(rb.Subjects, func(s rbacv1.Subject) bool { return !e.o.excludedSubject(s) }) {
+			e.exclude(CheckEscalatingRoleBinding, "RoleBinding", rb.Namespace, rb.Name, msg, "exclude_subjects")
+			continue
+		}
+		e.add(CheckEscalatingRoleBinding, "", "RoleBinding", rb.Namespace, rb.Name, msg)
 	}
 }
 

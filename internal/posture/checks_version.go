@@ -27,6 +27,10 @@ func (e *evaluator) version() {
 		asOf = table.AsOf
 	}
 	vd := table.Verdict(v, asOf, 0)
+	if vendor := releases.Vendor(e.o.Distribution); vendor != nil {
+		// A managed control plane follows its vendor's calendar and patches; no upstream patch check.
+		vd = vendor.Verdict(v, asOf, 0)
+	}
 	upgrade := ""
 	if len(vd.UpgradePath) > 0 {
 		upgrade = " Upgrade path: " + strings.Join(vd.UpgradePath, " -> ") + "."
@@ -35,7 +39,7 @@ func (e *evaluator) version() {
 	case releases.StatusEndOfLife:
 		e.add(CheckVersionEndOfLife, "", kindCluster, "", "", vd.Message)
 		e.last().Remediation += upgrade
-	case releases.StatusMaintenance:
+	case releases.StatusMaintenance, releases.StatusExtendedSupport:
 		e.add(CheckVersionMaintenance, "", kindCluster, "", "", vd.Message)
 		e.last().Remediation += upgrade
 	}

@@ -35,8 +35,15 @@ type Options struct {
 	// every namespace. Exclude removes namespaces matching one of its patterns. SystemNamespaces
 	// are always excluded.
 	Include, Exclude []string
-	// Releases is the release table for the version check; nil means releases.Embedded().
+	// Releases is the release table for the version check when Distribution is upstream; nil
+	// means releases.Embedded().
 	Releases *releases.Table
+	// Distribution is whose calendar judges the version and whose managed bindings and namespaces
+	// are recognised (releases.DistEKS...); "" means upstream Kubernetes.
+	Distribution string
+	// ExcludeSubjects are RBAC subjects whose grants are not findings; each one that hides a
+	// finding is reported as an Exclusion.
+	ExcludeSubjects []Subject
 }
 
 // ValidatePattern reports a namespace pattern path.Match cannot use.
@@ -70,7 +77,17 @@ func (o Options) Selects(ns string) bool {
 // Evaluate runs every check over the snapshot and returns the findings sorted by severity (highest
 // first), then check id, then namespace and name.
 func Evaluate(s Snapshot, o Options) []Finding {
-	e := &evaluator{s: s, o: o, out: []Finding{}}
+	fs, _ := EvaluateWithExclusions(s, o)
+	return fs
+}
+
+// EvaluateWithExclusions is Evaluate that also returns the findings it did not report because
+// the distribution manages the object or the options exclude its subject, in the same order.
+func EvaluateWithExclusions(s Snapshot, o Options) ([]Finding, []Exclusion) {
+	if o.Distribution == "" {
+		o.Distribution = releases.DistKubernetes
+	}
+	e := &evaluator{s: s, o: o, out: []Finding{}, excluded: []Exclusion{}}
 	e.version()
 	e.transport()
 	e.clusterAdmin()
@@ -84,13 +101,15 @@ func Evaluate(s Snapshot, o Options) []Finding {
 	e.apiServerPods()
 	e.dashboard()
 	Sort(e.out)
-	return e.out
+	slices.SortStableFunc(e.excluded, func(a, b Exclusion) int { return compareFindings(a.Finding, b.Finding) })
+	return e.out, e.excluded
 }
 
 type evaluator struct {
-	s   Snapshot
-	o   Options
-	out []Finding
+	s        Snapshot
+	o        Options
+	out      []Finding
+	excluded []Exclusion
 }
 
 const (

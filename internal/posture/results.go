@@ -9,18 +9,18 @@ import (
 
 // Sort orders findings by severity (highest first), then check (by practice and number), then
 // namespace, name and message.
-func Sort(fs []Finding) {
-	slices.SortStableFunc(fs, func(a, b Finding) int {
-		return cmp.Or(
-			cmp.Compare(b.Severity.Rank(), a.Severity.Rank()),
-			cmp.Compare(checksByID[a.ID].order, checksByID[b.ID].order),
-			strings.Compare(a.ID, b.ID),
-			strings.Compare(a.Namespace, b.Namespace),
-			strings.Compare(a.Name, b.Name),
-			strings.Compare(a.Kind, b.Kind),
-			strings.Compare(a.Message, b.Message),
-		)
-	})
+func Sort(fs []Finding) { slices.SortStableFunc(fs, compareFindings) }
+
+func compareFindings(a, b Finding) int {
+	return cmp.Or(
+		cmp.Compare(b.Severity.Rank(), a.Severity.Rank()),
+		cmp.Compare(checksByID[a.ID].order, checksByID[b.ID].order),
+		strings.Compare(a.ID, b.ID),
+		strings.Compare(a.Namespace, b.Namespace),
+		strings.Compare(a.Name, b.Name),
+		strings.Compare(a.Kind, b.Kind),
+		strings.Compare(a.Message, b.Message),
+	)
 }
 
 // Summary counts failed findings per severity, and unknown findings.

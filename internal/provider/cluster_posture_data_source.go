@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/posture"
+	"github.com/kubehardening/terraform-provider-hardened/internal/releases"
 )
 
 var (
@@ -41,14 +42,28 @@ func NewClusterPostureDataSource() datasource.DataSource {
 }
 
 type clusterPostureModel struct {
-	Namespaces    types.Object `tfsdk:"namespaces"`
-	FailOn        types.String `tfsdk:"fail_on"`
-	AsOf          types.String `tfsdk:"as_of"`
-	ID            types.String `tfsdk:"id"`
-	ServerVersion types.String `tfsdk:"server_version"`
-	Passed        types.Bool   `tfsdk:"passed"`
-	Summary       types.Object `tfsdk:"summary"`
-	Findings      types.List   `tfsdk:"findings"`
+	Namespaces      types.Object `tfsdk:"namespaces"`
+	FailOn          types.String `tfsdk:"fail_on"`
+	AsOf            types.String `tfsdk:"as_of"`
+	Distribution    types.String `tfsdk:"distribution"`
+	ExcludeSubjects types.List   `tfsdk:"exclude_subjects"`
+	Excluded        types.List   `tfsdk:"excluded"`
+	ID              types.String `tfsdk:"id"`
+	ServerVersion   types.String `tfsdk:"server_version"`
+	Passed          types.Bool   `tfsdk:"passed"`
+	Summary         types.Object `tfsdk:"summary"`
+	Findings        types.List   `tfsdk:"findings"`
+}
+
+type clusterPostureSubjectModel struct {
+	Kind      types.String `tfsdk:"kind"`
+	Name      types.String `tfsdk:"name"`
+	Namespace types.String `tfsdk:"namespace"`
+}
+
+type clusterPostureExclusionModel struct {
+	clusterPostureFindingModel
+	Reason types.String `tfsdk:"reason"`
 }
 
 type clusterPostureNamespacesModel struct {
@@ -71,8 +86,9 @@ type clusterPostureFindingModel struct {
 
 // The object types of the findings and the summary, read once from the schema.
 var (
-	clusterPostureFindingAttrTypes = nestedAttrTypes(clusterPostureSchema().Attributes, "findings")
-	clusterPostureSummaryAttrTypes = nestedAttrTypes(clusterPostureSchema().Attributes, "summary")
+	clusterPostureFindingAttrTypes  = nestedAttrTypes(clusterPostureSchema().Attributes, "findings")
+	clusterPostureSummaryAttrTypes  = nestedAttrTypes(clusterPostureSchema().Attributes, "summary")
+	clusterPostureExcludedAttrTypes = nestedAttrTypes(clusterPostureSchema().Attributes, "excluded")
 )
 
 func (d *ClusterPostureDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -164,27 +180,69 @@ func clusterPostureSchema() schema.Schema {
 					"low":      count("Failed findings of severity low."),
 					"unknown":  count("Findings with status unknown."),
 				}},
+			"distribution": schema.StringAttribute{Optional: true, Computed: true,
+				MarkdownDescription: "Whose support calendar judges the version checks and whose managed bindings and " +
+					"namespaces are recognised: `kubernetes`, `eks`, `gke` or `aks`. When unset it is detected from the " +
+					"API server's version suffix (`-eks-`, `-gke.`) and host (`*.eks.amazonaws.com`, `*.azmk8s.io`, " +
+					"`*.gke.goog`), else `kubernetes`. After the read it holds the distribution used. What each " +
+					"distribution manages is listed in the documentation with its source.",
+				Validators: []validator.String{stringvalidator.OneOf(releases.Distributions...)}},
+			"exclude_subjects": schema.ListNestedAttribute{Optional: true,
+				MarkdownDescription: "RBAC subjects whose grants are accepted (a break-glass group, a GitOps controller): " +
+					"the RBAC checks (`HRD-4001` to `HRD-4003`) do not report a binding for them. Each finding an " +
+					"exclusion hides is listed in `excluded`, so an exclusion never hides silently; a binding's other " +
+					"subjects are still reported.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"kind": schema.StringAttribute{Required: true, MarkdownDescription: "`User`, `Group` or `ServiceAccount`.",
+						Validators: []validator.String{stringvalidator.OneOf("User", "Group", "ServiceAccount")}},
+					"name": schema.StringAttribute{Required: true, MarkdownDescription: "The subject's name exactly as " +
+						"bindings name it.", Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+					"namespace": schema.StringAttribute{Optional: true, MarkdownDescription: "The ServiceAccount's " +
+						"namespace; required for `ServiceAccount`, not allowed for users and groups."},
+				}}},
+			"excluded": schema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "The findings that were not reported, and why: `reason` is `managed by <vendor> " +
+					"(<source>)` for an object the cluster's distribution manages, or `exclude_subjects`. Same order " +
+					"and attributes as `findings`. Excluded findings do not count in `passed`, `summary` or `fail_on`.",
+				NestedObject: schema.NestedAttributeObject{Attributes: findingAttributes(map[string]schema.Attribute{
+					"reason": str("Why the finding is not reported."),
+				})}},
 			"findings": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "The findings, highest severity first, then by check id, namespace and name.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":       str("The check's stable id, `HRD-<practice><nnn>`: `HRD-5001` is the first check of practice 5 (the checks are listed in the data source's documentation)."),
-					"practice": count("The checklist practice, 1 to 10."),
-					"severity": str("`low`, `medium`, `high` or `critical`."),
-					"status": str("`failed`: the cluster does not satisfy the check. `unknown`: the check could not be " +
-						"evaluated; `message` says why."),
-					"kind": str("Kind of the object (`Namespace`, `ClusterRoleBinding`, `Service`, ...); `Cluster` for " +
-						"cluster-wide findings and unknown ones, `Provider` for the provider's own connection."),
-					"namespace": str("Namespace of the object; for a `Namespace` finding, the namespace itself; empty for " +
-						"cluster-scoped objects."),
-					"name":        str("Name of the object; empty for cluster-wide findings."),
-					"message":     str("What is wrong, about this object."),
-					"remediation": str("How to fix it."),
-					"references": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-						MarkdownDescription: "CIS Kubernetes Benchmark and Kubescape control ids for the same problem."},
-				}},
+				NestedObject:        schema.NestedAttributeObject{Attributes: findingAttributes(nil)},
 			},
 		},
 	}
+}
+
+// findingAttributes are the attributes of one finding, plus extra ones.
+func findingAttributes(extra map[string]schema.Attribute) map[string]schema.Attribute {
+	str := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	count := func(desc string) schema.Int64Attribute {
+		return schema.Int64Attribute{Computed: true, MarkdownDescription: desc}
+	}
+	attrs := map[string]schema.Attribute{
+		"id":       str("The check's stable id, `HRD-<practice><nnn>`: `HRD-5001` is the first check of practice 5 (the checks are listed in the data source's documentation)."),
+		"practice": count("The checklist practice, 1 to 10."),
+		"severity": str("`low`, `medium`, `high` or `critical`."),
+		"status": str("`failed`: the cluster does not satisfy the check. `unknown`: the check could not be " +
+			"evaluated; `message` says why."),
+		"kind": str("Kind of the object (`Namespace`, `ClusterRoleBinding`, `Service`, ...); `Cluster` for " +
+			"cluster-wide findings and unknown ones, `Provider` for the provider's own connection."),
+		"namespace": str("Namespace of the object; for a `Namespace` finding, the namespace itself; empty for " +
+			"cluster-scoped objects."),
+		"name":        str("Name of the object; empty for cluster-wide findings."),
+		"message":     str("What is wrong, about this object."),
+		"remediation": str("How to fix it."),
+		"references": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+			MarkdownDescription: "CIS Kubernetes Benchmark and Kubescape control ids for the same problem."},
+	}
+	for k, v := range extra {
+		attrs[k] = v
+	}
+	return attrs
 }
 
 func clusterPostureSeverityNames() []string {
@@ -231,9 +289,15 @@ func (d *ClusterPostureDataSource) Read(ctx context.Context, req datasource.Read
 		resp.Diagnostics.AddError("Cannot read the cluster's security posture", err.Error())
 		return
 	}
-	findings := posture.Evaluate(snap, opts)
+	opts.Distribution = m.Distribution.ValueString()
+	if m.Distribution.IsNull() || m.Distribution.IsUnknown() {
+		v, _ := releases.ParseVersion(snap.ServerVersion) // an unreadable version detects nothing from it
+		opts.Distribution, _ = releases.DetectDistribution(v, client.Host())
+	}
+	m.Distribution = types.StringValue(opts.Distribution)
+	findings, excluded := posture.EvaluateWithExclusions(snap, opts)
 	tflog.Debug(ctx, "evaluated cluster posture", map[string]any{"host": client.Host(), "findings": len(findings),
-		"unknown_parts": len(snap.Unknown)})
+		"excluded": len(excluded), "distribution": opts.Distribution, "unknown_parts": len(snap.Unknown)})
 
 	if len(snap.Unknown) > 0 {
 		var lines []string
@@ -262,18 +326,16 @@ func (d *ClusterPostureDataSource) Read(ctx context.Context, req datasource.Read
 	resp.Diagnostics.Append(diags...)
 	rows := make([]clusterPostureFindingModel, 0, len(findings))
 	for _, f := range findings {
-		rows = append(rows, clusterPostureFindingModel{
-			ID: types.StringValue(f.ID), Practice: types.Int64Value(int64(f.Practice)),
-			Severity: types.StringValue(string(f.Severity)), Status: types.StringValue(string(f.Status)),
-			Kind: types.StringValue(f.Kind), Namespace: types.StringValue(f.Namespace), Name: types.StringValue(f.Name),
-			Message: types.StringValue(f.Message), Remediation: types.StringValue(f.Remediation),
-			References: slices.Clone(f.References),
-		})
-		if rows[len(rows)-1].References == nil {
-			rows[len(rows)-1].References = []string{}
-		}
+		rows = append(rows, findingRow(f))
 	}
 	m.Findings, diags = types.ListValueFrom(ctx, types.ObjectType{AttrTypes: clusterPostureFindingAttrTypes}, rows)
+	resp.Diagnostics.Append(diags...)
+	xrows := make([]clusterPostureExclusionModel, 0, len(excluded))
+	for _, x := range excluded {
+		xrows = append(xrows, clusterPostureExclusionModel{clusterPostureFindingModel: findingRow(x.Finding),
+			Reason: types.StringValue(x.Reason)})
+	}
+	m.Excluded, diags = types.ListValueFrom(ctx, types.ObjectType{AttrTypes: clusterPostureExcludedAttrTypes}, xrows)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -293,10 +355,35 @@ func (d *ClusterPostureDataSource) Read(ctx context.Context, req datasource.Read
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// options turns the namespaces argument into posture options.
+func findingRow(f posture.Finding) clusterPostureFindingModel {
+	refs := slices.Clone(f.References)
+	if refs == nil {
+		refs = []string{}
+	}
+	return clusterPostureFindingModel{
+		ID: types.StringValue(f.ID), Practice: types.Int64Value(int64(f.Practice)),
+		Severity: types.StringValue(string(f.Severity)), Status: types.StringValue(string(f.Status)),
+		Kind: types.StringValue(f.Kind), Namespace: types.StringValue(f.Namespace), Name: types.StringValue(f.Name),
+		Message: types.StringValue(f.Message), Remediation: types.StringValue(f.Remediation), References: refs,
+	}
+}
+
+// options turns the namespaces and exclude_subjects arguments into posture options.
 func (m clusterPostureModel) options(ctx context.Context) (posture.Options, diag.Diagnostics) {
 	var opts posture.Options
 	var diags diag.Diagnostics
+	if !m.ExcludeSubjects.IsNull() && !m.ExcludeSubjects.IsUnknown() {
+		var subjects []clusterPostureSubjectModel
+		diags.Append(m.ExcludeSubjects.ElementsAs(ctx, &subjects, false)...)
+		for i, x := range subjects {
+			sub := posture.Subject{Kind: x.Kind.ValueString(), Name: x.Name.ValueString(), Namespace: x.Namespace.ValueString()}
+			if err := posture.ValidateSubject(sub); err != nil {
+				diags.AddAttributeError(path.Root("exclude_subjects").AtListIndex(i), "Invalid subject to exclude", err.Error())
+				continue
+			}
+			opts.ExcludeSubjects = append(opts.ExcludeSubjects, sub)
+		}
+	}
 	if m.Namespaces.IsNull() || m.Namespaces.IsUnknown() {
 		return opts, diags
 	}

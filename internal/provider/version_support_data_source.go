@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -62,6 +63,16 @@ func (d *VersionSupportDataSource) Schema(_ context.Context, _ datasource.Schema
 				"suffix (`1.31.2`).",
 			Validators: []validator.String{stringCheck{"Kubernetes version", checkKubernetesVersion}},
 		},
+		"distribution": schema.StringAttribute{
+			Optional: true, Computed: true,
+			MarkdownDescription: "Whose support calendar to judge the version by: `kubernetes` (upstream), `eks` " +
+				"(Amazon EKS), `gke` (Google Kubernetes Engine) or `aks` (Azure Kubernetes Service). When unset it is " +
+				"detected: from the version's suffix (`-eks-`, `-gke.`), and, when the version is read from the cluster, " +
+				"from the API server's host (`*.eks.amazonaws.com`, `*.azmk8s.io`, `*.gke.goog`); otherwise `kubernetes`. " +
+				"AKS reports plain versions, so set `aks` when checking an AKS version by hand. After the read it holds the " +
+				"distribution used.",
+			Validators: []validator.String{stringvalidator.OneOf(releases.Distributions...)},
+		},
 		"as_of": schema.StringAttribute{
 			Optional: true, Computed: true,
 			MarkdownDescription: "The date to evaluate support on, `YYYY-MM-DD` (an RFC 3339 timestamp is also accepted " +
@@ -80,7 +91,8 @@ func (d *VersionSupportDataSource) Schema(_ context.Context, _ datasource.Schema
 			Optional: true, Computed: true,
 			MarkdownDescription: "When `true`, reading the data source fails with an error, stopping the plan, if the " +
 				"version is not supported (`status` is `end_of_life` or `unreleased`); the error says what to upgrade " +
-				"to. Default `false`: the verdict is only reported, for use in `check` blocks and preconditions.",
+				"to. `extended_support` is supported and only warns: gate on `status` to refuse it too. Default " +
+				"`false`: the verdict is only reported, for use in `check` blocks and preconditions.",
 		},
 	}
 	for name, desc := range versionSupportResultDescriptions {
@@ -90,10 +102,11 @@ func (d *VersionSupportDataSource) Schema(_ context.Context, _ datasource.Schema
 		attrs[name] = computedResultAttribute(name, desc)
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Whether a Kubernetes version is still supported upstream, judged at plan time against " +
-			"release data embedded in the provider: the release, maintenance and end of life dates of each minor, its " +
-			"latest patch, and the minors to upgrade through. Without `version` it checks the cluster the provider is " +
-			"configured for.\n\n`status` is one of:" + versionSupportStatusList + "\n" +
+		MarkdownDescription: "Whether a Kubernetes version is still supported, judged at plan time against support " +
+			"calendars embedded in the provider: upstream Kubernetes (release, maintenance and end of life dates of " +
+			"each minor, its latest patch) and the managed distributions EKS, GKE and AKS (standard and extended " +
+			"support), with the minors to upgrade through. Without `version` it checks the cluster the provider is " +
+			"configured for, and detects its distribution.\n\n`status` is one of:" + versionSupportStatusList + "\n" +
 			"Warnings are reported when end of life is within `warn_days`, when the release data is more than " +
 			fmt.Sprint(releases.StaleAfterDays) + " days older than `as_of` (upgrade the provider for newer data), for " +
 			"versions outside the data and for pre-releases. Set `fail_when_unsupported` to stop the plan on an " +
@@ -125,6 +138,7 @@ func (d *VersionSupportDataSource) Read(ctx context.Context, req datasource.Read
 	}
 
 	var v releases.Version
+	host := "" // the API server's host, when the version comes from it: it may tell the distribution
 	if m.Version.IsNull() {
 		client, diags := d.data.client()
 		resp.Diagnostics.Append(diags...)
@@ -142,7 +156,8 @@ func (d *VersionSupportDataSource) Read(ctx context.Context, req datasource.Read
 					client.Host(), raw, err))
 			return
 		}
-		tflog.Debug(ctx, "read the cluster's Kubernetes version", map[string]any{"host": client.Host(), "git_version": raw})
+		host = client.Host()
+		tflog.Debug(ctx, "read the cluster's Kubernetes version", map[string]any{"host": host, "git_version": raw})
 	} else {
 		var err error
 		if v, err = releases.ParseVersion(m.Version.ValueString()); err != nil {
@@ -178,7 +193,14 @@ func (d *VersionSupportDataSource) Read(ctx context.Context, req datasource.Read
 		warnDays = math.MaxInt32 // beyond any end of life date; keeps int conversion safe everywhere
 	}
 
-	res, vd, diags := evaluateVersionSupport(ctx, v, day, int(warnDays))
+	dist := m.Distribution.ValueString()
+	if m.Distribution.IsNull() || m.Distribution.IsUnknown() {
+		var how string
+		dist, how = releases.DetectDistribution(v, host)
+		tflog.Debug(ctx, "detected the distribution", map[string]any{"distribution": dist, "from": how})
+	}
+
+	res, vd, diags := evaluateVersionSupport(ctx, dist, v, day, int(warnDays))
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -186,11 +208,19 @@ func (d *VersionSupportDataSource) Read(ctx context.Context, req datasource.Read
 	m.versionSupportResult = res
 
 	for _, w := range vd.Warnings {
-		resp.Diagnostics.AddWarning("Kubernetes "+vd.Minor+" support", w)
+		resp.Diagnostics.AddWarning(versionSupportWarningTitle(vd), w)
 	}
 	if m.FailWhenUnsupported.ValueBool() && !vd.Supported {
 		resp.Diagnostics.AddError(fmt.Sprintf("Kubernetes %s is not supported (%s)", vd.Version, vd.Status),
 			vd.Message+"\n\n"+versionUpgradeAdvice(vd)+"\n\nfail_when_unsupported = true stops the run on this verdict.")
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// versionSupportWarningTitle names the minor and, for managed distributions, whose support it is.
+func versionSupportWarningTitle(vd releases.Verdict) string {
+	if t := releases.Vendor(vd.Distribution); t != nil {
+		return t.Name + " " + vd.Minor + " support"
+	}
+	return "Kubernetes " + vd.Minor + " support"
 }

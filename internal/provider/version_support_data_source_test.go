@@ -49,6 +49,8 @@ data "hardened_version_support" "today" {}
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("warn_days"), knownvalue.Int64Exact(60)),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("fail_when_unsupported"), knownvalue.Bool(false)),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("data_as_of"), knownvalue.StringExact("2026-11-26")),
+				// A loopback API server reporting a plain version is upstream Kubernetes.
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("distribution"), knownvalue.StringExact("kubernetes")),
 				statecheck.ExpectKnownValue("data.hardened_version_support.today", tfjsonpath.New("version"), knownvalue.StringExact(want.version)),
 				statecheck.ExpectKnownValue("data.hardened_version_support.today", tfjsonpath.New("as_of"),
 					knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`))),
@@ -107,6 +109,81 @@ data "hardened_version_support" "old" {
 						knownvalue.StringExact("1.31"), knownvalue.StringExact("1.32"), knownvalue.StringExact("1.33"),
 						knownvalue.StringExact("1.34"), knownvalue.StringExact("1.35"),
 					})),
+				},
+			},
+		},
+	})
+}
+
+// Versions as EKS and GKE report them are judged by the vendor's calendar; an AKS version by hand
+// needs distribution = "aks"; distribution = "kubernetes" asks for the upstream verdict.
+func TestAccVersionSupport_distributions(t *testing.T) {
+	ds := func(name string) string { return "data.hardened_version_support." + name }
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// An EKS version judged by the upstream calendar stops the plan.
+				Config: `
+data "hardened_version_support" "upstream" {
+  version               = "v1.31.2-eks-7f9249a"
+  distribution          = "kubernetes"
+  as_of                 = "2026-06-01"
+  fail_when_unsupported = true
+}
+`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)` + wrapTolerant(`Kubernetes 1.31.2 is not supported \(end_of_life\)`)),
+			},
+			{
+				Config: `
+data "hardened_version_support" "bad" {
+  version      = "1.31"
+  distribution = "openshift"
+}
+`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)distribution.*` + wrapTolerant(regexp.QuoteMeta(`value must be one of: ["kubernetes" "eks" "gke" "aks"], got: "openshift"`))),
+			},
+			{
+				Config: `
+data "hardened_version_support" "eks" {
+  version               = "v1.31.2-eks-7f9249a"
+  as_of                 = "2026-06-01"
+  fail_when_unsupported = true # extended support is supported
+}
+data "hardened_version_support" "gke" {
+  version = "v1.30.4-gke.1348000"
+  as_of   = "2026-06-01"
+}
+data "hardened_version_support" "aks" {
+  version      = "1.31.4"
+  distribution = "aks"
+  as_of        = "2026-12-07"
+}
+data "hardened_version_support" "upstream" {
+  version      = "v1.31.2-eks-7f9249a"
+  distribution = "kubernetes"
+  as_of        = "2026-06-01"
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ds("eks"), tfjsonpath.New("distribution"), knownvalue.StringExact("eks")),
+					statecheck.ExpectKnownValue(ds("eks"), tfjsonpath.New("status"), knownvalue.StringExact("extended_support")),
+					statecheck.ExpectKnownValue(ds("eks"), tfjsonpath.New("supported"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(ds("eks"), tfjsonpath.New("end_of_standard_support_date"), knownvalue.StringExact("2025-11-26")),
+					statecheck.ExpectKnownValue(ds("eks"), tfjsonpath.New("end_of_extended_support_date"), knownvalue.StringExact("2026-11-26")),
+					statecheck.ExpectKnownValue(ds("eks"), tfjsonpath.New("upgrade_path"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact("1.32"), knownvalue.StringExact("1.33"),
+					})),
+					statecheck.ExpectKnownValue(ds("gke"), tfjsonpath.New("distribution"), knownvalue.StringExact("gke")),
+					statecheck.ExpectKnownValue(ds("gke"), tfjsonpath.New("status"), knownvalue.StringExact("extended_support")),
+					statecheck.ExpectKnownValue(ds("gke"), tfjsonpath.New("end_of_extended_support_date"), knownvalue.StringExact("2026-07-31")),
+					statecheck.ExpectKnownValue(ds("aks"), tfjsonpath.New("status"), knownvalue.StringExact("end_of_life")),
+					statecheck.ExpectKnownValue(ds("aks"), tfjsonpath.New("end_of_life_date"), knownvalue.StringExact("2026-11-30")),
+					statecheck.ExpectKnownValue(ds("upstream"), tfjsonpath.New("distribution"), knownvalue.StringExact("kubernetes")),
+					statecheck.ExpectKnownValue(ds("upstream"), tfjsonpath.New("status"), knownvalue.StringExact("end_of_life")),
 				},
 			},
 		},
@@ -234,6 +311,25 @@ func TestVersionSupportDataSource_warnings(t *testing.T) {
 	}
 }
 
+func TestVersionSupportDataSource_extendedSupportWarns(t *testing.T) {
+	ds := newVersionSupportDataSource(t)
+	resp, m := readVersionSupport(t, ds, map[string]tftypes.Value{
+		"version": tfString("v1.31.2-eks-7f9249a"), "as_of": tfString("2026-06-01"),
+		"fail_when_unsupported": tftypes.NewValue(tftypes.Bool, true),
+	})
+	if resp.Diagnostics.HasError() || resp.Diagnostics.WarningsCount() != 1 {
+		t.Fatalf("want one warning and no error, got:\n%s", diagTexts(resp.Diagnostics))
+	}
+	w := resp.Diagnostics.Warnings()[0]
+	if w.Summary() != "Amazon EKS 1.31 support" || !strings.Contains(w.Detail(), "extended support, which ends on 2026-11-26 (in 178 days)") ||
+		!strings.Contains(w.Detail(), "billed per cluster hour at a higher rate") {
+		t.Errorf("unexpected warning: %s", diagTexts(resp.Diagnostics))
+	}
+	if m.Distribution.ValueString() != releases.DistEKS || m.Status.ValueString() != releases.StatusExtendedSupport {
+		t.Errorf("distribution %s, status %s", m.Distribution, m.Status)
+	}
+}
+
 func TestVersionSupportDataSource_defaultAsOf(t *testing.T) {
 	ds := newVersionSupportDataSource(t)
 	// 01:00 at UTC+2 is still the previous day in UTC.
@@ -322,7 +418,7 @@ func TestVersionSupportSchema(t *testing.T) {
 			t.Errorf("%s is not computed", name)
 		}
 	}
-	inputs := map[string]bool{"as_of": true, "warn_days": true, "fail_when_unsupported": true}
+	inputs := map[string]bool{"as_of": true, "warn_days": true, "fail_when_unsupported": true, "distribution": true}
 	for name, a := range sr.Schema.Attributes {
 		if a.GetMarkdownDescription() == "" {
 			t.Errorf("%s has no description", name)

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -37,6 +39,9 @@ func (f *VersionSupportFunction) Definition(_ context.Context, _ function.Defini
 			"verdict uses the data source's default window of 60 days, and the 60-day end-of-life warning, the " +
 			"stale-data and the pre-release warnings are not reported. Compare `days_until_end_of_life` (for example " +
 			"`< 60`) and `data_as_of` yourself, or use the data source to get them as warnings.\n\n" +
+			"A third, optional argument names the distribution whose calendar judges the version (`kubernetes`, " +
+			"`eks`, `gke` or `aks`); without it the distribution is detected from the version's suffix (`-eks-`, " +
+			"`-gke.`), else `kubernetes`. AKS reports plain versions: pass `\"aks\"` for them.\n\n" +
 			"The returned object has these attributes:\n\n" + functionResultDocs(),
 		Parameters: []function.Parameter{
 			function.StringParameter{
@@ -51,14 +56,25 @@ func (f *VersionSupportFunction) Definition(_ context.Context, _ function.Defini
 					"`plantimestamp()` returns, which is reduced to its UTC date.",
 			},
 		},
+		VariadicParameter: function.StringParameter{
+			Name: "distribution",
+			MarkdownDescription: "Optional: `kubernetes`, `eks`, `gke` or `aks`. At most one; detected from the " +
+				"version when omitted.",
+		},
 		Return: function.ObjectReturn{AttributeTypes: versionSupportAttrTypes},
 	}
 }
 
 func (f *VersionSupportFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
 	var version, asOf string
-	resp.Error = function.ConcatFuncErrors(req.Arguments.Get(ctx, &version, &asOf))
+	var dists []string
+	resp.Error = function.ConcatFuncErrors(req.Arguments.Get(ctx, &version, &asOf, &dists))
 	if resp.Error != nil {
+		return
+	}
+	if len(dists) > 1 {
+		resp.Error = function.NewArgumentFuncError(3, fmt.Sprintf("at most one distribution may be given, got %d: "+
+			"pass one of %s", len(dists), strings.Join(releases.Distributions, ", ")))
 		return
 	}
 	v, err := releases.ParseVersion(version)
@@ -71,7 +87,16 @@ func (f *VersionSupportFunction) Run(ctx context.Context, req function.RunReques
 		resp.Error = function.NewArgumentFuncError(1, err.Error())
 		return
 	}
-	res, _, diags := evaluateVersionSupport(ctx, v, day, versionSupportWarnDays)
+	dist, _ := releases.DetectDistribution(v, "")
+	if len(dists) == 1 {
+		dist = dists[0]
+		if !slices.Contains(releases.Distributions, dist) {
+			resp.Error = function.NewArgumentFuncError(2, fmt.Sprintf("unknown distribution %q: expected one of %s",
+				dist, strings.Join(releases.Distributions, ", ")))
+			return
+		}
+	}
+	res, _, diags := evaluateVersionSupport(ctx, dist, v, day, versionSupportWarnDays)
 	resp.Error = function.FuncErrorFromDiags(ctx, diags)
 	if resp.Error != nil {
 		return

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -118,16 +117,11 @@ func parseTable(data []byte) (*Table, error) {
 		t.Minors = append(t.Minors, m)
 	}
 
-	sort.SliceStable(t.Minors, func(i, j int) bool {
-		return minorLess(t.Minors[i].Major, t.Minors[i].Number, t.Minors[j].Major, t.Minors[j].Number)
-	})
-	// Upgrade paths step through consecutive rows, so a gap or duplicate
-	// would silently produce an impossible path.
+	if err := sortContiguous(t.Minors, "release table"); err != nil {
+		return nil, err
+	}
 	for i := 1; i < len(t.Minors); i++ {
 		prev, cur := t.Minors[i-1], t.Minors[i]
-		if cur.Major != prev.Major || cur.Number != prev.Number+1 {
-			return nil, fmt.Errorf("release table minors must be unique and contiguous: %s follows %s", cur.Minor, prev.Minor)
-		}
 		if !cur.Released.After(prev.Released) {
 			return nil, fmt.Errorf("release table minor %s is not released after %s", cur.Minor, prev.Minor)
 		}

@@ -24,11 +24,16 @@ const StaleAfterDays = 122
 // Verdict is the support verdict for one version on one date. It is flat and
 // uses strings for dates so it maps directly onto Terraform attributes.
 type Verdict struct {
+	// Distribution is whose calendar judged the version: DistKubernetes or a vendor.
+	Distribution           string
 	Version, Minor, Status string
 	Supported              bool
 
 	ReleaseDate, MaintenanceDate, EndOfLifeDate string // "YYYY-MM-DD", "" when unknown
 	DaysUntilEndOfLife                          *int64 // nil when unknown; negative when past
+	// EndOfStandardSupportDate is EndOfLifeDate upstream; vendors with an extended tier end
+	// standard support first. EndOfExtendedSupportDate is "" where there is no extended tier.
+	EndOfStandardSupportDate, EndOfExtendedSupportDate string
 
 	LatestPatch   string
 	PatchesBehind int64
@@ -49,6 +54,7 @@ type Verdict struct {
 func (t *Table) Verdict(v Version, asOf time.Time, warnDays int) Verdict {
 	day := utcDate(asOf)
 	vd := Verdict{
+		Distribution:    DistKubernetes,
 		Version:         v.String(),
 		Minor:           v.MinorString(),
 		DataAsOf:        formatDate(t.AsOf),
@@ -99,6 +105,7 @@ func (t *Table) Verdict(v Version, asOf time.Time, warnDays int) Verdict {
 		vd.ReleaseDate = formatDate(row.Released)
 		vd.MaintenanceDate = formatDate(row.Maintenance)
 		vd.EndOfLifeDate = formatDate(row.EndOfLife)
+		vd.EndOfStandardSupportDate = vd.EndOfLifeDate
 		days := daysBetween(day, row.EndOfLife)
 		vd.DaysUntilEndOfLife = &days
 		vd.LatestPatch = row.LatestPatch
@@ -119,7 +126,7 @@ func (t *Table) Verdict(v Version, asOf time.Time, warnDays int) Verdict {
 			vd.Status = StatusSupported
 		}
 		if vd.Status == StatusEndOfLife || vd.Status == StatusMaintenance {
-			vd.UpgradePath = t.path(v, target)
+			vd.UpgradePath = stepsTo(t.Minors, v, target)
 		}
 
 		eol := formatDate(row.EndOfLife)
@@ -174,7 +181,7 @@ func (t *Table) Verdict(v Version, asOf time.Time, warnDays int) Verdict {
 
 	default: // older than the oldest row: long past end of life, dates unknown
 		vd.Status = StatusEndOfLife
-		vd.UpgradePath = t.path(v, target)
+		vd.UpgradePath = stepsTo(t.Minors, v, target)
 		before := ""
 		if first.Number-v.Minor > 1 {
 			// Rows below the table are not listed, but still have to be
@@ -196,21 +203,6 @@ func (t *Table) Verdict(v Version, asOf time.Time, warnDays int) Verdict {
 		vd.Warnings = append(vd.Warnings, "release data may be stale: table as of "+vd.DataAsOf)
 	}
 	return vd
-}
-
-// path lists the minors after v up to and including target, one at a time,
-// because control planes can only be upgraded one minor at a time.
-func (t *Table) path(v Version, target *Minor) []string {
-	out := []string{}
-	if target == nil {
-		return out
-	}
-	for _, m := range t.Minors {
-		if minorLess(v.Major, v.Minor, m.Major, m.Number) && !minorLess(target.Major, target.Number, m.Major, m.Number) {
-			out = append(out, m.Minor)
-		}
-	}
-	return out
 }
 
 // upgradeAdvice phrases an upgrade path: "upgrade one minor at a time

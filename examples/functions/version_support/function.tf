@@ -26,6 +26,10 @@ variable "as_of" {
 locals {
   # plantimestamp() is stable for the whole plan; the function uses its UTC date.
   k8s_support = provider::hardened::version_support(var.kubernetes_version, coalesce(var.as_of, plantimestamp()))
+
+  # A third argument picks the calendar: "kubernetes", "eks", "gke" or "aks". Without it the version's
+  # suffix decides ("-eks-", "-gke."); AKS versions have none, so name it.
+  aks_support = provider::hardened::version_support("1.35.4", coalesce(var.as_of, plantimestamp()), "aks")
 }
 
 output "kubernetes_support" {
@@ -35,6 +39,7 @@ output "kubernetes_support" {
     days_until_end_of_life = local.k8s_support.days_until_end_of_life
     latest_patch           = local.k8s_support.latest_patch
     upgrade_path           = local.k8s_support.upgrade_path
+    aks_status             = local.aks_support.status
   }
 
   # Stops the plan while the version is out of support.
