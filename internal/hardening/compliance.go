@@ -92,11 +92,16 @@ func Compliance(r Resolved, foreign Foreign) []Finding {
 	bounded := q["requests.cpu"] != "" || q["limits.cpu"] != "" || q["cpu"] != ""
 	bounded = bounded && (q["requests.memory"] != "" || q["limits.memory"] != "" || q["memory"] != "")
 	defaults := lr.Default["cpu"] != "" && lr.Default["memory"] != ""
-	out = append(out, Finding{Practice: 7, Title: "Resource quota and container limits",
+	quota := Finding{Practice: 7, Title: "Resource quota and container limits",
 		Satisfied: bounded && defaults,
 		Detail: fmt.Sprintf("quota bounds cpu and memory: %t; containers get default limits: %t; services.loadbalancers = %s, services.nodeports = %s",
 			bounded, defaults, orUnset(q["services.loadbalancers"]), orUnset(q["services.nodeports"])),
-		Checks: []string{"Kubescape C-0009", "Kubescape C-0004", "Kubescape C-0050"}})
+		Checks: []string{"Kubescape C-0009", "Kubescape C-0004", "Kubescape C-0050"}}
+	if unbounded := QuotaUnbounded(q); len(unbounded) > 0 {
+		quota.Satisfied = false
+		quota.Detail += "; the quota leaves unbounded: " + strings.Join(unbounded, ", ")
+	}
+	out = append(out, quota)
 	return out
 }
 

@@ -176,17 +176,31 @@ func TestComplianceEmptyResolved(t *testing.T) {
 		{Practice: 5, Title: tTitleNetwork, Satisfied: false, Detail: "deny_ingress = false, deny_egress = false", Checks: tChecksNetwork},
 		{Practice: 6, Title: tTitlePSA, Satisfied: false, Detail: "environment prod: enforce privileged, audit , warn  (version )", Checks: tChecksPSA},
 		{Practice: 7, Title: tTitleQuota, Satisfied: false,
-			Detail: "quota bounds cpu and memory: false; containers get default limits: false; services.loadbalancers = unset, services.nodeports = unset",
+			Detail: "quota bounds cpu and memory: false; containers get default limits: false; services.loadbalancers = unset, services.nodeports = unset; " +
+				"the quota leaves unbounded: requests.memory, limits.cpu, limits.memory, requests.ephemeral-storage, limits.ephemeral-storage, pods, " +
+				"services, secrets, configmaps, persistentvolumeclaims, replicationcontrollers, resourcequotas, services.loadbalancers, services.nodeports",
 			Checks: tChecksQuota},
 	}
 	tCompareFindings(t, Compliance(r, Foreign{}), want)
 
-	// Plain cpu / memory quota keys also bound the namespace.
+	// Plain cpu / memory quota keys also bound cpu and memory; every other kind a tenant can create
+	// must be bounded too.
 	r.ResourceQuota = map[string]string{"cpu": "1", "memory": "1Gi"}
 	r.LimitRange.Default = map[string]string{"cpu": "1", "memory": "1Gi"}
 	got := Compliance(r, Foreign{})[5]
-	if !got.Satisfied || got.Detail != "quota bounds cpu and memory: true; containers get default limits: true; services.loadbalancers = unset, services.nodeports = unset" {
-		t.Errorf("practice 7 with cpu/memory keys = %+v", got)
+	if got.Satisfied || !strings.HasPrefix(got.Detail, "quota bounds cpu and memory: true; containers get default limits: true;") ||
+		!strings.Contains(got.Detail, "the quota leaves unbounded: limits.cpu, limits.memory, requests.ephemeral-storage") {
+		t.Errorf("practice 7 with cpu/memory keys only = %+v", got)
+	}
+	// A complete quota satisfies it; dropping one kind is a gap naming it.
+	full, _ := PresetFor(EnvProd)
+	r.ResourceQuota = full.ResourceQuota
+	if got := Compliance(r, Foreign{})[5]; !got.Satisfied {
+		t.Errorf("practice 7 with the prod quota = %+v", got)
+	}
+	delete(r.ResourceQuota, "replicationcontrollers")
+	if got := Compliance(r, Foreign{})[5]; got.Satisfied || !strings.HasSuffix(got.Detail, "the quota leaves unbounded: replicationcontrollers") {
+		t.Errorf("practice 7 without a replicationcontrollers bound = %+v", got)
 	}
 }
 

@@ -508,7 +508,8 @@ func TestLimitRangeAndQuotaObjects(t *testing.T) {
 	wantQuota := map[string]string{
 		"requests.cpu": "3", "requests.memory": "4Gi", "limits.cpu": "4", "limits.memory": "8Gi",
 		"pods": "20", "persistentvolumeclaims": "5", "services.loadbalancers": "0", "services.nodeports": "0",
-		"count/deployments.apps": "20",
+		"count/deployments.apps": "20", "requests.ephemeral-storage": "10Gi", "limits.ephemeral-storage": "20Gi",
+		"services": "10", "secrets": "50", "configmaps": "50", "replicationcontrollers": "10", "resourcequotas": "1",
 	}
 	if len(q.Spec.Hard) != len(wantQuota) {
 		t.Errorf("quota hard has %d entries, want %d: %v", len(q.Spec.Hard), len(wantQuota), q.Spec.Hard)
@@ -537,7 +538,7 @@ func TestLimitRangeAndQuotaObjects(t *testing.T) {
 		}
 	}
 	// Written defaulted as the API server would store it: requests default to the limit.
-	check("defaultRequest", item.DefaultRequest, map[string]string{"cpu": "50m", "memory": "64Mi", "ephemeral-storage": "1Gi"})
+	check("defaultRequest", item.DefaultRequest, map[string]string{"cpu": "50m", "memory": "64Mi", "ephemeral-storage": "100Mi"})
 	check("default", item.Default, map[string]string{"cpu": "1", "memory": "512Mi", "ephemeral-storage": "1Gi"})
 	check("max", item.Max, map[string]string{"cpu": "2", "memory": "2Gi", "ephemeral-storage": "4Gi"})
 	check("min", item.Min, map[string]string{"memory": "32Mi"})

@@ -26,14 +26,55 @@ type Preset struct {
 	Network       Network
 }
 
-// Every preset bans LoadBalancer and NodePort services: exposing a tenant outside the cluster is
-// a platform decision, not a namespace default.
-var alwaysQuota = map[string]string{"services.loadbalancers": "0", "services.nodeports": "0"}
+// Every preset bans LoadBalancer and NodePort services (exposing a tenant outside the cluster is
+// a platform decision, not a namespace default), bounds ReplicationControllers (a legacy kind, kept
+// small), and allows only the provider's own ResourceQuota.
+var alwaysQuota = map[string]string{
+	"services.loadbalancers": "0", "services.nodeports": "0", "replicationcontrollers": "10", "resourcequotas": "1",
+}
 
-func quota(cpu, mem, limCPU, limMem, pods, pvcs string) map[string]string {
+// QuotaCompleteKeys are what a namespace's quota must bound for nothing a tenant can create to be
+// unbounded: compute, ephemeral storage (a node's disk) and the object counts of every namespaced
+// kind that fills etcd or exposes the tenant. Every preset sets them all.
+var QuotaCompleteKeys = []string{
+	"requests.cpu", "requests.memory", "limits.cpu", "limits.memory",
+	"requests.ephemeral-storage", "limits.ephemeral-storage",
+	"pods", "services", "secrets", "configmaps", "persistentvolumeclaims", "replicationcontrollers",
+	"resourcequotas", "services.loadbalancers", "services.nodeports",
+}
+
+// QuotaUnbounded lists the QuotaCompleteKeys a quota's hard values leave out, in that order.
+// cpu, memory and ephemeral-storage without a prefix stand for their requests.
+func QuotaUnbounded(hard map[string]string) []string {
+	var out []string
+	for _, k := range QuotaCompleteKeys {
+		if _, ok := hard[k]; ok {
+			continue
+		}
+		if short, ok := strings.CutPrefix(k, "requests."); ok {
+			if _, ok := hard[short]; ok {
+				continue
+			}
+		}
+		if _, ok := hard["count/"+k]; ok && !strings.Contains(k, ".") {
+			continue
+		}
+		out = append(out, k)
+	}
+	return out
+}
+
+// quotaSize is one preset's quota; alwaysQuota is added to it.
+type quotaSize struct {
+	cpu, mem, limCPU, limMem, eph, limEph, pods, pvcs, services, secrets, configMaps string
+}
+
+func quota(z quotaSize) map[string]string {
 	q := map[string]string{
-		"requests.cpu": cpu, "requests.memory": mem, "limits.cpu": limCPU, "limits.memory": limMem,
-		"pods": pods, "persistentvolumeclaims": pvcs,
+		"requests.cpu": z.cpu, "requests.memory": z.mem, "limits.cpu": z.limCPU, "limits.memory": z.limMem,
+		"requests.ephemeral-storage": z.eph, "limits.ephemeral-storage": z.limEph,
+		"pods": z.pods, "persistentvolumeclaims": z.pvcs, "services": z.services, "secrets": z.secrets,
+		"configmaps": z.configMaps,
 	}
 	maps.Copy(q, alwaysQuota)
 	return q
@@ -46,41 +87,41 @@ var presets = map[string]Preset{
 	// see what prod would refuse.
 	EnvDev: {
 		PodSecurity:   PodSecurity{Enforce: LevelBaseline, Audit: LevelRestricted, Warn: LevelRestricted, Version: "latest"},
-		ResourceQuota: quota("2", "4Gi", "4", "8Gi", "20", "5"),
+		ResourceQuota: quota(quotaSize{"2", "4Gi", "4", "8Gi", "10Gi", "20Gi", "20", "5", "10", "50", "50"}),
 		LimitRange: LimitRange{
-			DefaultRequest: map[string]string{"cpu": "50m", "memory": "64Mi"},
-			Default:        map[string]string{"cpu": "500m", "memory": "512Mi"},
-			Max:            map[string]string{"cpu": "2", "memory": "2Gi"},
+			DefaultRequest: map[string]string{"cpu": "50m", "memory": "64Mi", "ephemeral-storage": "100Mi"},
+			Default:        map[string]string{"cpu": "500m", "memory": "512Mi", "ephemeral-storage": "1Gi"},
+			Max:            map[string]string{"cpu": "2", "memory": "2Gi", "ephemeral-storage": "4Gi"},
 		},
 		Network: defaultNetwork,
 	},
 	EnvTest: {
 		PodSecurity:   DefaultPodSecurity(),
-		ResourceQuota: quota("4", "8Gi", "8", "16Gi", "50", "10"),
+		ResourceQuota: quota(quotaSize{"4", "8Gi", "8", "16Gi", "20Gi", "40Gi", "50", "10", "20", "100", "100"}),
 		LimitRange: LimitRange{
-			DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi"},
-			Default:        map[string]string{"cpu": "500m", "memory": "512Mi"},
-			Max:            map[string]string{"cpu": "2", "memory": "4Gi"},
+			DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi", "ephemeral-storage": "100Mi"},
+			Default:        map[string]string{"cpu": "500m", "memory": "512Mi", "ephemeral-storage": "1Gi"},
+			Max:            map[string]string{"cpu": "2", "memory": "4Gi", "ephemeral-storage": "4Gi"},
 		},
 		Network: defaultNetwork,
 	},
 	EnvStaging: {
 		PodSecurity:   DefaultPodSecurity(),
-		ResourceQuota: quota("8", "16Gi", "16", "32Gi", "100", "20"),
+		ResourceQuota: quota(quotaSize{"8", "16Gi", "16", "32Gi", "40Gi", "80Gi", "100", "20", "50", "200", "200"}),
 		LimitRange: LimitRange{
-			DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi"},
-			Default:        map[string]string{"cpu": "1", "memory": "1Gi"},
-			Max:            map[string]string{"cpu": "4", "memory": "8Gi"},
+			DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi", "ephemeral-storage": "100Mi"},
+			Default:        map[string]string{"cpu": "1", "memory": "1Gi", "ephemeral-storage": "2Gi"},
+			Max:            map[string]string{"cpu": "4", "memory": "8Gi", "ephemeral-storage": "8Gi"},
 		},
 		Network: defaultNetwork,
 	},
 	EnvProd: {
 		PodSecurity:   DefaultPodSecurity(),
-		ResourceQuota: quota("16", "32Gi", "32", "64Gi", "200", "50"),
+		ResourceQuota: quota(quotaSize{"16", "32Gi", "32", "64Gi", "80Gi", "160Gi", "200", "50", "100", "400", "400"}),
 		LimitRange: LimitRange{
-			DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi"},
-			Default:        map[string]string{"cpu": "1", "memory": "1Gi"},
-			Max:            map[string]string{"cpu": "8", "memory": "16Gi"},
+			DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi", "ephemeral-storage": "100Mi"},
+			Default:        map[string]string{"cpu": "1", "memory": "1Gi", "ephemeral-storage": "2Gi"},
+			Max:            map[string]string{"cpu": "8", "memory": "16Gi", "ephemeral-storage": "8Gi"},
 		},
 		Network: defaultNetwork,
 	},

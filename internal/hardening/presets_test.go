@@ -24,11 +24,12 @@ func TestPresetFor(t *testing.T) {
 			ResourceQuota: map[string]string{
 				"requests.cpu": "2", "requests.memory": "4Gi", "limits.cpu": "4", "limits.memory": "8Gi",
 				"pods": "20", "persistentvolumeclaims": "5", "services.loadbalancers": "0", "services.nodeports": "0",
+				"replicationcontrollers": "10", "resourcequotas": "1", "requests.ephemeral-storage": "10Gi", "limits.ephemeral-storage": "20Gi", "services": "10", "secrets": "50", "configmaps": "50",
 			},
 			LimitRange: LimitRange{
-				DefaultRequest: map[string]string{"cpu": "50m", "memory": "64Mi"},
-				Default:        map[string]string{"cpu": "500m", "memory": "512Mi"},
-				Max:            map[string]string{"cpu": "2", "memory": "2Gi"},
+				DefaultRequest: map[string]string{"cpu": "50m", "memory": "64Mi", "ephemeral-storage": "100Mi"},
+				Default:        map[string]string{"cpu": "500m", "memory": "512Mi", "ephemeral-storage": "1Gi"},
+				Max:            map[string]string{"cpu": "2", "memory": "2Gi", "ephemeral-storage": "4Gi"},
 			},
 			Network: defaultNet,
 		}},
@@ -37,11 +38,12 @@ func TestPresetFor(t *testing.T) {
 			ResourceQuota: map[string]string{
 				"requests.cpu": "4", "requests.memory": "8Gi", "limits.cpu": "8", "limits.memory": "16Gi",
 				"pods": "50", "persistentvolumeclaims": "10", "services.loadbalancers": "0", "services.nodeports": "0",
+				"replicationcontrollers": "10", "resourcequotas": "1", "requests.ephemeral-storage": "20Gi", "limits.ephemeral-storage": "40Gi", "services": "20", "secrets": "100", "configmaps": "100",
 			},
 			LimitRange: LimitRange{
-				DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi"},
-				Default:        map[string]string{"cpu": "500m", "memory": "512Mi"},
-				Max:            map[string]string{"cpu": "2", "memory": "4Gi"},
+				DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi", "ephemeral-storage": "100Mi"},
+				Default:        map[string]string{"cpu": "500m", "memory": "512Mi", "ephemeral-storage": "1Gi"},
+				Max:            map[string]string{"cpu": "2", "memory": "4Gi", "ephemeral-storage": "4Gi"},
 			},
 			Network: defaultNet,
 		}},
@@ -50,11 +52,12 @@ func TestPresetFor(t *testing.T) {
 			ResourceQuota: map[string]string{
 				"requests.cpu": "8", "requests.memory": "16Gi", "limits.cpu": "16", "limits.memory": "32Gi",
 				"pods": "100", "persistentvolumeclaims": "20", "services.loadbalancers": "0", "services.nodeports": "0",
+				"replicationcontrollers": "10", "resourcequotas": "1", "requests.ephemeral-storage": "40Gi", "limits.ephemeral-storage": "80Gi", "services": "50", "secrets": "200", "configmaps": "200",
 			},
 			LimitRange: LimitRange{
-				DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi"},
-				Default:        map[string]string{"cpu": "1", "memory": "1Gi"},
-				Max:            map[string]string{"cpu": "4", "memory": "8Gi"},
+				DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi", "ephemeral-storage": "100Mi"},
+				Default:        map[string]string{"cpu": "1", "memory": "1Gi", "ephemeral-storage": "2Gi"},
+				Max:            map[string]string{"cpu": "4", "memory": "8Gi", "ephemeral-storage": "8Gi"},
 			},
 			Network: defaultNet,
 		}},
@@ -63,11 +66,12 @@ func TestPresetFor(t *testing.T) {
 			ResourceQuota: map[string]string{
 				"requests.cpu": "16", "requests.memory": "32Gi", "limits.cpu": "32", "limits.memory": "64Gi",
 				"pods": "200", "persistentvolumeclaims": "50", "services.loadbalancers": "0", "services.nodeports": "0",
+				"replicationcontrollers": "10", "resourcequotas": "1", "requests.ephemeral-storage": "80Gi", "limits.ephemeral-storage": "160Gi", "services": "100", "secrets": "400", "configmaps": "400",
 			},
 			LimitRange: LimitRange{
-				DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi"},
-				Default:        map[string]string{"cpu": "1", "memory": "1Gi"},
-				Max:            map[string]string{"cpu": "8", "memory": "16Gi"},
+				DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi", "ephemeral-storage": "100Mi"},
+				Default:        map[string]string{"cpu": "1", "memory": "1Gi", "ephemeral-storage": "2Gi"},
+				Max:            map[string]string{"cpu": "8", "memory": "16Gi", "ephemeral-storage": "8Gi"},
 			},
 			Network: defaultNet,
 		}},
@@ -77,11 +81,12 @@ func TestPresetFor(t *testing.T) {
 			ResourceQuota: map[string]string{
 				"requests.cpu": "16", "requests.memory": "32Gi", "limits.cpu": "32", "limits.memory": "64Gi",
 				"pods": "200", "persistentvolumeclaims": "50", "services.loadbalancers": "0", "services.nodeports": "0",
+				"replicationcontrollers": "10", "resourcequotas": "1", "requests.ephemeral-storage": "80Gi", "limits.ephemeral-storage": "160Gi", "services": "100", "secrets": "400", "configmaps": "400",
 			},
 			LimitRange: LimitRange{
-				DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi"},
-				Default:        map[string]string{"cpu": "1", "memory": "1Gi"},
-				Max:            map[string]string{"cpu": "8", "memory": "16Gi"},
+				DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi", "ephemeral-storage": "100Mi"},
+				Default:        map[string]string{"cpu": "1", "memory": "1Gi", "ephemeral-storage": "2Gi"},
+				Max:            map[string]string{"cpu": "8", "memory": "16Gi", "ephemeral-storage": "8Gi"},
 			},
 			Network: defaultNet,
 		}},
@@ -207,13 +212,14 @@ func TestResolve(t *testing.T) {
 		return map[string]string{
 			"requests.cpu": "16", "requests.memory": "32Gi", "limits.cpu": "32", "limits.memory": "64Gi",
 			"pods": "200", "persistentvolumeclaims": "50", "services.loadbalancers": "0", "services.nodeports": "0",
+			"replicationcontrollers": "10", "resourcequotas": "1", "requests.ephemeral-storage": "80Gi", "limits.ephemeral-storage": "160Gi", "services": "100", "secrets": "400", "configmaps": "400",
 		}
 	}
 	prodLimits := func() LimitRange {
 		return LimitRange{
-			DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi"},
-			Default:        map[string]string{"cpu": "1", "memory": "1Gi"},
-			Max:            map[string]string{"cpu": "8", "memory": "16Gi"},
+			DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi", "ephemeral-storage": "100Mi"},
+			Default:        map[string]string{"cpu": "1", "memory": "1Gi", "ephemeral-storage": "2Gi"},
+			Max:            map[string]string{"cpu": "8", "memory": "16Gi", "ephemeral-storage": "8Gi"},
 			Min:            map[string]string{},
 		}
 	}
@@ -245,11 +251,12 @@ func TestResolve(t *testing.T) {
 				ResourceQuota: map[string]string{
 					"requests.cpu": "2", "requests.memory": "4Gi", "limits.cpu": "4", "limits.memory": "8Gi",
 					"pods": "20", "persistentvolumeclaims": "5", "services.loadbalancers": "0", "services.nodeports": "0",
+					"replicationcontrollers": "10", "resourcequotas": "1", "requests.ephemeral-storage": "10Gi", "limits.ephemeral-storage": "20Gi", "services": "10", "secrets": "50", "configmaps": "50",
 				},
 				LimitRange: LimitRange{
-					DefaultRequest: map[string]string{"cpu": "50m", "memory": "64Mi"},
-					Default:        map[string]string{"cpu": "500m", "memory": "512Mi"},
-					Max:            map[string]string{"cpu": "2", "memory": "2Gi"},
+					DefaultRequest: map[string]string{"cpu": "50m", "memory": "64Mi", "ephemeral-storage": "100Mi"},
+					Default:        map[string]string{"cpu": "500m", "memory": "512Mi", "ephemeral-storage": "1Gi"},
+					Max:            map[string]string{"cpu": "2", "memory": "2Gi", "ephemeral-storage": "4Gi"},
 					Min:            map[string]string{},
 				},
 				Network: denyAll},
@@ -261,11 +268,12 @@ func TestResolve(t *testing.T) {
 				ResourceQuota: map[string]string{
 					"requests.cpu": "4", "requests.memory": "8Gi", "limits.cpu": "8", "limits.memory": "16Gi",
 					"pods": "50", "persistentvolumeclaims": "10", "services.loadbalancers": "0", "services.nodeports": "0",
+					"replicationcontrollers": "10", "resourcequotas": "1", "requests.ephemeral-storage": "20Gi", "limits.ephemeral-storage": "40Gi", "services": "20", "secrets": "100", "configmaps": "100",
 				},
 				LimitRange: LimitRange{
-					DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi"},
-					Default:        map[string]string{"cpu": "500m", "memory": "512Mi"},
-					Max:            map[string]string{"cpu": "2", "memory": "4Gi"},
+					DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi", "ephemeral-storage": "100Mi"},
+					Default:        map[string]string{"cpu": "500m", "memory": "512Mi", "ephemeral-storage": "1Gi"},
+					Max:            map[string]string{"cpu": "2", "memory": "4Gi", "ephemeral-storage": "4Gi"},
 					Min:            map[string]string{},
 				},
 				Network: denyAll},
@@ -277,11 +285,12 @@ func TestResolve(t *testing.T) {
 				ResourceQuota: map[string]string{
 					"requests.cpu": "8", "requests.memory": "16Gi", "limits.cpu": "16", "limits.memory": "32Gi",
 					"pods": "100", "persistentvolumeclaims": "20", "services.loadbalancers": "0", "services.nodeports": "0",
+					"replicationcontrollers": "10", "resourcequotas": "1", "requests.ephemeral-storage": "40Gi", "limits.ephemeral-storage": "80Gi", "services": "50", "secrets": "200", "configmaps": "200",
 				},
 				LimitRange: LimitRange{
-					DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi"},
-					Default:        map[string]string{"cpu": "1", "memory": "1Gi"},
-					Max:            map[string]string{"cpu": "4", "memory": "8Gi"},
+					DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi", "ephemeral-storage": "100Mi"},
+					Default:        map[string]string{"cpu": "1", "memory": "1Gi", "ephemeral-storage": "2Gi"},
+					Max:            map[string]string{"cpu": "4", "memory": "8Gi", "ephemeral-storage": "8Gi"},
 					Min:            map[string]string{},
 				},
 				Network: denyAll},
@@ -294,11 +303,12 @@ func TestResolve(t *testing.T) {
 				ResourceQuota: map[string]string{
 					"requests.cpu": "2", "requests.memory": "4Gi", "limits.cpu": "4", "limits.memory": "8Gi",
 					"pods": "20", "persistentvolumeclaims": "5", "services.loadbalancers": "0", "services.nodeports": "0",
+					"replicationcontrollers": "10", "resourcequotas": "1", "requests.ephemeral-storage": "10Gi", "limits.ephemeral-storage": "20Gi", "services": "10", "secrets": "50", "configmaps": "50",
 				},
 				LimitRange: LimitRange{
-					DefaultRequest: map[string]string{"cpu": "50m", "memory": "64Mi"},
-					Default:        map[string]string{"cpu": "500m", "memory": "512Mi"},
-					Max:            map[string]string{"cpu": "2", "memory": "2Gi"},
+					DefaultRequest: map[string]string{"cpu": "50m", "memory": "64Mi", "ephemeral-storage": "100Mi"},
+					Default:        map[string]string{"cpu": "500m", "memory": "512Mi", "ephemeral-storage": "1Gi"},
+					Max:            map[string]string{"cpu": "2", "memory": "2Gi", "ephemeral-storage": "4Gi"},
 					Min:            map[string]string{},
 				},
 				Network: denyAll},
@@ -325,6 +335,7 @@ func TestResolve(t *testing.T) {
 				ResourceQuota: map[string]string{
 					"requests.cpu": "3", "requests.memory": "32Gi", "limits.cpu": "32", "limits.memory": "64Gi",
 					"pods": "200", "persistentvolumeclaims": "50", "services.loadbalancers": "0", "services.nodeports": "0",
+					"replicationcontrollers": "10", "resourcequotas": "1", "requests.ephemeral-storage": "80Gi", "limits.ephemeral-storage": "160Gi", "services": "100", "secrets": "400", "configmaps": "400",
 				},
 				LimitRange: prodLimits(), Network: denyAll},
 		},
@@ -337,12 +348,13 @@ func TestResolve(t *testing.T) {
 				ResourceQuota: map[string]string{
 					"requests.cpu": "2", "requests.memory": "4Gi", "limits.cpu": "4", "limits.memory": "8Gi",
 					"pods": "30", "persistentvolumeclaims": "5", "services.loadbalancers": "1", "services.nodeports": "0",
+					"replicationcontrollers": "10", "resourcequotas": "1", "requests.ephemeral-storage": "10Gi", "limits.ephemeral-storage": "20Gi", "services": "10", "secrets": "50", "configmaps": "50",
 					"count/deployments.apps": "10",
 				},
 				LimitRange: LimitRange{
-					DefaultRequest: map[string]string{"cpu": "50m", "memory": "64Mi"},
-					Default:        map[string]string{"cpu": "500m", "memory": "512Mi"},
-					Max:            map[string]string{"cpu": "2", "memory": "2Gi"},
+					DefaultRequest: map[string]string{"cpu": "50m", "memory": "64Mi", "ephemeral-storage": "100Mi"},
+					Default:        map[string]string{"cpu": "500m", "memory": "512Mi", "ephemeral-storage": "1Gi"},
+					Max:            map[string]string{"cpu": "2", "memory": "2Gi", "ephemeral-storage": "4Gi"},
 					Min:            map[string]string{},
 				},
 				Network: denyAll},
@@ -359,11 +371,12 @@ func TestResolve(t *testing.T) {
 				ResourceQuota: map[string]string{
 					"requests.cpu": "8", "requests.memory": "16Gi", "limits.cpu": "16", "limits.memory": "32Gi",
 					"pods": "100", "persistentvolumeclaims": "20", "services.loadbalancers": "0", "services.nodeports": "0",
+					"replicationcontrollers": "10", "resourcequotas": "1", "requests.ephemeral-storage": "40Gi", "limits.ephemeral-storage": "80Gi", "services": "50", "secrets": "200", "configmaps": "200",
 				},
 				LimitRange: LimitRange{
 					DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi", "ephemeral-storage": "1Gi"},
-					Default:        map[string]string{"cpu": "2", "memory": "1Gi"},
-					Max:            map[string]string{"cpu": "4", "memory": "12Gi"},
+					Default:        map[string]string{"cpu": "2", "memory": "1Gi", "ephemeral-storage": "2Gi"},
+					Max:            map[string]string{"cpu": "4", "memory": "12Gi", "ephemeral-storage": "8Gi"},
 					Min:            map[string]string{"memory": "16Mi"},
 				},
 				Network: denyAll},

@@ -60,6 +60,7 @@ const (
 	CheckDefaultNamespaceUsed  = "HRD-6003"
 	CheckResourceQuota         = "HRD-7001"
 	CheckLimitRange            = "HRD-7002"
+	CheckQuotaIncomplete       = "HRD-7003"
 	CheckAnonymousRequests     = "HRD-8001"
 	CheckAPIServerInsecureArgs = "HRD-8002"
 	CheckDashboardExposed      = "HRD-9001"
@@ -153,6 +154,12 @@ var checkList = []Check{
 		Title:       "The namespace has no ResourceQuota",
 		Remediation: "Add a ResourceQuota bounding CPU, memory and object counts (hardened_namespace adds one from its preset).",
 		References:  []string{"Kubescape C-0009"}},
+	{ID: CheckQuotaIncomplete, Practice: 7, Severity: SeverityMedium,
+		Title: "A namespace of hardened_namespace has a quota that leaves a kind unbounded",
+		Remediation: "Apply the configuration with this provider release: every preset bounds ephemeral storage and the " +
+			"object counts of pods, services, secrets, configmaps, persistentvolumeclaims, replicationcontrollers, " +
+			"resourcequotas, LoadBalancers and NodePorts.",
+		References: []string{"Kubescape C-0009"}},
 	{ID: CheckLimitRange, Practice: 7, Severity: SeverityLow,
 		Title: "The namespace has no LimitRange",
 		Remediation: "Add a LimitRange giving containers default requests and limits, so none runs unbounded " +

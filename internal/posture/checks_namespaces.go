@@ -2,8 +2,11 @@ package posture
 
 import (
 	"fmt"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 )
 
 // Practices 5, 6 and 7: per-namespace checks.
@@ -18,6 +21,7 @@ func (e *evaluator) namespaces() {
 		{CheckPodSecurityPrivileged, []Part{PartNamespaces}},
 		{CheckResourceQuota, []Part{PartNamespaces, PartResourceQuotas}},
 		{CheckLimitRange, []Part{PartNamespaces, PartLimitRanges}},
+		{CheckQuotaIncomplete, []Part{PartNamespaces, PartResourceQuotas}},
 	}
 	skip := map[string]bool{}
 	for _, c := range perNamespace {
@@ -26,8 +30,15 @@ func (e *evaluator) namespaces() {
 
 	denyIngress, denyEgress := e.defaultDenies()
 	quotas, limits := map[string]bool{}, map[string]bool{}
+	hard := map[string]map[string]string{} // every quota's keys, per namespace
 	for _, q := range e.s.ResourceQuotas {
 		quotas[q.Namespace] = true
+		if hard[q.Namespace] == nil {
+			hard[q.Namespace] = map[string]string{}
+		}
+		for k, v := range q.Spec.Hard {
+			hard[q.Namespace][string(k)] = v.String()
+		}
 	}
 	for _, l := range e.s.LimitRanges {
 		limits[l.Namespace] = true
@@ -67,6 +78,14 @@ func (e *evaluator) namespaces() {
 		if !quotas[name] {
 			add(CheckResourceQuota, fmt.Sprintf("Namespace %s has no ResourceQuota: its workloads can use the cluster's "+
 				"CPU, memory and object counts without bound.", name))
+		}
+		// The provider's own namespaces are held to its presets' completeness: a quota written by an
+		// earlier release, or edited, that leaves a kind unbounded.
+		if quotas[name] && hardening.IsManaged(ns.Labels) {
+			if missing := hardening.QuotaUnbounded(hard[name]); len(missing) > 0 {
+				add(CheckQuotaIncomplete, fmt.Sprintf("Namespace %s is managed by hardened_namespace but its ResourceQuota "+
+					"leaves unbounded: %s.", name, strings.Join(missing, ", ")))
+			}
 		}
 		if !limits[name] {
 			add(CheckLimitRange, fmt.Sprintf("Namespace %s has no LimitRange: containers without requests and limits "+

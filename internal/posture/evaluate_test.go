@@ -13,7 +13,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 )
 
 var asOf = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
@@ -57,6 +60,16 @@ func service(namespace, name string, typ corev1.ServiceType, labels map[string]s
 
 var restricted = map[string]string{"pod-security.kubernetes.io/enforce": "restricted"}
 
+// completeQuota bounds every kind the presets bound.
+func completeQuota() corev1.ResourceQuotaSpec {
+	p, _ := hardening.PresetFor(hardening.EnvProd)
+	hard := corev1.ResourceList{}
+	for k, v := range p.ResourceQuota {
+		hard[corev1.ResourceName(k)] = resource.MustParse(v)
+	}
+	return corev1.ResourceQuotaSpec{Hard: hard}
+}
+
 // clean is a snapshot of a cluster that passes every check.
 func clean() Snapshot {
 	return Snapshot{
@@ -70,8 +83,8 @@ func clean() Snapshot {
 			denyAll("team-a", networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress),
 		},
 		ResourceQuotas: []corev1.ResourceQuota{
-			{ObjectMeta: metav1.ObjectMeta{Name: "q", Namespace: "default"}},
-			{ObjectMeta: metav1.ObjectMeta{Name: "q", Namespace: "team-a"}},
+			{ObjectMeta: metav1.ObjectMeta{Name: "q", Namespace: "default"}, Spec: completeQuota()},
+			{ObjectMeta: metav1.ObjectMeta{Name: "q", Namespace: "team-a"}, Spec: completeQuota()},
 		},
 		LimitRanges: []corev1.LimitRange{
 			{ObjectMeta: metav1.ObjectMeta{Name: "l", Namespace: "default"}},
@@ -376,7 +389,7 @@ func TestEvaluate(t *testing.T) {
 			"HRD-4003 unknown high Cluster /", "HRD-5003 unknown high Cluster /",
 			"HRD-6001 unknown high Cluster /", "HRD-6002 unknown high Cluster /",
 			"HRD-5001 unknown medium Cluster /", "HRD-5002 unknown medium Cluster /",
-			"HRD-7001 unknown medium Cluster /", "HRD-7002 unknown low Cluster /",
+			"HRD-7001 unknown medium Cluster /", "HRD-7003 unknown medium Cluster /", "HRD-7002 unknown low Cluster /",
 		}},
 		{name: "network policies not readable, the rest still judged", mutate: func(s *Snapshot) {
 			forbidden(PartNetworkPolicies)(s)
@@ -571,7 +584,7 @@ func TestChecksRegistry(t *testing.T) {
 		}
 		seen[c.ID] = true
 	}
-	if len(seen) != 22 {
-		t.Errorf("%d checks, want 22", len(seen))
+	if len(seen) != 23 {
+		t.Errorf("%d checks, want 23", len(seen))
 	}
 }

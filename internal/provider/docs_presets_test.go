@@ -58,6 +58,9 @@ func TestDocsPresetTable(t *testing.T) {
 			return pair(r.LimitRange.Max), true
 		case setting == "limit range `min`":
 			return pair(r.LimitRange.Min), true
+		case setting == "limit range ephemeral-storage `default_request` / `default` / `max`":
+			return fmt.Sprintf("`%s` / `%s` / `%s`", r.LimitRange.DefaultRequest["ephemeral-storage"],
+				r.LimitRange.Default["ephemeral-storage"], r.LimitRange.Max["ephemeral-storage"]), true
 		case setting == "`network_policy.deny_ingress`":
 			return code(r.Network.DenyIngress), true
 		case setting == "`network_policy.deny_egress`":
@@ -73,6 +76,7 @@ func TestDocsPresetTable(t *testing.T) {
 	}
 	in := false
 	rows := 0
+	documented := map[string]bool{}
 	for _, line := range strings.Split(string(raw), "\n") {
 		if strings.HasPrefix(line, "| Setting | `dev`") {
 			in = true
@@ -101,6 +105,15 @@ func TestDocsPresetTable(t *testing.T) {
 			}
 		}
 		rows++
+		documented[cells[0]] = true
+	}
+	// Every quota key of every preset has its row.
+	for _, env := range envs {
+		for k := range resolved[env].ResourceQuota {
+			if !documented["quota `"+k+"`"] {
+				t.Errorf("the %s preset's quota key %s has no row in the preset table", env, k)
+			}
+		}
 	}
 	if rows < 20 {
 		t.Fatalf("read %d rows of the preset table; the table was not found or lost rows", rows)
