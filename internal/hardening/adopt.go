@@ -74,6 +74,7 @@ func Adopt(l Live) NamespaceSpec {
 	s.Network = adoptNetwork(l.Policies)
 	s.Access = adoptAccess(l.RoleBindings)
 	s.ImagePolicy = adoptImagePolicy(l)
+	s.ServicePolicy = adoptServicePolicy(l)
 	return s
 }
 
@@ -230,4 +231,15 @@ func adoptAccess(bindings []*rbacv1.RoleBinding) []AccessEntry {
 		out = append(out, e)
 	}
 	return out
+}
+
+// adoptServicePolicy keeps the Services policy a namespace of the provider carries; a namespace
+// without one gets the default policy, which the plan shows being added.
+func adoptServicePolicy(l Live) *ServicePolicyInput {
+	p := ServicePolicyFromNamespace(l.Namespace.Labels, l.Namespace.Annotations)
+	if p == nil {
+		return nil
+	}
+	return &ServicePolicyInput{Action: &p.Action, AllowedExternalIPCIDRs: p.AllowedExternalIPCIDRs,
+		AllowExternalName: &p.AllowExternalName, RequireLoadBalancerSourceRanges: &p.RequireLoadBalancerSourceRanges}
 }

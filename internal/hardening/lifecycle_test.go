@@ -65,11 +65,20 @@ func TestDefaults(t *testing.T) {
 		r.ImagePolicy.RequireDigest != DefaultRequireDigest || r.ImagePolicy.Action != DefaultImageAction {
 		t.Errorf("resolved %+v, image policy %+v", r, *r.ImagePolicy)
 	}
-	off := false
-	if (NamespaceSpec{TamperProtection: &off}).UsesAdmissionPolicies() {
-		t.Error("no image policy and tamper protection off need no admission policies")
+	if sp := r.ServicePolicy; sp == nil || sp.Action != DefaultServiceAction || sp.AllowExternalName != DefaultAllowExternalName ||
+		sp.RequireLoadBalancerSourceRanges != DefaultRequireLoadBalancerSources || len(sp.AllowedExternalIPCIDRs) != 0 {
+		t.Errorf("the Services policy is on by default with its defaults: %+v", r.ServicePolicy)
 	}
-	if !(NamespaceSpec{}).UsesAdmissionPolicies() || !(NamespaceSpec{TamperProtection: &off, ImagePolicy: &ImagePolicyInput{}}).UsesAdmissionPolicies() {
-		t.Error("tamper protection by default, or an image policy, need admission policies")
+	off := false
+	noServices := &ServicePolicyInput{Enabled: &off}
+	if (NamespaceSpec{TamperProtection: &off, ServicePolicy: noServices}).UsesAdmissionPolicies() {
+		t.Error("no image policy, no Services policy and tamper protection off need no admission policies")
+	}
+	if !(NamespaceSpec{}).UsesAdmissionPolicies() || !(NamespaceSpec{TamperProtection: &off, ImagePolicy: &ImagePolicyInput{}, ServicePolicy: noServices}).UsesAdmissionPolicies() ||
+		!(NamespaceSpec{TamperProtection: &off}).UsesAdmissionPolicies() {
+		t.Error("tamper protection or the Services policy by default, or an image policy, need admission policies")
+	}
+	if r, _ := Resolve(NamespaceSpec{Name: "x", ServicePolicy: noServices}); r.ServicePolicy != nil {
+		t.Error("enabled = false turns the Services policy off")
 	}
 }

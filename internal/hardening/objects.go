@@ -117,6 +117,12 @@ func build(r Resolved) []Object {
 		maps.Copy(annotations, a)
 		shared = append(shared, imagePolicyObjects(r.ImagePolicy.Action)...)
 	}
+	if r.ServicePolicy != nil {
+		l, a := servicePolicyMetadata(*r.ServicePolicy)
+		maps.Copy(labels, l)
+		maps.Copy(annotations, a)
+		shared = append(shared, servicePolicyObjects(r.ServicePolicy.Action)...)
+	}
 	if len(annotations) == 0 {
 		annotations = nil
 	}

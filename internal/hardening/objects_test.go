@@ -192,9 +192,11 @@ func TestDesiredIDs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// The shared tamper guard (on by default) comes after the namespace's own objects.
+			// The shared tamper guard and Services policy (on by default) come after the namespace's
+			// own objects.
 			want := append(slices.Clone(tt.want), "ValidatingAdmissionPolicy/hardened-tamper",
-				"ValidatingAdmissionPolicyBinding/hardened-tamper", "ValidatingAdmissionPolicyBinding/hardened-tamper-namespaces")
+				"ValidatingAdmissionPolicyBinding/hardened-tamper", "ValidatingAdmissionPolicyBinding/hardened-tamper-namespaces",
+				"ValidatingAdmissionPolicy/hardened-services", "ValidatingAdmissionPolicyBinding/hardened-services-deny")
 			if got := ManagedIDs(objs); !slices.Equal(got, want) {
 				t.Errorf("ManagedIDs =\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 			}
@@ -276,11 +278,12 @@ func TestNamespaceObject(t *testing.T) {
 		"app.kubernetes.io/managed-by":                "terraform-provider-hardened",
 		"hardened.kubehardening.io/environment":       "dev",
 		"hardened.kubehardening.io/tamper-protection": "enabled",
+		"hardened.kubehardening.io/service-policy":    "Deny",
 	}
 	if !tMapsEqual(ns.Labels, want) {
 		t.Errorf("namespace labels = %v, want %v", ns.Labels, want)
 	}
-	if ns.Annotations["owner"] != "x" || len(ns.Annotations) != 1 {
+	if ns.Annotations["owner"] != "x" || ns.Annotations[ServiceRulesAnnotation] != "require-load-balancer-source-ranges" || len(ns.Annotations) != 2 {
 		t.Errorf("namespace annotations = %v", ns.Annotations)
 	}
 	if ns.APIVersion != "v1" || ns.Kind != "Namespace" || ns.Namespace != "" {

@@ -49,10 +49,13 @@ func ImageBindingName(action string) string { return imageBindingPrefix + string
 // SharedPolicyNames are every shared policy and binding name, for the RBAC rule that lets the
 // provider's identity change these and no other admission policies.
 func SharedPolicyNames() (policies, bindings []string) {
-	policies = []string{ImagePolicyName, TamperPolicyName}
+	policies = []string{ImagePolicyName, ServicePolicyName, TamperPolicyName}
 	bindings = []string{TamperPolicyName, tamperNamespacesBinding}
 	for _, a := range ImageActions {
 		bindings = append(bindings, ImageBindingName(a))
+	}
+	for _, a := range ImageActions {
+		bindings = append(bindings, ServiceBindingName(a))
 	}
 	return policies, bindings
 }
@@ -166,11 +169,15 @@ func UnusedSharedObjects(namespaceLabels []map[string]string) []string {
 			used[ImageBindingName(a)] = true
 			used[ImagePolicyName] = true
 		}
+		if a, ok := l[ServicePolicyLabel]; ok && slices.Contains(ImageActions, a) {
+			used[ServiceBindingName(a)] = true
+			used[ServicePolicyName] = true
+		}
 	}
 	policies, bindings := SharedPolicyNames()
 	var out []string
 	for _, b := range bindings {
-		usedBy := b // an image binding: used while a namespace selects its action
+		usedBy := b // an image or Services binding: used while a namespace selects its action
 		if b == TamperPolicyName || b == tamperNamespacesBinding {
 			usedBy = TamperPolicyName
 		}

@@ -188,6 +188,7 @@ func Resolve(s NamespaceSpec) (Resolved, error) {
 		Runner:                       s.Runner,
 		BreakGlassGroups:             s.BreakGlassGroups,
 	}
+	r.ServicePolicy = resolveServicePolicy(s.ServicePolicy)
 	if ip := s.ImagePolicy; ip != nil {
 		r.ImagePolicy = &ImagePolicy{
 			AllowedRegistries: ip.AllowedRegistries,

@@ -438,8 +438,11 @@ func TestResolve(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Resolve: %v", err)
 			}
-			// tamper_protection is on in every preset unless set.
+			// tamper_protection and the Services policy are on in every preset unless set.
 			tt.want.TamperProtection = tt.spec.TamperProtection == nil || *tt.spec.TamperProtection
+			if tt.spec.ServicePolicy == nil {
+				tt.want.ServicePolicy = &ServicePolicy{Action: DefaultServiceAction, RequireLoadBalancerSourceRanges: true}
+			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Resolve =\n%#v\nwant\n%#v", got, tt.want)
 			}

@@ -71,15 +71,16 @@ func TestValidateRegistryHosts(t *testing.T) {
 
 func TestUnusedSharedObjects(t *testing.T) {
 	all := UnusedSharedObjects(nil)
-	if len(all) != 7 || !strings.HasPrefix(all[0], "ValidatingAdmissionPolicyBinding/") || !strings.HasPrefix(all[6], "ValidatingAdmissionPolicy/") {
+	if len(all) != 11 || !strings.HasPrefix(all[0], "ValidatingAdmissionPolicyBinding/") || !strings.HasPrefix(all[8], "ValidatingAdmissionPolicy/") {
 		t.Fatalf("with no namespace every shared object is unused, bindings first: %v", all)
 	}
 	got := UnusedSharedObjects([]map[string]string{
 		{TamperProtectionLabel: "enabled"},
-		{ImagePolicyLabel: ImageActionWarn},
+		{ImagePolicyLabel: ImageActionWarn, ServicePolicyLabel: ImageActionDeny},
 		{"team": "x"},
 	})
-	want := []string{"ValidatingAdmissionPolicyBinding/hardened-images-deny", "ValidatingAdmissionPolicyBinding/hardened-images-audit"}
+	want := []string{"ValidatingAdmissionPolicyBinding/hardened-images-deny", "ValidatingAdmissionPolicyBinding/hardened-images-audit",
+		"ValidatingAdmissionPolicyBinding/hardened-services-warn", "ValidatingAdmissionPolicyBinding/hardened-services-audit"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("UnusedSharedObjects = %v, want %v", got, want)
 	}

@@ -29,6 +29,8 @@ type NamespaceSpec struct {
 	AutomountServiceAccountToken *bool
 	// ImagePolicy, when set, restricts the images pods may run (nil: no image policy).
 	ImagePolicy *ImagePolicyInput
+	// ServicePolicy keeps Services inside the namespace (nil: the default policy, on).
+	ServicePolicy *ServicePolicyInput
 	// TamperProtection guards the namespace's objects against everyone but Terraform (nil: DefaultTamperProtection).
 	TamperProtection *bool
 	// Runner is who Terraform runs as, exempt from tamper protection: declared in the provider
@@ -40,9 +42,9 @@ type NamespaceSpec struct {
 }
 
 // UsesAdmissionPolicies says whether the spec needs ValidatingAdmissionPolicy (Kubernetes 1.30+):
-// for an image policy, or for tamper protection unless it is turned off.
+// for an image policy, or for the Services policy or tamper protection unless they are turned off.
 func (s NamespaceSpec) UsesAdmissionPolicies() bool {
-	return s.ImagePolicy != nil || pick(s.TamperProtection, DefaultTamperProtection)
+	return s.ImagePolicy != nil || s.servicePolicyEnabled() || pick(s.TamperProtection, DefaultTamperProtection)
 }
 
 // ImagePolicyInput is the user's image_policy block; nil fields take their defaults.
@@ -92,6 +94,7 @@ type Resolved struct {
 	Access                       []AccessEntry
 	AutomountServiceAccountToken bool
 	ImagePolicy                  *ImagePolicy
+	ServicePolicy                *ServicePolicy // nil: turned off
 	TamperProtection             bool
 	Runner                       RunnerIdentity
 	BreakGlassGroups             []string

@@ -66,6 +66,7 @@ func Validate(s NamespaceSpec) []FieldError {
 	errs = append(errs, validateNetwork(s.Network)...)
 	errs = append(errs, validateAccess(s.Access)...)
 	errs = append(errs, validateImagePolicy(s.ImagePolicy)...)
+	errs = append(errs, validateServicePolicy(s.ServicePolicy)...)
 	for i, g := range s.BreakGlassGroups {
 		add(ValidateIdentityName("group", g), "break_glass_groups", i)
 	}

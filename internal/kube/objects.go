@@ -79,7 +79,7 @@ func (c *Client) Apply(ctx context.Context, o hardening.Object, namespace string
 	})
 	if apierrors.IsNotFound(err) && o.ClusterScoped() && o.Kind != "Namespace" {
 		return nil, fmt.Errorf("%s %s: the API server does not serve admissionregistration.k8s.io/v1 %s (Kubernetes older "+
-			"than 1.30, or the API turned off with --runtime-config): remove image_policy and set tamper_protection = false, "+
+			"than 1.30, or the API turned off with --runtime-config): remove image_policy, set tamper_protection = false and service_policy = { enabled = false }, "+
 			"or enable the API: %w", o.Kind, o.Name, o.Kind, err)
 	}
 	if err != nil {

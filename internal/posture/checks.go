@@ -55,6 +55,8 @@ const (
 	CheckDefaultDenyIngress    = "HRD-5001"
 	CheckDefaultDenyEgress     = "HRD-5002"
 	CheckDefaultDenyReopened   = "HRD-5003"
+	CheckServiceExternalIPs    = "HRD-5004"
+	CheckServiceExternalName   = "HRD-5005"
 	CheckPodSecurityMissing    = "HRD-6001"
 	CheckPodSecurityPrivileged = "HRD-6002"
 	CheckDefaultNamespaceUsed  = "HRD-6003"
@@ -135,6 +137,16 @@ var checkList = []Check{
 		Remediation: "Delete the policy or narrow it to the namespaces, pods or addresses that need the traffic " +
 			"(allow_ingress_from_namespaces, allow_egress_to_namespaces and allow_egress_to_cidrs in hardened_namespace).",
 		References: []string{"CIS 5.3.2", "Kubescape C-0260"}},
+	{ID: CheckServiceExternalIPs, Practice: 5, Severity: SeverityHigh,
+		Title: "A Service sets externalIPs, which intercepts traffic for those addresses anywhere in the cluster (CVE-2020-8554)",
+		Remediation: "Remove spec.externalIPs, or use a LoadBalancer with loadBalancerSourceRanges; forbid externalIPs at " +
+			"admission (Kubernetes' DenyServiceExternalIPs plugin, or an admission policy) unless a platform team owns them.",
+		References: []string{"CVE-2020-8554"}},
+	{ID: CheckServiceExternalName, Practice: 5, Severity: SeverityMedium,
+		Title: "A Service of type ExternalName points an in-cluster name at any host (CVE-2021-25740)",
+		Remediation: "Replace it with a Service with a selector or with explicit EndpointSlices, or allow ExternalName " +
+			"only where a platform team reviews the target; ingress controllers can be led to other namespaces' Services through it.",
+		References: []string{"CVE-2021-25740"}},
 	{ID: CheckPodSecurityMissing, Practice: 6, Severity: SeverityHigh,
 		Title: "The namespace does not enforce a Pod Security Standard",
 		Remediation: "Label the namespace pod-security.kubernetes.io/enforce=restricted (or baseline where restricted is " +

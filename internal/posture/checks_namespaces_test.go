@@ -36,3 +36,26 @@ func TestQuotaIncomplete(t *testing.T) {
 		t.Errorf("message %q", fs[i].Message)
 	}
 }
+
+// HRD-5004 and HRD-5005: Services that reach past their namespace, in any selected namespace; a
+// ClusterIP Service with a selector is not a finding.
+func TestServicesReachingOut(t *testing.T) {
+	s := clean()
+	ips := service("team-a", "intercept", corev1.ServiceTypeClusterIP, nil)
+	ips.Spec.ExternalIPs = []string{"10.0.0.10", "10.0.0.11"}
+	alias := service("team-a", "alias", corev1.ServiceTypeExternalName, nil)
+	alias.Spec.ExternalName = "payments.other.svc.cluster.local"
+	s.Services = append(s.Services, ips, alias, service("team-a", "web", corev1.ServiceTypeClusterIP, nil))
+	fs := Evaluate(s, Options{AsOf: asOf})
+	got := slices.DeleteFunc(keys(fs), func(k string) bool { return strings.HasPrefix(k, "HRD-100") })
+	want := []string{"HRD-5004 failed high Service team-a/intercept", "HRD-5005 failed medium Service team-a/alias"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("findings %v, want %v", got, want)
+	}
+	if !strings.Contains(fs[0].Message+fs[1].Message, "10.0.0.10, 10.0.0.11") || !strings.Contains(fs[0].Message+fs[1].Message, `"payments.other.svc.cluster.local"`) {
+		t.Errorf("messages %q / %q", fs[0].Message, fs[1].Message)
+	}
+	if fs := Evaluate(s, Options{AsOf: asOf, Exclude: []string{"team-a"}}); slices.ContainsFunc(fs, func(f Finding) bool { return f.Kind == "Service" }) {
+		t.Error("an excluded namespace's Services are not judged")
+	}
+}

@@ -3,7 +3,9 @@ package posture
 import (
 	"fmt"
 	"slices"
+	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
@@ -58,4 +60,27 @@ func isDefaultDeny(np networkingv1.NetworkPolicy) (ingress, egress bool) {
 	ingress = slices.Contains(types, networkingv1.PolicyTypeIngress) && len(np.Spec.Ingress) == 0
 	egress = slices.Contains(types, networkingv1.PolicyTypeEgress) && len(np.Spec.Egress) == 0
 	return ingress, egress
+}
+
+// services reports Services a tenant can use to reach past its namespace (HRD-5004, HRD-5005).
+func (e *evaluator) services() {
+	ipsUnknown := e.unknownIf(CheckServiceExternalIPs, PartServices)
+	if e.unknownIf(CheckServiceExternalName, PartServices) || ipsUnknown {
+		return
+	}
+	for _, svc := range e.s.Services {
+		if !e.o.Selects(svc.Namespace) {
+			continue
+		}
+		if len(svc.Spec.ExternalIPs) > 0 {
+			e.add(CheckServiceExternalIPs, "", "Service", svc.Namespace, svc.Name, fmt.Sprintf("Service %s claims externalIPs %s: "+
+				"traffic from any pod or node to those addresses reaches its endpoints.", qualified(svc.Namespace, svc.Name),
+				strings.Join(svc.Spec.ExternalIPs, ", ")))
+		}
+		if svc.Spec.Type == corev1.ServiceTypeExternalName {
+			e.add(CheckServiceExternalName, "", "Service", svc.Namespace, svc.Name, fmt.Sprintf("Service %s is an ExternalName "+
+				"for %q: the in-cluster name %s.%s resolves wherever its author chose.", qualified(svc.Namespace, svc.Name),
+				svc.Spec.ExternalName, svc.Name, svc.Namespace))
+		}
+	}
 }

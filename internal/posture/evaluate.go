@@ -30,7 +30,7 @@ type Options struct {
 	// AsOf is the date the version is judged on. Zero means the release data's own date (Evaluate
 	// never reads the clock).
 	AsOf time.Time
-	// Include limits the per-namespace checks (HRD-5001, 5002, 6001, 6002, 7001, 7002) to the
+	// Include limits the per-namespace checks (HRD-5001, 5002, 5004, 5005, 6001, 6002, 7001 to 7003) to the
 	// namespaces matching one of these names or glob patterns (path.Match: "team-*"); empty means
 	// every namespace. Exclude removes namespaces matching one of its patterns. SystemNamespaces
 	// are always excluded.
@@ -95,6 +95,7 @@ func EvaluateWithExclusions(s Snapshot, o Options) ([]Finding, []Exclusion) {
 	e.anonymousBindings()
 	e.namespaces()
 	e.reopened()
+	e.services()
 	e.escalatingBindings()
 	e.defaultNamespace()
 	e.anonymousRequests()

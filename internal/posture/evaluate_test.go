@@ -404,7 +404,7 @@ func TestEvaluate(t *testing.T) {
 			forbidden(PartCronJobs, PartJobs)(s)
 			s.Workloads = []Workload{{Kind: "Pod", Name: "debug"}}
 		}, want: []string{"HRD-6003 unknown medium Cluster /", "HRD-6003 failed medium Pod default/debug"}},
-		{name: "services not readable", mutate: forbidden(PartServices), want: []string{"HRD-9001 unknown high Cluster /"}},
+		{name: "services not readable", mutate: forbidden(PartServices), want: []string{"HRD-5004 unknown high Cluster /", "HRD-9001 unknown high Cluster /", "HRD-5005 unknown medium Cluster /"}},
 		{name: "control plane pods not readable", mutate: forbidden(PartAPIServerPods),
 			want: []string{"HRD-8002 unknown high Cluster /", "HRD-10001 unknown medium Cluster /"}},
 	}
@@ -584,7 +584,7 @@ func TestChecksRegistry(t *testing.T) {
 		}
 		seen[c.ID] = true
 	}
-	if len(seen) != 23 {
-		t.Errorf("%d checks, want 23", len(seen))
+	if len(seen) != 25 {
+		t.Errorf("%d checks, want 25", len(seen))
 	}
 }

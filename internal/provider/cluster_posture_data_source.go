@@ -148,8 +148,8 @@ func clusterPostureSchema() schema.Schema {
 			"`findings` in `check` blocks and preconditions.\n\n" + clusterPostureChecksTable(),
 		Attributes: map[string]schema.Attribute{
 			"namespaces": schema.SingleNestedAttribute{Optional: true,
-				MarkdownDescription: "Which namespaces the per-namespace checks (`HRD-5001`, `HRD-5002`, `HRD-6001`, " +
-					"`HRD-6002`, `HRD-7001`, `HRD-7002`) look at. Default: every namespace. `kube-system`, `kube-public` " +
+				MarkdownDescription: "Which namespaces the per-namespace checks (`HRD-5001`, `HRD-5002`, `HRD-5004`, " +
+					"`HRD-5005`, `HRD-6001`, `HRD-6002`, `HRD-7001` to `HRD-7003`) look at. Default: every namespace. `kube-system`, `kube-public` " +
 					"and `kube-node-lease` are always excluded. The cluster-wide checks are not affected.",
 				Attributes: map[string]schema.Attribute{
 					"include": patterns("Only namespaces matching one of these names or glob patterns (`team-*`, " +

@@ -63,6 +63,7 @@ func TestAccClusterPosture(t *testing.T) {
 	t.Run("unprivileged identity", func(t *testing.T) { testAccClusterPostureUnprivileged(t, c, admin) })
 	t.Run("example", func(t *testing.T) { testAccClusterPostureExample(t, c) })
 	t.Run("vendor-managed and excluded", func(t *testing.T) { testAccClusterPostureVendors(t, c, admin) })
+	t.Run("services reaching out", func(t *testing.T) { testAccClusterPostureServices(t, c, admin) })
 }
 
 // testAccClusterPostureExample applies the documentation's example as written.

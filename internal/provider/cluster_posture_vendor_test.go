@@ -143,3 +143,34 @@ func (c clusterPostureStateCheck) CheckState(_ context.Context, req statecheck.C
 	}
 	resp.Error = fmt.Errorf("%s not in state", clusterPostureAddr)
 }
+
+// testAccClusterPostureServices: Services a tenant could use to reach past its namespace, written
+// to the real API server (which admits both by default), are findings; an ordinary one is not.
+func testAccClusterPostureServices(t *testing.T, c *testcluster.Cluster, admin kubernetes.Interface) {
+	const ns = "acc-posture-services"
+	ctx := context.Background()
+	if _, err := admin.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = admin.CoreV1().Namespaces().Delete(context.Background(), ns, metav1.DeleteOptions{}) })
+	port := []corev1.ServicePort{{Port: 443}}
+	for _, svc := range []*corev1.Service{
+		{ObjectMeta: metav1.ObjectMeta{Name: "intercept"}, Spec: corev1.ServiceSpec{Ports: port, ExternalIPs: []string{"192.0.2.10"}}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "alias"}, Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeExternalName, ExternalName: "api.example.com"}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "web"}, Spec: corev1.ServiceSpec{Ports: port, Selector: map[string]string{"app": "web"}}},
+	} {
+		if _, err := admin.CoreV1().Services(ns).Create(ctx, svc, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: clusterPostureConfig(c.AdminKubeconfig, `  as_of      = "2026-12-01"
+  namespaces = { include = ["`+ns+`"] }`),
+			ConfigStateChecks: []statecheck.StateCheck{clusterPostureListHas("findings",
+				[]string{"HRD-5004 failed high Service " + ns + "/intercept", "HRD-5005 failed medium Service " + ns + "/alias"},
+				[]string{"HRD-5004 failed high Service " + ns + "/web", "HRD-5005 failed medium Service " + ns + "/web"})},
+		}},
+	})
+}

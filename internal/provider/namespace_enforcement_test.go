@@ -72,6 +72,8 @@ func TestAccNamespace_prodPreset(t *testing.T) {
 						knownvalue.StringExact("ValidatingAdmissionPolicy/hardened-tamper"),
 						knownvalue.StringExact("ValidatingAdmissionPolicyBinding/hardened-tamper"),
 						knownvalue.StringExact("ValidatingAdmissionPolicyBinding/hardened-tamper-namespaces"),
+						knownvalue.StringExact("ValidatingAdmissionPolicy/hardened-services"),
+						knownvalue.StringExact("ValidatingAdmissionPolicyBinding/hardened-services-deny"),
 					})),
 					// The image policy is the one practice this configuration leaves open.
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("compliance"), knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -216,8 +218,12 @@ func testAccCheckQuotaAndLimits(t *testing.T, ns string) resource.TestCheckFunc 
 			}
 		}
 		for _, typ := range []corev1.ServiceType{corev1.ServiceTypeLoadBalancer, corev1.ServiceTypeNodePort} {
+			// With source ranges, so that the Services policy admits the LoadBalancer and the quota judges it.
 			svc := &corev1.Service{ObjectMeta: metav1.ObjectMeta{GenerateName: "svc-", Namespace: ns}, Spec: corev1.ServiceSpec{
 				Type: typ, Ports: []corev1.ServicePort{{Port: 80}}, Selector: map[string]string{"app": "x"}}}
+			if typ == corev1.ServiceTypeLoadBalancer {
+				svc.Spec.LoadBalancerSourceRanges = []string{"203.0.113.0/24"}
+			}
 			_, err := cs.CoreV1().Services(ns).Create(ctx, svc, metav1.CreateOptions{})
 			if err == nil || !strings.Contains(err.Error(), "exceeded quota") {
 				return fmt.Errorf("a %s service should be refused by quota, got %v", typ, err)

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -60,7 +61,8 @@ func TestTamperProtectionNeedsKubernetes130(t *testing.T) {
 	} {
 		r := resourceOnServer(t, tc.server)
 		resp := &resource.ModifyPlanResponse{}
-		spec := hardening.NamespaceSpec{TamperProtection: tc.explicit}
+		off := false // the Services policy has its own test below
+		spec := hardening.NamespaceSpec{TamperProtection: tc.explicit, ServicePolicy: &hardening.ServicePolicyInput{Enabled: &off}}
 		r.checkAdmissionPoliciesSupported(context.Background(), &spec, resp)
 		if resp.Diagnostics.HasError() != tc.wantErr {
 			t.Errorf("%s explicit=%v: error = %v, want %v (%v)", tc.server, tc.explicit != nil, resp.Diagnostics.HasError(), tc.wantErr, resp.Diagnostics)
@@ -86,4 +88,39 @@ func TestTamperProtectionNeedsKubernetes130(t *testing.T) {
 func resourceOnServer(t *testing.T, server string) *NamespaceResource {
 	t.Helper()
 	return &NamespaceResource{data: onCluster(&fakeCluster{version: server})}
+}
+
+// TestServicePolicyNeedsKubernetes130: left unset, the Services policy turns itself off with a
+// warning on an older cluster; enabled explicitly, it is a plan-time error at the attribute.
+func TestServicePolicyNeedsKubernetes130(t *testing.T) {
+	on, off := true, false
+	for _, tc := range []struct {
+		server          string
+		policy          *hardening.ServicePolicyInput
+		wantErr, wantOn bool
+		wantWarn        bool
+	}{
+		{"v1.29.4", nil, false, false, true},
+		{"v1.29.4", &hardening.ServicePolicyInput{Enabled: &on}, true, true, false},
+		{"v1.29.4", &hardening.ServicePolicyInput{}, true, true, false},
+		{"v1.29.4", &hardening.ServicePolicyInput{Enabled: &off}, false, false, false},
+		{"v1.30.0", nil, false, true, false},
+	} {
+		r := resourceOnServer(t, tc.server)
+		resp := &resource.ModifyPlanResponse{}
+		spec := hardening.NamespaceSpec{TamperProtection: &off, ServicePolicy: tc.policy}
+		r.checkAdmissionPoliciesSupported(context.Background(), &spec, resp)
+		name := fmt.Sprintf("%s %+v", tc.server, tc.policy)
+		if resp.Diagnostics.HasError() != tc.wantErr || (resp.Diagnostics.WarningsCount() > 0) != tc.wantWarn {
+			t.Errorf("%s: diagnostics %v", name, resp.Diagnostics)
+		}
+		if got := spec.ServicePolicy == nil || spec.ServicePolicy.Enabled == nil || *spec.ServicePolicy.Enabled; got != tc.wantOn {
+			t.Errorf("%s: on = %v, want %v", name, got, tc.wantOn)
+		}
+		for _, d := range resp.Diagnostics {
+			if wp, ok := d.(interface{ Path() path.Path }); !ok || !wp.Path().Equal(path.Root("service_policy")) || !strings.Contains(d.Detail(), tc.server) {
+				t.Errorf("%s: diagnostic not at service_policy or without the version: %v", name, d)
+			}
+		}
+	}
 }

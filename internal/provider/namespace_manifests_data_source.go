@@ -34,6 +34,7 @@ type namespaceManifestsModel struct {
 	NetworkPolicy                types.Object `tfsdk:"network_policy"`
 	Access                       types.List   `tfsdk:"access"`
 	ImagePolicy                  types.Object `tfsdk:"image_policy"`
+	ServicePolicy                types.Object `tfsdk:"service_policy"`
 	AutomountServiceAccountToken types.Bool   `tfsdk:"automount_service_account_token"`
 	ID                           types.String `tfsdk:"id"`
 	YAML                         types.String `tfsdk:"yaml"`
@@ -44,7 +45,7 @@ type namespaceManifestsModel struct {
 func (m namespaceManifestsModel) asResource() namespaceModel {
 	return namespaceModel{Name: m.Name, Labels: m.Labels, Annotations: m.Annotations, Environment: m.Environment,
 		PodSecurity: m.PodSecurity, ResourceQuota: m.ResourceQuota, LimitRange: m.LimitRange,
-		NetworkPolicy: m.NetworkPolicy, Access: m.Access, ImagePolicy: m.ImagePolicy,
+		NetworkPolicy: m.NetworkPolicy, Access: m.Access, ImagePolicy: m.ImagePolicy, ServicePolicy: m.ServicePolicy,
 		AutomountServiceAccountToken: m.AutomountServiceAccountToken,
 		// The tamper guard exempts the identity that applies it, which only a live apply knows; a
 		// GitOps agent applying these manifests would lock itself out. They are rendered without it.

@@ -29,6 +29,7 @@ type namespaceModel struct {
 	NetworkPolicy                types.Object   `tfsdk:"network_policy"`
 	Access                       types.List     `tfsdk:"access"`
 	ImagePolicy                  types.Object   `tfsdk:"image_policy"`
+	ServicePolicy                types.Object   `tfsdk:"service_policy"`
 	AutomountServiceAccountToken types.Bool     `tfsdk:"automount_service_account_token"`
 	WaitForDefaultServiceAccount types.Bool     `tfsdk:"wait_for_default_service_account"`
 	DeletionProtection           types.Bool     `tfsdk:"deletion_protection"`
@@ -78,6 +79,14 @@ type imagePolicyModel struct {
 	ForbidLatestTag   types.Bool   `tfsdk:"forbid_latest_tag"`
 	RequireDigest     types.Bool   `tfsdk:"require_digest"`
 	Action            types.String `tfsdk:"action"`
+}
+
+type servicePolicyModel struct {
+	Enabled                         types.Bool   `tfsdk:"enabled"`
+	AllowedExternalIPCIDRs          types.List   `tfsdk:"allowed_external_ip_cidrs"`
+	AllowExternalName               types.Bool   `tfsdk:"allow_external_name"`
+	RequireLoadBalancerSourceRanges types.Bool   `tfsdk:"require_load_balancer_source_ranges"`
+	Action                          types.String `tfsdk:"action"`
 }
 
 type accessModel struct {
@@ -245,6 +254,12 @@ func (m namespaceModel) spec(ctx context.Context) (hardening.NamespaceSpec, bool
 	if r.object(m.ImagePolicy, &ip) {
 		s.ImagePolicy = &hardening.ImagePolicyInput{AllowedRegistries: r.list(ip.AllowedRegistries),
 			ForbidLatestTag: r.boolean(ip.ForbidLatestTag), RequireDigest: r.boolean(ip.RequireDigest), Action: r.str(ip.Action)}
+	}
+	var sp servicePolicyModel
+	if r.object(m.ServicePolicy, &sp) {
+		s.ServicePolicy = &hardening.ServicePolicyInput{Enabled: r.boolean(sp.Enabled), Action: r.str(sp.Action),
+			AllowedExternalIPCIDRs: r.list(sp.AllowedExternalIPCIDRs), AllowExternalName: r.boolean(sp.AllowExternalName),
+			RequireLoadBalancerSourceRanges: r.boolean(sp.RequireLoadBalancerSourceRanges)}
 	}
 	if m.Access.IsUnknown() {
 		r.unknown = true

@@ -28,7 +28,7 @@ func TestAccNamespace_withoutAdmissionPolicyAPI(t *testing.T) {
 	name := acctest.RandomWithPrefix("acc-novap")
 	cfg := func(body string) string {
 		return fmt.Sprintf("provider \"hardened\" {\n  config_path = %q\n}\n", c.AdminKubeconfig) +
-			testAccNamespaceConfig(name, "tamper_protection = false\n"+body)
+			testAccNamespaceConfig(name, "tamper_protection = false\nservice_policy = { enabled = false }\n"+body)
 	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -37,6 +37,12 @@ func TestAccNamespace_withoutAdmissionPolicyAPI(t *testing.T) {
 			// Applied, refreshed and planned empty (the post-apply plan of the step).
 			{Config: cfg("")},
 			{Config: cfg(""), PlanOnly: true},
+			{
+				// The Services policy is on unless turned off: the error says how.
+				Config: fmt.Sprintf("provider \"hardened\" {\n  config_path = %q\n}\n", c.AdminKubeconfig) +
+					testAccNamespaceConfig(name, "tamper_protection = false\n"),
+				ExpectError: regexp.MustCompile(`(?s)does not serve.*ValidatingAdmissionPolicy.*service_policy = \{ enabled = false \}`),
+			},
 			{
 				Config:      cfg(`image_policy = { allowed_registries = ["registry.example.com"] }`),
 				ExpectError: regexp.MustCompile(`(?s)does not serve.*ValidatingAdmissionPolicy.*image_policy`),

@@ -345,6 +345,8 @@ func reportedBySchema(p []any, s hardening.NamespaceSpec) bool {
 		return outside(s.PodSecurity.Warn, hardening.Levels)
 	case at("image_policy", "action"):
 		return s.ImagePolicy != nil && outside(s.ImagePolicy.Action, hardening.ImageActions)
+	case at("service_policy", "action"):
+		return s.ServicePolicy != nil && outside(s.ServicePolicy.Action, hardening.ImageActions)
 	}
 	return false
 }
@@ -670,6 +672,19 @@ func (r *NamespaceResource) checkAdmissionPoliciesSupported(ctx context.Context,
 	}
 	if s.ImagePolicy != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("image_policy"), "image_policy needs Kubernetes 1.30 or newer", err.Error()+".")
+	}
+	switch {
+	case s.ServicePolicy == nil:
+		off := false
+		s.ServicePolicy = &hardening.ServicePolicyInput{Enabled: &off}
+		resp.Diagnostics.AddAttributeWarning(path.Root("service_policy"), "The Services policy is off on this cluster",
+			fmt.Sprintf("The cluster runs Kubernetes %s; service_policy uses ValidatingAdmissionPolicy (1.30+), so tenants can "+
+				"create Services with externalIPs or of type ExternalName. Upgrade the cluster, or set "+
+				"service_policy = { enabled = false } to silence this warning.", v))
+	case s.ServicePolicy.Enabled == nil || *s.ServicePolicy.Enabled:
+		resp.Diagnostics.AddAttributeError(path.Root("service_policy"), "service_policy needs Kubernetes 1.30 or newer",
+			fmt.Sprintf("The cluster runs Kubernetes %s; service_policy uses ValidatingAdmissionPolicy "+
+				"(admissionregistration.k8s.io/v1), GA in 1.30. Upgrade the cluster or set service_policy = { enabled = false }.", v))
 	}
 	switch {
 	case s.TamperProtection == nil:

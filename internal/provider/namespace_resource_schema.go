@@ -28,6 +28,7 @@ var (
 	effectiveLimitRangeAttrTypes = nestedAttrTypes(namespaceSchema.Attributes, "effective_limit_range")
 	networkAttrTypes             = nestedAttrTypes(namespaceSchema.Attributes, "network_policy")
 	imagePolicyAttrTypes         = nestedAttrTypes(namespaceSchema.Attributes, "image_policy")
+	servicePolicyAttrTypes       = nestedAttrTypes(namespaceSchema.Attributes, "service_policy")
 	accessAttrTypes              = nestedAttrTypes(namespaceSchema.Attributes, "access")
 	complianceAttrTypes          = nestedAttrTypes(namespaceSchema.Attributes, "compliance")
 )
@@ -257,6 +258,30 @@ func namespaceInputAttributes() map[string]schema.Attribute {
 				"action": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(hardening.DefaultImageAction),
 					Validators:          []validator.String{stringvalidator.OneOf(hardening.ImageActions...)},
 					MarkdownDescription: "`Deny` (default) refuses the object; `Warn` admits it with a warning; `Audit` records it in the audit log."},
+			},
+		},
+		"service_policy": schema.SingleNestedAttribute{
+			Optional: true,
+			MarkdownDescription: "Keeps the namespace's Services inside it, on by default (unset: the defaults below): " +
+				"the shared ValidatingAdmissionPolicy `hardened-services` (Kubernetes 1.30+), bound to this namespace by a " +
+				"label and reading its values from the namespace's annotations, which tenants cannot change. It refuses " +
+				"`spec.externalIPs` outside `allowed_external_ip_cidrs` (CVE-2020-8554), Services of type `ExternalName` " +
+				"(CVE-2021-25740) and LoadBalancers without `loadBalancerSourceRanges`. An update is judged on what it adds, " +
+				"so Services admitted earlier can still be updated and deleted.",
+			Attributes: map[string]schema.Attribute{
+				"enabled": schema.BoolAttribute{Optional: true,
+					MarkdownDescription: "`false` turns the Services policy off for this namespace (default `true`)."},
+				"allowed_external_ip_cidrs": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+					MarkdownDescription: "Address ranges `spec.externalIPs` may use, such as `192.0.2.0/28`. Empty (default): " +
+						"no external IPs. A Service with external IPs receives traffic for those addresses from every pod and node."},
+				"allow_external_name": schema.BoolAttribute{Optional: true,
+					MarkdownDescription: "Admit Services of type `ExternalName` (default `false`)."},
+				"require_load_balancer_source_ranges": schema.BoolAttribute{Optional: true,
+					MarkdownDescription: "Refuse a LoadBalancer Service without `spec.loadBalancerSourceRanges` (default `true`). " +
+						"The presets' quota allows no LoadBalancers at all; this applies once `services.loadbalancers` is raised."},
+				"action": schema.StringAttribute{Optional: true,
+					Validators:          []validator.String{stringvalidator.OneOf(hardening.ImageActions...)},
+					MarkdownDescription: "`Deny` (default) refuses the Service; `Warn` admits it with a warning; `Audit` records it in the audit log."},
 			},
 		},
 		"automount_service_account_token": schema.BoolAttribute{

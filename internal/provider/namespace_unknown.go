@@ -44,7 +44,7 @@ func (m namespaceModel) unknownPaths() unknownPaths {
 	for name, v := range map[string]attr.Value{
 		"labels": m.Labels, "annotations": m.Annotations, "environment": m.Environment, "pod_security": m.PodSecurity,
 		"resource_quota": m.ResourceQuota, "limit_range": m.LimitRange, "network_policy": m.NetworkPolicy,
-		"access": m.Access, "image_policy": m.ImagePolicy,
+		"access": m.Access, "image_policy": m.ImagePolicy, "service_policy": m.ServicePolicy,
 	} {
 		walk([]any{name}, v)
 	}
