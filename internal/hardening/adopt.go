@@ -75,6 +75,12 @@ func Adopt(l Live) NamespaceSpec {
 	s.Access = adoptAccess(l.RoleBindings)
 	s.ImagePolicy = adoptImagePolicy(l)
 	s.ServicePolicy = adoptServicePolicy(l)
+	if p := ClassPolicyFromNamespace(l.Namespace.Labels, l.Namespace.Annotations); p != nil {
+		s.AllowedStorageClasses, s.AllowedPriorityClasses = p.StorageClasses, p.PriorityClasses
+		if v, ok := PresetMaxPreemptingPriority(s.Environment); !ok || p.MaxPreemptingPriority == nil || *p.MaxPreemptingPriority != v {
+			s.MaxPreemptingPriority = p.MaxPreemptingPriority
+		}
+	}
 	return s
 }
 

@@ -225,18 +225,14 @@ func ImagePolicyObjectIDs(action string) []string {
 // imagePolicyObjects returns the shared image policy and the binding of one action, which selects
 // the namespaces whose image-policy label carries that action.
 func imagePolicyObjects(action string) []Object {
-	list := func(key string) string {
-		v := celNamespaceValue("namespaceObject", "annotations", key)
-		return `(` + v + ` == '' ? [] : ` + v + `.split(','))`
-	}
 	variables := []admissionv1.Variable{
 		{Name: "podSpec", Expression: celPodSpecOf("object")},
 		{Name: "allImages", Expression: celImagesOfSpec("variables.podSpec")},
 		{Name: "oldImages", Expression: `request.operation == 'UPDATE' && oldObject != null ? ` + celImagesOfSpec("("+celPodSpecOf("oldObject")+")") + ` : []`},
 		{Name: "images", Expression: celNewImages},
 		{Name: "parts", Expression: celParts},
-		{Name: "allowed", Expression: list(AllowedRegistriesAnnotation)},
-		{Name: "rules", Expression: list(ImageRulesAnnotation)},
+		{Name: "allowed", Expression: celAnnotationList("namespaceObject", AllowedRegistriesAnnotation)},
+		{Name: "rules", Expression: celAnnotationList("namespaceObject", ImageRulesAnnotation)},
 		{Name: "resolved", Expression: celResolved},
 	}
 	validations := []admissionv1.Validation{

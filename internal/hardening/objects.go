@@ -117,6 +117,12 @@ func build(r Resolved) []Object {
 		maps.Copy(annotations, a)
 		shared = append(shared, imagePolicyObjects(r.ImagePolicy.Action)...)
 	}
+	if r.ClassPolicy != nil {
+		l, a := classPolicyMetadata(*r.ClassPolicy)
+		maps.Copy(labels, l)
+		maps.Copy(annotations, a)
+		shared = append(shared, classPolicyObjects()...)
+	}
 	if r.ServicePolicy != nil {
 		l, a := servicePolicyMetadata(*r.ServicePolicy)
 		maps.Copy(labels, l)

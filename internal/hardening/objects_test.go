@@ -195,8 +195,11 @@ func TestDesiredIDs(t *testing.T) {
 			// The shared tamper guard and Services policy (on by default) come after the namespace's
 			// own objects.
 			want := append(slices.Clone(tt.want), "ValidatingAdmissionPolicy/hardened-tamper",
-				"ValidatingAdmissionPolicyBinding/hardened-tamper", "ValidatingAdmissionPolicyBinding/hardened-tamper-namespaces",
-				"ValidatingAdmissionPolicy/hardened-services", "ValidatingAdmissionPolicyBinding/hardened-services-deny")
+				"ValidatingAdmissionPolicyBinding/hardened-tamper", "ValidatingAdmissionPolicyBinding/hardened-tamper-namespaces")
+			if _, ok := PresetMaxPreemptingPriority(tt.spec.Environment); ok { // prod bounds priorities
+				want = append(want, "ValidatingAdmissionPolicy/hardened-classes", "ValidatingAdmissionPolicyBinding/hardened-classes")
+			}
+			want = append(want, "ValidatingAdmissionPolicy/hardened-services", "ValidatingAdmissionPolicyBinding/hardened-services-deny")
 			if got := ManagedIDs(objs); !slices.Equal(got, want) {
 				t.Errorf("ManagedIDs =\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 			}

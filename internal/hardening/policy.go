@@ -49,8 +49,8 @@ func ImageBindingName(action string) string { return imageBindingPrefix + string
 // SharedPolicyNames are every shared policy and binding name, for the RBAC rule that lets the
 // provider's identity change these and no other admission policies.
 func SharedPolicyNames() (policies, bindings []string) {
-	policies = []string{ImagePolicyName, ServicePolicyName, TamperPolicyName}
-	bindings = []string{TamperPolicyName, tamperNamespacesBinding}
+	policies = []string{ImagePolicyName, ServicePolicyName, ClassPolicyName, TamperPolicyName}
+	bindings = []string{TamperPolicyName, tamperNamespacesBinding, ClassPolicyName}
 	for _, a := range ImageActions {
 		bindings = append(bindings, ImageBindingName(a))
 	}
@@ -148,11 +148,17 @@ func labelSelector(key, value string) *metav1.LabelSelector {
 	return &metav1.LabelSelector{MatchLabels: map[string]string{key: value}}
 }
 
-// celNamespaceValue reads a key of the namespace's labels or annotations (field) in a policy's CEL,
-// ” when absent. ns is a CEL expression for the namespace object.
-func celNamespaceValue(ns, field, key string) string {
+// celNamespaceAnnotation reads one annotation of the namespace in a policy's CEL, ” when absent.
+// ns is a CEL expression for the namespace object.
+func celNamespaceAnnotation(ns, key string) string {
 	k := celString(key)
-	return `((has(` + ns + `.metadata.` + field + `) && ` + k + ` in ` + ns + `.metadata.` + field + `) ? ` + ns + `.metadata.` + field + `[` + k + `] : '')`
+	return `((has(` + ns + `.metadata.annotations) && ` + k + ` in ` + ns + `.metadata.annotations) ? ` + ns + `.metadata.annotations[` + k + `] : '')`
+}
+
+// celAnnotationList reads a comma-separated annotation of a namespace as a list.
+func celAnnotationList(ns, key string) string {
+	v := celNamespaceAnnotation(ns, key)
+	return `(` + v + ` == '' ? [] : ` + v + `.split(','))`
 }
 
 // UnusedSharedObjects lists the shared policies and bindings (IDs, bindings before their policies)
@@ -169,6 +175,9 @@ func UnusedSharedObjects(namespaceLabels []map[string]string) []string {
 			used[ImageBindingName(a)] = true
 			used[ImagePolicyName] = true
 		}
+		if l[ClassPolicyLabel] == classPolicyEnabled {
+			used[ClassPolicyName] = true
+		}
 		if a, ok := l[ServicePolicyLabel]; ok && slices.Contains(ImageActions, a) {
 			used[ServiceBindingName(a)] = true
 			used[ServicePolicyName] = true
@@ -181,6 +190,7 @@ func UnusedSharedObjects(namespaceLabels []map[string]string) []string {
 		if b == TamperPolicyName || b == tamperNamespacesBinding {
 			usedBy = TamperPolicyName
 		}
+		// ClassPolicyName names the policy and its one binding: used together.
 		if !used[usedBy] {
 			out = append(out, validatingPolicyBindKind+"/"+b)
 		}

@@ -189,6 +189,7 @@ func Resolve(s NamespaceSpec) (Resolved, error) {
 		BreakGlassGroups:             s.BreakGlassGroups,
 	}
 	r.ServicePolicy = resolveServicePolicy(s.ServicePolicy)
+	r.ClassPolicy = resolveClassPolicy(s, env)
 	if ip := s.ImagePolicy; ip != nil {
 		r.ImagePolicy = &ImagePolicy{
 			AllowedRegistries: ip.AllowedRegistries,

@@ -443,6 +443,10 @@ func TestResolve(t *testing.T) {
 			if tt.spec.ServicePolicy == nil {
 				tt.want.ServicePolicy = &ServicePolicy{Action: DefaultServiceAction, RequireLoadBalancerSourceRanges: true}
 			}
+			// prod bounds preempting priorities by default.
+			if v, ok := PresetMaxPreemptingPriority(tt.spec.Environment); ok && tt.want.ClassPolicy == nil {
+				tt.want.ClassPolicy = &ClassPolicy{MaxPreemptingPriority: &v}
+			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Resolve =\n%#v\nwant\n%#v", got, tt.want)
 			}

@@ -71,7 +71,7 @@ func TestValidateRegistryHosts(t *testing.T) {
 
 func TestUnusedSharedObjects(t *testing.T) {
 	all := UnusedSharedObjects(nil)
-	if len(all) != 11 || !strings.HasPrefix(all[0], "ValidatingAdmissionPolicyBinding/") || !strings.HasPrefix(all[8], "ValidatingAdmissionPolicy/") {
+	if len(all) != 13 || !strings.HasPrefix(all[0], "ValidatingAdmissionPolicyBinding/") || !strings.HasPrefix(all[9], "ValidatingAdmissionPolicy/") {
 		t.Fatalf("with no namespace every shared object is unused, bindings first: %v", all)
 	}
 	got := UnusedSharedObjects([]map[string]string{
@@ -79,8 +79,9 @@ func TestUnusedSharedObjects(t *testing.T) {
 		{ImagePolicyLabel: ImageActionWarn, ServicePolicyLabel: ImageActionDeny},
 		{"team": "x"},
 	})
-	want := []string{"ValidatingAdmissionPolicyBinding/hardened-images-deny", "ValidatingAdmissionPolicyBinding/hardened-images-audit",
-		"ValidatingAdmissionPolicyBinding/hardened-services-warn", "ValidatingAdmissionPolicyBinding/hardened-services-audit"}
+	want := []string{"ValidatingAdmissionPolicyBinding/hardened-classes", "ValidatingAdmissionPolicyBinding/hardened-images-deny",
+		"ValidatingAdmissionPolicyBinding/hardened-images-audit", "ValidatingAdmissionPolicyBinding/hardened-services-warn",
+		"ValidatingAdmissionPolicyBinding/hardened-services-audit", "ValidatingAdmissionPolicy/hardened-classes"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("UnusedSharedObjects = %v, want %v", got, want)
 	}

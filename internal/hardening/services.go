@@ -156,10 +156,6 @@ func ServicePolicyObjectIDs(action string) []string {
 // is judged on what it adds, so a Service admitted before the policy (or before a range was
 // removed) can still be updated by its controllers and deleted.
 func servicePolicyObjects(action string) []Object {
-	list := func(key string) string {
-		v := celNamespaceValue("namespaceObject", "annotations", key)
-		return `(` + v + ` == '' ? [] : ` + v + `.split(','))`
-	}
 	const (
 		isUpdate = `request.operation == 'UPDATE' && oldObject != null`
 		ipsOf    = `(has(%[1]s.spec.externalIPs) ? %[1]s.spec.externalIPs : [])`
@@ -167,8 +163,8 @@ func servicePolicyObjects(action string) []Object {
 	)
 	of := func(pattern, root string) string { return strings.ReplaceAll(pattern, "%[1]s", root) }
 	variables := []admissionv1.Variable{
-		{Name: "cidrs", Expression: list(ServiceExternalIPCIDRsAnnotation)},
-		{Name: "rules", Expression: list(ServiceRulesAnnotation)},
+		{Name: "cidrs", Expression: celAnnotationList("namespaceObject", ServiceExternalIPCIDRsAnnotation)},
+		{Name: "rules", Expression: celAnnotationList("namespaceObject", ServiceRulesAnnotation)},
 		{Name: "type", Expression: of(typeOf, "object")},
 		{Name: "oldType", Expression: isUpdate + ` ? ` + of(typeOf, "oldObject") + ` : ''`},
 		{Name: "newIPs", Expression: isUpdate + ` ? ` + of(ipsOf, "object") + `.filter(i, !(i in ` + of(ipsOf, "oldObject") + `)) : ` + of(ipsOf, "object")},

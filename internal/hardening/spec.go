@@ -31,6 +31,11 @@ type NamespaceSpec struct {
 	ImagePolicy *ImagePolicyInput
 	// ServicePolicy keeps Services inside the namespace (nil: the default policy, on).
 	ServicePolicy *ServicePolicyInput
+	// AllowedStorageClasses and AllowedPriorityClasses bound the classes claims and pods may use
+	// (empty: any); MaxPreemptingPriority bounds the priority at which pods may preempt others
+	// (nil: the environment's bound, if it has one).
+	AllowedStorageClasses, AllowedPriorityClasses []string
+	MaxPreemptingPriority                         *int64
 	// TamperProtection guards the namespace's objects against everyone but Terraform (nil: DefaultTamperProtection).
 	TamperProtection *bool
 	// Runner is who Terraform runs as, exempt from tamper protection: declared in the provider
@@ -42,9 +47,12 @@ type NamespaceSpec struct {
 }
 
 // UsesAdmissionPolicies says whether the spec needs ValidatingAdmissionPolicy (Kubernetes 1.30+):
-// for an image policy, or for the Services policy or tamper protection unless they are turned off.
+// for an image policy or explicit class bounds, or for the Services policy or tamper protection
+// unless they are turned off.
 func (s NamespaceSpec) UsesAdmissionPolicies() bool {
-	return s.ImagePolicy != nil || s.servicePolicyEnabled() || pick(s.TamperProtection, DefaultTamperProtection)
+	return s.ImagePolicy != nil || s.servicePolicyEnabled() || pick(s.TamperProtection, DefaultTamperProtection) ||
+		s.ExplicitClassBounds() ||
+		len(s.AllowedStorageClasses) > 0 || len(s.AllowedPriorityClasses) > 0 || s.MaxPreemptingPriority != nil
 }
 
 // ImagePolicyInput is the user's image_policy block; nil fields take their defaults.
@@ -95,6 +103,7 @@ type Resolved struct {
 	AutomountServiceAccountToken bool
 	ImagePolicy                  *ImagePolicy
 	ServicePolicy                *ServicePolicy // nil: turned off
+	ClassPolicy                  *ClassPolicy   // nil: no class is bounded
 	TamperProtection             bool
 	Runner                       RunnerIdentity
 	BreakGlassGroups             []string
@@ -111,4 +120,10 @@ type Network struct {
 	AllowIngressFromNamespaces, AllowEgressToNamespaces, AllowEgressToCIDRs []string
 	AllowIngressFromCIDRs                                                   []string
 	AllowIngressPorts, AllowEgressPorts                                     []string
+}
+
+// ExplicitClassBounds says whether the configuration itself bounds storage or priority classes
+// (rather than the environment's preset).
+func (s NamespaceSpec) ExplicitClassBounds() bool {
+	return len(s.AllowedStorageClasses) > 0 || len(s.AllowedPriorityClasses) > 0 || s.MaxPreemptingPriority != nil
 }

@@ -93,12 +93,6 @@ const (
 	celTamperNsName    = `request.resource.resource == 'namespaces' ? request.name : request.namespace`
 )
 
-// celAnnotationList reads a comma-separated list annotation of the guarded namespace.
-func celAnnotationList(key string) string {
-	v := celNamespaceValue("variables.ns", "annotations", key)
-	return `(` + v + ` == '' ? [] : ` + v + `.split(','))`
-}
-
 // tamperObjects returns the shared guard: one policy, bound to namespaces labelled
 // tamper-protection=enabled. Exempt are: the runner the namespace's annotations name (user names
 // and groups, so a runner whose user name changes per session is declared by its stable group);
@@ -123,9 +117,9 @@ func tamperObjects() []Object {
 			{Name: "ns", Expression: celTamperNamespace},
 			{Name: "nsName", Expression: celTamperNsName},
 			{Name: "groups", Expression: celGroups},
-			{Name: "runner", Expression: `request.userInfo.username in ` + celAnnotationList(TerraformIdentityAnnotation) +
-				` || variables.groups.exists(g, g in ` + celAnnotationList(TerraformGroupsAnnotation) + `)`},
-			{Name: "breakGlass", Expression: `variables.groups.exists(g, g == '` + MastersGroup + `' || g in ` + celAnnotationList(BreakGlassGroupsAnnotation) + `)`},
+			{Name: "runner", Expression: `request.userInfo.username in ` + celAnnotationList("variables.ns", TerraformIdentityAnnotation) +
+				` || variables.groups.exists(g, g in ` + celAnnotationList("variables.ns", TerraformGroupsAnnotation) + `)`},
+			{Name: "breakGlass", Expression: `variables.groups.exists(g, g == '` + MastersGroup + `' || g in ` + celAnnotationList("variables.ns", BreakGlassGroupsAnnotation) + `)`},
 			{Name: "system", Expression: `request.userInfo.username in ` + celList(SystemExemptUsers) +
 				` && variables.ns != null && has(variables.ns.metadata.deletionTimestamp)`},
 			{Name: "exempt", Expression: `variables.runner || variables.breakGlass || variables.system`},

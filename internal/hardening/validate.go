@@ -67,6 +67,7 @@ func Validate(s NamespaceSpec) []FieldError {
 	errs = append(errs, validateAccess(s.Access)...)
 	errs = append(errs, validateImagePolicy(s.ImagePolicy)...)
 	errs = append(errs, validateServicePolicy(s.ServicePolicy)...)
+	errs = append(errs, validateClassPolicy(s)...)
 	for i, g := range s.BreakGlassGroups {
 		add(ValidateIdentityName("group", g), "break_glass_groups", i)
 	}

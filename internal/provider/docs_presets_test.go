@@ -71,6 +71,11 @@ func TestDocsPresetTable(t *testing.T) {
 			return code(r.Network.AllowSameNamespace), true
 		case setting == "`tamper_protection`":
 			return code(r.TamperProtection), true
+		case setting == "`max_preempting_priority`":
+			if r.ClassPolicy == nil || r.ClassPolicy.MaxPreemptingPriority == nil {
+				return "none", true
+			}
+			return code(*r.ClassPolicy.MaxPreemptingPriority), true
 		}
 		return "", false
 	}

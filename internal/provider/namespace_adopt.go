@@ -96,6 +96,8 @@ func (m *namespaceModel) adoptLive(ctx context.Context, obs *kube.Observed) diag
 			"action": optStr(sp.Action),
 		})
 	}
+	m.AllowedStorageClasses, m.AllowedPriorityClasses = optList(s.AllowedStorageClasses), optList(s.AllowedPriorityClasses)
+	m.MaxPreemptingPriority = types.Int64PointerValue(s.MaxPreemptingPriority)
 	accessType := types.ObjectType{AttrTypes: accessAttrTypes}
 	m.Access = types.ListNull(accessType)
 	if len(s.Access) > 0 {

@@ -72,6 +72,8 @@ func TestAccNamespace_prodPreset(t *testing.T) {
 						knownvalue.StringExact("ValidatingAdmissionPolicy/hardened-tamper"),
 						knownvalue.StringExact("ValidatingAdmissionPolicyBinding/hardened-tamper"),
 						knownvalue.StringExact("ValidatingAdmissionPolicyBinding/hardened-tamper-namespaces"),
+						knownvalue.StringExact("ValidatingAdmissionPolicy/hardened-classes"),
+						knownvalue.StringExact("ValidatingAdmissionPolicyBinding/hardened-classes"),
 						knownvalue.StringExact("ValidatingAdmissionPolicy/hardened-services"),
 						knownvalue.StringExact("ValidatingAdmissionPolicyBinding/hardened-services-deny"),
 					})),

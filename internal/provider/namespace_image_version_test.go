@@ -124,3 +124,30 @@ func TestServicePolicyNeedsKubernetes130(t *testing.T) {
 		}
 	}
 }
+
+// TestClassBoundsNeedKubernetes130: class bounds the configuration sets are a plan-time error on an
+// older cluster; prod's preset bound leaves with the other admission policies, without an error.
+func TestClassBoundsNeedKubernetes130(t *testing.T) {
+	off := false
+	noServices := &hardening.ServicePolicyInput{Enabled: &off}
+	for _, tc := range []struct {
+		spec    hardening.NamespaceSpec
+		wantErr bool
+	}{
+		{hardening.NamespaceSpec{TamperProtection: &off, ServicePolicy: noServices, AllowedStorageClasses: []string{"gp3"}}, true},
+		{hardening.NamespaceSpec{TamperProtection: &off, ServicePolicy: noServices}, false},
+	} {
+		r := resourceOnServer(t, "v1.29.4")
+		resp := &resource.ModifyPlanResponse{}
+		r.checkAdmissionPoliciesSupported(context.Background(), &tc.spec, resp)
+		if resp.Diagnostics.HasError() != tc.wantErr {
+			t.Errorf("%+v: diagnostics %v", tc.spec, resp.Diagnostics)
+		}
+		if tc.wantErr && !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), "v1.29.4") {
+			t.Errorf("the error does not name the server version: %v", resp.Diagnostics)
+		}
+	}
+	if r, _ := hardening.Resolve(hardening.NamespaceSpec{Name: "x", TamperProtection: &off, ServicePolicy: noServices}); r.ClassPolicy != nil {
+		t.Errorf("prod without admission policies carries a class policy: %+v", r.ClassPolicy)
+	}
+}

@@ -35,6 +35,9 @@ type namespaceManifestsModel struct {
 	Access                       types.List   `tfsdk:"access"`
 	ImagePolicy                  types.Object `tfsdk:"image_policy"`
 	ServicePolicy                types.Object `tfsdk:"service_policy"`
+	AllowedStorageClasses        types.List   `tfsdk:"allowed_storage_classes"`
+	AllowedPriorityClasses       types.List   `tfsdk:"allowed_priority_classes"`
+	MaxPreemptingPriority        types.Int64  `tfsdk:"max_preempting_priority"`
 	AutomountServiceAccountToken types.Bool   `tfsdk:"automount_service_account_token"`
 	ID                           types.String `tfsdk:"id"`
 	YAML                         types.String `tfsdk:"yaml"`
@@ -46,6 +49,8 @@ func (m namespaceManifestsModel) asResource() namespaceModel {
 	return namespaceModel{Name: m.Name, Labels: m.Labels, Annotations: m.Annotations, Environment: m.Environment,
 		PodSecurity: m.PodSecurity, ResourceQuota: m.ResourceQuota, LimitRange: m.LimitRange,
 		NetworkPolicy: m.NetworkPolicy, Access: m.Access, ImagePolicy: m.ImagePolicy, ServicePolicy: m.ServicePolicy,
+		AllowedStorageClasses: m.AllowedStorageClasses, AllowedPriorityClasses: m.AllowedPriorityClasses,
+		MaxPreemptingPriority:        m.MaxPreemptingPriority,
 		AutomountServiceAccountToken: m.AutomountServiceAccountToken,
 		// The tamper guard exempts the identity that applies it, which only a live apply knows; a
 		// GitOps agent applying these manifests would lock itself out. They are rendered without it.
@@ -93,6 +98,8 @@ func dataSourceAttribute(name string, a rschema.Attribute) schema.Attribute {
 		return schema.StringAttribute{Required: req, Optional: !req, MarkdownDescription: desc}
 	case rschema.BoolAttribute:
 		return schema.BoolAttribute{Required: req, Optional: !req, MarkdownDescription: desc}
+	case rschema.Int64Attribute:
+		return schema.Int64Attribute{Required: req, Optional: !req, MarkdownDescription: desc}
 	case rschema.MapAttribute:
 		return schema.MapAttribute{Required: req, Optional: !req, ElementType: a.ElementType, MarkdownDescription: desc}
 	case rschema.ListAttribute:

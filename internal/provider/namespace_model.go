@@ -30,6 +30,9 @@ type namespaceModel struct {
 	Access                       types.List     `tfsdk:"access"`
 	ImagePolicy                  types.Object   `tfsdk:"image_policy"`
 	ServicePolicy                types.Object   `tfsdk:"service_policy"`
+	AllowedStorageClasses        types.List     `tfsdk:"allowed_storage_classes"`
+	AllowedPriorityClasses       types.List     `tfsdk:"allowed_priority_classes"`
+	MaxPreemptingPriority        types.Int64    `tfsdk:"max_preempting_priority"`
 	AutomountServiceAccountToken types.Bool     `tfsdk:"automount_service_account_token"`
 	WaitForDefaultServiceAccount types.Bool     `tfsdk:"wait_for_default_service_account"`
 	DeletionProtection           types.Bool     `tfsdk:"deletion_protection"`
@@ -129,6 +132,18 @@ func (r *specReader) boolean(v types.Bool) *bool {
 	return &b
 }
 
+func (r *specReader) int64(v types.Int64) *int64 {
+	if v.IsUnknown() {
+		r.unknown = true
+		return nil
+	}
+	if v.IsNull() {
+		return nil
+	}
+	i := v.ValueInt64()
+	return &i
+}
+
 func (r *specReader) stringMap(v types.Map) map[string]string {
 	if v.IsUnknown() {
 		r.unknown = true
@@ -219,6 +234,9 @@ func (m namespaceModel) spec(ctx context.Context) (hardening.NamespaceSpec, bool
 		AutomountServiceAccountToken: r.boolean(m.AutomountServiceAccountToken),
 		TamperProtection:             r.boolean(m.TamperProtection),
 		BreakGlassGroups:             r.list(m.BreakGlassGroups),
+		AllowedStorageClasses:        r.list(m.AllowedStorageClasses),
+		AllowedPriorityClasses:       r.list(m.AllowedPriorityClasses),
+		MaxPreemptingPriority:        r.int64(m.MaxPreemptingPriority),
 	}
 	if m.Name.IsUnknown() {
 		r.unknown = true

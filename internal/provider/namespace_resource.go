@@ -673,6 +673,11 @@ func (r *NamespaceResource) checkAdmissionPoliciesSupported(ctx context.Context,
 	if s.ImagePolicy != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("image_policy"), "image_policy needs Kubernetes 1.30 or newer", err.Error()+".")
 	}
+	if s.ExplicitClassBounds() {
+		resp.Diagnostics.AddError("Class bounds need Kubernetes 1.30 or newer", fmt.Sprintf("The cluster runs Kubernetes %s; "+
+			"allowed_storage_classes, allowed_priority_classes and max_preempting_priority use ValidatingAdmissionPolicy "+
+			"(admissionregistration.k8s.io/v1), GA in 1.30. Upgrade the cluster or remove them.", v))
+	}
 	switch {
 	case s.ServicePolicy == nil:
 		off := false

@@ -260,6 +260,17 @@ func namespaceInputAttributes() map[string]schema.Attribute {
 					MarkdownDescription: "`Deny` (default) refuses the object; `Warn` admits it with a warning; `Audit` records it in the audit log."},
 			},
 		},
+		"allowed_storage_classes": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+			MarkdownDescription: "StorageClasses the namespace's PersistentVolumeClaims and generic ephemeral volumes may " +
+				"use; a claim that names none (and would get the cluster's default class) is refused too. Unset: any class. " +
+				"Enforced by the shared ValidatingAdmissionPolicy `hardened-classes` (Kubernetes 1.30+)."},
+		"allowed_priority_classes": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+			MarkdownDescription: "PriorityClasses the namespace's pods and pod templates may name. Unset: any class. " +
+				"Pods that name no class get the cluster's default and are not judged."},
+		"max_preempting_priority": schema.Int64Attribute{Optional: true,
+			MarkdownDescription: "The highest priority at which the namespace's pods may preempt (evict) other pods: a pod " +
+				"naming a PriorityClass above it is refused unless the class has `preemptionPolicy: Never`. Unset: the " +
+				"environment's bound, `0` in `prod` (a tenant's pods preempt no one), none in the other presets."},
 		"service_policy": schema.SingleNestedAttribute{
 			Optional: true,
 			MarkdownDescription: "Keeps the namespace's Services inside it, on by default (unset: the defaults below): " +

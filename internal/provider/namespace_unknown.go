@@ -45,6 +45,8 @@ func (m namespaceModel) unknownPaths() unknownPaths {
 		"labels": m.Labels, "annotations": m.Annotations, "environment": m.Environment, "pod_security": m.PodSecurity,
 		"resource_quota": m.ResourceQuota, "limit_range": m.LimitRange, "network_policy": m.NetworkPolicy,
 		"access": m.Access, "image_policy": m.ImagePolicy, "service_policy": m.ServicePolicy,
+		"allowed_storage_classes": m.AllowedStorageClasses, "allowed_priority_classes": m.AllowedPriorityClasses,
+		"max_preempting_priority": m.MaxPreemptingPriority,
 	} {
 		walk([]any{name}, v)
 	}
