@@ -75,6 +75,23 @@ func Compliance(r Resolved, foreign Foreign) []Finding {
 		net.Satisfied = false
 		net.Detail += "; re-opened by policies not made by Terraform: " + strings.Join(foreign.OpenPolicies, "; ")
 	}
+	// A Service reaches past every network policy: externalIPs intercept traffic cluster-wide and an
+	// ExternalName aliases any host, so isolation also needs the Services policy in force.
+	switch sp := r.ServicePolicy; {
+	case sp == nil:
+		net.Satisfied = false
+		net.Detail += "; service_policy is off: Services may claim externalIPs or alias any host (ExternalName)"
+	case sp.Action != ImageActionDeny:
+		net.Satisfied = false
+		net.Detail += "; service_policy action " + sp.Action + " only reports Services that reach past the namespace"
+	default:
+		if open := cidrsToEveryone("service_policy.allowed_external_ip_cidrs", sp.AllowedExternalIPCIDRs, "admits", nil); len(open) > 0 {
+			net.Satisfied = false
+			for _, o := range open {
+				net.Detail += "; " + strings.TrimSuffix(o, portsNote(nil)) + " as a Service's externalIPs"
+			}
+		}
+	}
 	out = append(out, net)
 
 	ps := r.PodSecurity

@@ -173,7 +173,8 @@ func TestComplianceEmptyResolved(t *testing.T) {
 		tNoImagePolicy,
 		{Practice: 4, Title: tTitleRBAC, Satisfied: true, Detail: "0 RoleBinding(s) to namespace-scoped roles; no cluster-admin", Checks: tChecksRBAC},
 		{Practice: 4, Title: tTitleAutomount, Satisfied: true, Detail: "default ServiceAccount automountServiceAccountToken = false", Checks: tChecksAutomount},
-		{Practice: 5, Title: tTitleNetwork, Satisfied: false, Detail: "deny_ingress = false, deny_egress = false", Checks: tChecksNetwork},
+		{Practice: 5, Title: tTitleNetwork, Satisfied: false, Detail: "deny_ingress = false, deny_egress = false; service_policy is off: " +
+			"Services may claim externalIPs or alias any host (ExternalName)", Checks: tChecksNetwork},
 		{Practice: 6, Title: tTitlePSA, Satisfied: false, Detail: "environment prod: enforce privileged, audit , warn  (version )", Checks: tChecksPSA},
 		{Practice: 7, Title: tTitleQuota, Satisfied: false,
 			Detail: "quota bounds cpu and memory: false; containers get default limits: false; services.loadbalancers = unset, services.nodeports = unset; " +
@@ -343,5 +344,35 @@ func TestIngressFromCIDRs(t *testing.T) {
 		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}}}, PolicyAllowFromCIDRs: found})
 	if strings.Join(adopted.AllowIngressFromCIDRs, ",") != "130.211.0.0/22,35.191.0.0/16" || strings.Join(adopted.AllowIngressPorts, ",") != "8080" {
 		t.Errorf("import reads back %v on %v", adopted.AllowIngressFromCIDRs, adopted.AllowIngressPorts)
+	}
+}
+
+// Practice 5 also needs the Services policy in force: off, only reporting, or admitting every
+// address as externalIPs, it is a gap; listed ranges and allowed ExternalNames are not.
+func TestComplianceServicePolicy(t *testing.T) {
+	r, err := Resolve(NamespaceSpec{Name: "a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	net := func() Finding { return Compliance(r, Foreign{})[3] }
+	if f := net(); !f.Satisfied || f.Practice != 5 {
+		t.Fatalf("the default namespace: %+v", f)
+	}
+	r.ServicePolicy.AllowedExternalIPCIDRs, r.ServicePolicy.AllowExternalName = []string{"192.0.2.0/28"}, true
+	if f := net(); !f.Satisfied {
+		t.Errorf("a listed range and allowed ExternalNames are configured exceptions: %+v", f)
+	}
+	for _, c := range []struct {
+		edit func()
+		want string
+	}{
+		{func() { r.ServicePolicy.AllowedExternalIPCIDRs = []string{"0.0.0.0/1", "128.0.0.0/1"} }, "admits every address (0.0.0.0/0) as a Service's externalIPs"},
+		{func() { r.ServicePolicy.Action = ImageActionWarn }, "service_policy action Warn only reports"},
+		{func() { r.ServicePolicy = nil }, "service_policy is off"},
+	} {
+		c.edit()
+		if f := net(); f.Satisfied || !strings.Contains(f.Detail, c.want) {
+			t.Errorf("want a gap naming %q: %+v", c.want, f)
+		}
 	}
 }

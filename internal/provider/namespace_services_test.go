@@ -46,6 +46,7 @@ resource "hardened_namespace" "test" {
 				// Default: no external IPs, no ExternalName, LoadBalancers only with source ranges.
 				Config: config(""),
 				Check: resource.ComposeAggregateTestCheckFunc(
+					complianceSays(5, true, ""),
 					resource.TestCheckTypeSetElemAttr("hardened_namespace.test", "managed_objects.*", "ValidatingAdmissionPolicy/hardened-services"),
 					resource.TestCheckTypeSetElemAttr("hardened_namespace.test", "managed_objects.*", "ValidatingAdmissionPolicyBinding/hardened-services-deny"),
 					func(*terraform.State) error {
@@ -77,7 +78,7 @@ resource "hardened_namespace" "test" {
 				// Off: the API server admits what the policy refused, and the tenant creates an
 				// ExternalName Service for real.
 				Config: config(`service_policy = { enabled = false }`),
-				Check: func(*terraform.State) error {
+				Check: resource.ComposeAggregateTestCheckFunc(complianceSays(5, false, "service_policy is off"), func(*terraform.State) error {
 					return joinErrs(
 						admitted("externalIPs without the policy", func() error {
 							_, err := tc.CoreV1().Services(name).Create(ctx, svc("ips", func(s *corev1.Service) { s.Spec.ExternalIPs = []string{"198.51.100.1"} }), dryRun)
@@ -88,7 +89,7 @@ resource "hardened_namespace" "test" {
 							return err
 						}),
 					)
-				},
+				}),
 			},
 			{
 				// On again: the existing Service can still be labelled by its owner, not re-pointed.
