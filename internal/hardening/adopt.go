@@ -239,11 +239,13 @@ func adoptAccess(bindings []*rbacv1.RoleBinding) []AccessEntry {
 	return out
 }
 
-// adoptServicePolicy keeps the Services policy a namespace of the provider carries; a namespace
-// without one gets the default policy, which the plan shows being added.
+// adoptServicePolicy keeps the Services policy a namespace of the provider carries. The default
+// policy is adopted as unset, as a configuration would write it; a namespace without one gets the
+// default too, which the plan shows being added.
 func adoptServicePolicy(l Live) *ServicePolicyInput {
 	p := ServicePolicyFromNamespace(l.Namespace.Labels, l.Namespace.Annotations)
-	if p == nil {
+	if p == nil || (len(p.AllowedExternalIPCIDRs) == 0 && p.Action == DefaultServiceAction &&
+		p.AllowExternalName == DefaultAllowExternalName && p.RequireLoadBalancerSourceRanges == DefaultRequireLoadBalancerSources) {
 		return nil
 	}
 	return &ServicePolicyInput{Action: &p.Action, AllowedExternalIPCIDRs: p.AllowedExternalIPCIDRs,

@@ -111,23 +111,23 @@ func build(r Resolved) []Object {
 		}
 		shared = append(shared, tamperObjects()...)
 	}
-	if r.ImagePolicy != nil {
-		l, a := imagePolicyMetadata(*r.ImagePolicy)
+	// A shared policy is bound by a namespace label and reads its values from annotations.
+	bind := func(l, a map[string]string, objs []Object) {
 		maps.Copy(labels, l)
 		maps.Copy(annotations, a)
-		shared = append(shared, imagePolicyObjects(r.ImagePolicy.Action)...)
+		shared = append(shared, objs...)
+	}
+	if r.ImagePolicy != nil {
+		l, a := imagePolicyMetadata(*r.ImagePolicy)
+		bind(l, a, imagePolicyObjects(r.ImagePolicy.Action))
 	}
 	if r.ClassPolicy != nil {
 		l, a := classPolicyMetadata(*r.ClassPolicy)
-		maps.Copy(labels, l)
-		maps.Copy(annotations, a)
-		shared = append(shared, classPolicyObjects()...)
+		bind(l, a, classPolicyObjects())
 	}
 	if r.ServicePolicy != nil {
 		l, a := servicePolicyMetadata(*r.ServicePolicy)
-		maps.Copy(labels, l)
-		maps.Copy(annotations, a)
-		shared = append(shared, servicePolicyObjects(r.ServicePolicy.Action)...)
+		bind(l, a, servicePolicyObjects(r.ServicePolicy.Action))
 	}
 	if len(annotations) == 0 {
 		annotations = nil

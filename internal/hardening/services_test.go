@@ -4,6 +4,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 func TestValidateServicePolicy(t *testing.T) {
@@ -54,5 +57,20 @@ func TestServicePolicyRoundTrip(t *testing.T) {
 	objs := servicePolicyObjects("Warn")
 	if len(objs) != 2 || objs[0].ID() != "ValidatingAdmissionPolicy/hardened-services" || objs[1].ID() != "ValidatingAdmissionPolicyBinding/hardened-services-warn" {
 		t.Errorf("objects %v", ManagedIDs(objs))
+	}
+}
+
+// Adoption writes the default policy as unset and keeps a configured one.
+func TestAdoptServicePolicy(t *testing.T) {
+	live := func(p ServicePolicy) Live {
+		l, a := servicePolicyMetadata(p)
+		return Live{Namespace: &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "a", Labels: l, Annotations: a}}}
+	}
+	if got := adoptServicePolicy(live(ServicePolicy{Action: DefaultServiceAction, RequireLoadBalancerSourceRanges: true})); got != nil {
+		t.Errorf("the default policy adopted as %+v", got)
+	}
+	got := adoptServicePolicy(live(ServicePolicy{Action: "Warn", AllowExternalName: true}))
+	if got == nil || *got.Action != "Warn" || !*got.AllowExternalName || *got.RequireLoadBalancerSourceRanges {
+		t.Errorf("a configured policy adopted as %+v", got)
 	}
 }

@@ -89,7 +89,7 @@ func (m *namespaceModel) adoptLive(ctx context.Context, obs *kube.Observed) diag
 		})
 	}
 	m.ServicePolicy = types.ObjectNull(servicePolicyAttrTypes)
-	if sp := s.ServicePolicy; sp != nil && !defaultServicePolicy(sp) {
+	if sp := s.ServicePolicy; sp != nil {
 		m.ServicePolicy = object(servicePolicyAttrTypes, map[string]attr.Value{
 			"enabled": types.BoolNull(), "allowed_external_ip_cidrs": optList(sp.AllowedExternalIPCIDRs),
 			"allow_external_name": optBool(sp.AllowExternalName), "require_load_balancer_source_ranges": optBool(sp.RequireLoadBalancerSourceRanges),
@@ -117,13 +117,4 @@ func (m *namespaceModel) adoptLive(ctx context.Context, obs *kube.Observed) diag
 		add(d)
 	}
 	return diags
-}
-
-// defaultServicePolicy says whether an adopted Services policy is the default one, which an
-// import writes as an unset service_policy, as a configuration would.
-func defaultServicePolicy(p *hardening.ServicePolicyInput) bool {
-	is := func(v *bool, def bool) bool { return v == nil || *v == def }
-	return len(p.AllowedExternalIPCIDRs) == 0 && is(p.AllowExternalName, hardening.DefaultAllowExternalName) &&
-		is(p.RequireLoadBalancerSourceRanges, hardening.DefaultRequireLoadBalancerSources) &&
-		(p.Action == nil || *p.Action == hardening.DefaultServiceAction) && is(p.Enabled, hardening.DefaultServicePolicyEnabled)
 }

@@ -13,7 +13,10 @@ import (
 	schedulingv1 "k8s.io/api/scheduling/v1"
 	apiresource "k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 )
 
 const classRefusal = "hardened_namespace class policy: "
@@ -89,6 +92,7 @@ resource "hardened_namespace" "test" {
 						refused("a pod that preempts above prod's bound", classRefusal+"priority class "+preempt+" (priority 1000) preempts other pods above 0",
 							classPod(ctx, tc, name, preempt)),
 						admitted("a pod of a listed class that never preempts", classPod(ctx, tc, name, polite)),
+						classWriterCannotLoosen(ctx, t, name),
 					)
 				},
 			},
@@ -125,4 +129,24 @@ func classClaim(class *string) *corev1.PersistentVolumeClaim {
 	return &corev1.PersistentVolumeClaim{ObjectMeta: metav1.ObjectMeta{Name: "data"}, Spec: corev1.PersistentVolumeClaimSpec{
 		StorageClassName: class, AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
 		Resources: corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: apiresource.MustParse("1Gi")}}}}
+}
+
+// classWriterCannotLoosen: the bounds live on the namespace; someone RBAC lets write namespaces
+// (not break-glass) is refused by tamper protection on every class key.
+func classWriterCannotLoosen(ctx context.Context, t *testing.T, name string) error {
+	_, writer := rbacAdmin(t, "acc-class-writer-"+name)
+	patch := func(body string) func() error {
+		return func() error {
+			_, err := writer.CoreV1().Namespaces().Patch(ctx, name, types.MergePatchType, []byte(body), dryPatch)
+			return err
+		}
+	}
+	return joinErrs(
+		refused("raise the preemption bound as a namespace writer", tamperRefusal,
+			patch(`{"metadata":{"annotations":{"`+hardening.MaxPreemptingPriorityAnnotation+`":"1000000000"}}}`)),
+		refused("widen the storage classes as a namespace writer", tamperRefusal,
+			patch(`{"metadata":{"annotations":{"`+hardening.StorageClassesAnnotation+`":"acc-fast,slow"}}}`)),
+		refused("take the namespace out of the class policy as a namespace writer", tamperRefusal,
+			patch(`{"metadata":{"labels":{"`+hardening.ClassPolicyLabel+`":null}}}`)),
+	)
 }
