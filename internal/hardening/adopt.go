@@ -2,6 +2,7 @@ package hardening
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -244,8 +245,7 @@ func adoptAccess(bindings []*rbacv1.RoleBinding) []AccessEntry {
 // default too, which the plan shows being added.
 func adoptServicePolicy(l Live) *ServicePolicyInput {
 	p := ServicePolicyFromNamespace(l.Namespace.Labels, l.Namespace.Annotations)
-	if p == nil || (len(p.AllowedExternalIPCIDRs) == 0 && p.Action == DefaultServiceAction &&
-		p.AllowExternalName == DefaultAllowExternalName && p.RequireLoadBalancerSourceRanges == DefaultRequireLoadBalancerSources) {
+	if p == nil || reflect.DeepEqual(*p, *resolveServicePolicy(nil)) {
 		return nil
 	}
 	return &ServicePolicyInput{Action: &p.Action, AllowedExternalIPCIDRs: p.AllowedExternalIPCIDRs,
