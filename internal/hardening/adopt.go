@@ -82,6 +82,7 @@ func Adopt(l Live) NamespaceSpec {
 			s.MaxPreemptingPriority = p.MaxPreemptingPriority
 		}
 	}
+	s.AllowedHostnames = HostnamesFromNamespace(l.Namespace.Labels, l.Namespace.Annotations)
 	return s
 }
 

@@ -84,6 +84,9 @@ func Compliance(r Resolved, foreign Foreign) []Finding {
 	case sp.Action != ImageActionDeny:
 		net.Satisfied = false
 		net.Detail += "; service_policy action " + sp.Action + " only reports Services that reach past the namespace"
+	case foreign.ServicePolicyNotLive != "":
+		net.Satisfied = false
+		net.Detail += "; service_policy not in force: " + foreign.ServicePolicyNotLive
 	default:
 		if open := cidrsToEveryone("service_policy.allowed_external_ip_cidrs", sp.AllowedExternalIPCIDRs, "admits", nil); len(open) > 0 {
 			net.Satisfied = false

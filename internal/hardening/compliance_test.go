@@ -2,6 +2,7 @@ package hardening
 
 import (
 	"fmt"
+	corev1 "k8s.io/api/core/v1"
 	"reflect"
 	"slices"
 	"strings"
@@ -282,6 +283,26 @@ func TestComplianceJudgesOwnAllows(t *testing.T) {
 	for _, f := range Compliance(r, Foreign{ImagePolicyNotLive: "binding hardened-images-deny is missing"}) {
 		if f.Practice == 2 && (f.Satisfied || !strings.Contains(f.Detail, "not in force: binding")) {
 			t.Errorf("practice 2 with the image policy not live: %+v", f)
+		}
+	}
+	// The Services policy: the same namespace with its keys as written satisfies practice 5's
+	// Services part; with its label removed (by someone the guard does not stop) it does not.
+	r, objs, err := Desired(NamespaceSpec{Name: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns := objs[0].Obj.(*corev1.Namespace)
+	if d := ServicePolicyKeysDiffer(*r.ServicePolicy, ns.Labels, ns.Annotations); d != "" {
+		t.Errorf("the keys as written differ: %s", d)
+	}
+	delete(ns.Labels, ServicePolicyLabel)
+	d := ServicePolicyKeysDiffer(*r.ServicePolicy, ns.Labels, ns.Annotations)
+	if !strings.Contains(d, ServicePolicyLabel) {
+		t.Errorf("a removed Services label is not seen: %q", d)
+	}
+	for _, f := range Compliance(r, Foreign{ServicePolicyNotLive: "namespace " + d}) {
+		if f.Practice == 5 && (f.Satisfied || !strings.Contains(f.Detail, "service_policy not in force: namespace label")) {
+			t.Errorf("practice 5 with the Services policy not live: %+v", f)
 		}
 	}
 }

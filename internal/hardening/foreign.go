@@ -22,11 +22,13 @@ type Foreign struct {
 	// ImagePolicyNotLive says why the live namespace does not run the image policy the
 	// configuration asks for ("" when it does): its keys or the shared policy and binding differ.
 	ImagePolicyNotLive string `json:",omitempty"`
+	// ServicePolicyNotLive is the same for the Services policy, which practice 5 rests on.
+	ServicePolicyNotLive string `json:",omitempty"`
 }
 
 // Empty reports whether nothing foreign weakens the namespace.
 func (f Foreign) Empty() bool {
-	return len(f.OpenPolicies) == 0 && len(f.EscalatingBindings) == 0 && f.ImagePolicyNotLive == ""
+	return len(f.OpenPolicies) == 0 && len(f.EscalatingBindings) == 0 && f.ImagePolicyNotLive == "" && f.ServicePolicyNotLive == ""
 }
 
 // Broad subjects: a binding to one of them grants its role to (nearly) everyone.

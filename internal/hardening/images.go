@@ -202,13 +202,19 @@ func ImagePolicyFromNamespace(labels, annotations map[string]string) *ImagePolic
 // ("" when they do not): the shared policy reads only these, so they are what is in force.
 func ImagePolicyKeysDiffer(p ImagePolicy, labels, annotations map[string]string) string {
 	wantL, wantA := imagePolicyMetadata(p)
+	return keysDiffer(wantL, wantA, []string{AllowedRegistriesAnnotation, ImageRulesAnnotation}, labels, annotations)
+}
+
+// keysDiffer compares a policy's wanted namespace keys with the live ones; annotationKeys are
+// every annotation the policy reads, so one added where none is wanted counts too.
+func keysDiffer(wantL, wantA map[string]string, annotationKeys []string, labels, annotations map[string]string) string {
 	var why []string
 	for k, v := range wantL {
 		if labels[k] != v {
 			why = append(why, fmt.Sprintf("label %s is %q (want %q)", k, labels[k], v))
 		}
 	}
-	for _, k := range []string{AllowedRegistriesAnnotation, ImageRulesAnnotation} {
+	for _, k := range annotationKeys {
 		if annotations[k] != wantA[k] {
 			why = append(why, fmt.Sprintf("annotation %s is %q (want %q)", k, annotations[k], wantA[k]))
 		}

@@ -125,6 +125,10 @@ func build(r Resolved) []Object {
 		l, a := classPolicyMetadata(*r.ClassPolicy)
 		bind(l, a, classPolicyObjects())
 	}
+	if len(r.Hostnames) > 0 {
+		l, a := hostnamePolicyMetadata(r.Hostnames)
+		bind(l, a, hostnamePolicyObjects())
+	}
 	if r.ServicePolicy != nil {
 		l, a := servicePolicyMetadata(*r.ServicePolicy)
 		bind(l, a, servicePolicyObjects(r.ServicePolicy.Action))

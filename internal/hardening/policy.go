@@ -49,8 +49,8 @@ func ImageBindingName(action string) string { return imageBindingPrefix + string
 // SharedPolicyNames are every shared policy and binding name, for the RBAC rule that lets the
 // provider's identity change these and no other admission policies.
 func SharedPolicyNames() (policies, bindings []string) {
-	policies = []string{ImagePolicyName, ServicePolicyName, ClassPolicyName, TamperPolicyName}
-	bindings = []string{TamperPolicyName, tamperNamespacesBinding, ClassPolicyName}
+	policies = []string{ImagePolicyName, ServicePolicyName, ClassPolicyName, HostnamePolicyName, TamperPolicyName}
+	bindings = []string{TamperPolicyName, tamperNamespacesBinding, ClassPolicyName, HostnamePolicyName}
 	for _, a := range ImageActions {
 		bindings = append(bindings, ImageBindingName(a))
 	}
@@ -178,6 +178,9 @@ func UnusedSharedObjects(namespaceLabels []map[string]string) []string {
 		if l[ClassPolicyLabel] == classPolicyEnabled {
 			used[ClassPolicyName] = true
 		}
+		if l[HostnamePolicyLabel] == hostnamePolicyOn {
+			used[HostnamePolicyName] = true
+		}
 		if a, ok := l[ServicePolicyLabel]; ok && slices.Contains(ImageActions, a) {
 			used[ServiceBindingName(a)] = true
 			used[ServicePolicyName] = true
@@ -190,7 +193,7 @@ func UnusedSharedObjects(namespaceLabels []map[string]string) []string {
 		if b == TamperPolicyName || b == tamperNamespacesBinding {
 			usedBy = TamperPolicyName
 		}
-		// ClassPolicyName names the policy and its one binding: used together.
+		// ClassPolicyName and HostnamePolicyName name a policy and its one binding: used together.
 		if !used[usedBy] {
 			out = append(out, validatingPolicyBindKind+"/"+b)
 		}

@@ -190,6 +190,7 @@ func Resolve(s NamespaceSpec) (Resolved, error) {
 	}
 	r.ServicePolicy = resolveServicePolicy(s.ServicePolicy)
 	r.ClassPolicy = resolveClassPolicy(s, env)
+	r.Hostnames = s.AllowedHostnames
 	if ip := s.ImagePolicy; ip != nil {
 		r.ImagePolicy = &ImagePolicy{
 			AllowedRegistries: ip.AllowedRegistries,

@@ -71,13 +71,13 @@ func TestValidateRegistryHosts(t *testing.T) {
 
 func TestUnusedSharedObjects(t *testing.T) {
 	all := UnusedSharedObjects(nil)
-	if len(all) != 13 || !strings.HasPrefix(all[0], "ValidatingAdmissionPolicyBinding/") || !strings.HasPrefix(all[9], "ValidatingAdmissionPolicy/") {
+	if len(all) != 15 || !strings.HasPrefix(all[0], "ValidatingAdmissionPolicyBinding/") || !strings.HasPrefix(all[10], "ValidatingAdmissionPolicy/") {
 		t.Fatalf("with no namespace every shared object is unused, bindings first: %v", all)
 	}
 	got := UnusedSharedObjects([]map[string]string{
 		{TamperProtectionLabel: "enabled"},
 		{ImagePolicyLabel: ImageActionWarn, ServicePolicyLabel: ImageActionDeny},
-		{"team": "x"},
+		{"team": "x", HostnamePolicyLabel: "enabled"},
 	})
 	want := []string{"ValidatingAdmissionPolicyBinding/hardened-classes", "ValidatingAdmissionPolicyBinding/hardened-images-deny",
 		"ValidatingAdmissionPolicyBinding/hardened-images-audit", "ValidatingAdmissionPolicyBinding/hardened-services-warn",

@@ -147,6 +147,13 @@ func ServicePolicyFromNamespace(labels, annotations map[string]string) *ServiceP
 	return p
 }
 
+// ServicePolicyKeysDiffer says how a namespace's keys differ from what the Services policy needs
+// ("" when they match).
+func ServicePolicyKeysDiffer(p ServicePolicy, labels, annotations map[string]string) string {
+	wantL, wantA := servicePolicyMetadata(p)
+	return keysDiffer(wantL, wantA, []string{ServiceExternalIPCIDRsAnnotation, ServiceRulesAnnotation}, labels, annotations)
+}
+
 // ServicePolicyObjectIDs are the shared objects a Services policy with this action runs on.
 func ServicePolicyObjectIDs(action string) []string {
 	return []string{validatingPolicyKind + "/" + ServicePolicyName, validatingPolicyBindKind + "/" + ServiceBindingName(action)}

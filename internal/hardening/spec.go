@@ -36,6 +36,9 @@ type NamespaceSpec struct {
 	// (nil: the environment's bound, if it has one).
 	AllowedStorageClasses, AllowedPriorityClasses []string
 	MaxPreemptingPriority                         *int64
+	// AllowedHostnames are the DNS names (and everything under them) the namespace's Ingresses and
+	// Gateway API routes may claim (empty: any).
+	AllowedHostnames []string
 	// TamperProtection guards the namespace's objects against everyone but Terraform (nil: DefaultTamperProtection).
 	TamperProtection *bool
 	// Runner is who Terraform runs as, exempt from tamper protection: declared in the provider
@@ -51,7 +54,7 @@ type NamespaceSpec struct {
 // unless they are turned off.
 func (s NamespaceSpec) UsesAdmissionPolicies() bool {
 	return s.ImagePolicy != nil || s.servicePolicyEnabled() || pick(s.TamperProtection, DefaultTamperProtection) ||
-		s.ExplicitClassBounds() ||
+		s.ExplicitClassBounds() || len(s.AllowedHostnames) > 0 ||
 		len(s.AllowedStorageClasses) > 0 || len(s.AllowedPriorityClasses) > 0 || s.MaxPreemptingPriority != nil
 }
 
@@ -104,6 +107,7 @@ type Resolved struct {
 	ImagePolicy                  *ImagePolicy
 	ServicePolicy                *ServicePolicy // nil: turned off
 	ClassPolicy                  *ClassPolicy   // nil: no class is bounded
+	Hostnames                    []string       // empty: no hostname policy
 	TamperProtection             bool
 	Runner                       RunnerIdentity
 	BreakGlassGroups             []string

@@ -68,6 +68,7 @@ func Validate(s NamespaceSpec) []FieldError {
 	errs = append(errs, validateImagePolicy(s.ImagePolicy)...)
 	errs = append(errs, validateServicePolicy(s.ServicePolicy)...)
 	errs = append(errs, validateClassPolicy(s)...)
+	errs = append(errs, validateHostnames(s.AllowedHostnames)...)
 	for i, g := range s.BreakGlassGroups {
 		add(ValidateIdentityName("group", g), "break_glass_groups", i)
 	}

@@ -27,6 +27,7 @@ type Client struct {
 	identity *Identity
 	verMu    sync.Mutex
 	version  string
+	served   map[string]map[string]bool // API group -> resources served in any version
 }
 
 // NewClient connects lazily: client-go makes no request until the first call.

@@ -3,6 +3,8 @@ package kube
 import (
 	"context"
 	"errors"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 )
 
 // ServerVersion returns the API server's gitVersion as reported by discovery (GET /version),
@@ -22,4 +24,42 @@ func (c *Client) ServerVersion(ctx context.Context) (string, error) {
 	}
 	c.version = info.GitVersion
 	return info.GitVersion, nil
+}
+
+// ServedResources returns the resources of an API group the server serves, in any version (empty
+// when it serves no such group): what plans check before relying on an optional API, such as the
+// Gateway API's routes or MutatingAdmissionPolicy. One discovery round per group and provider process.
+func (c *Client) ServedResources(ctx context.Context, group string) (map[string]bool, error) {
+	c.verMu.Lock()
+	defer c.verMu.Unlock()
+	if r, ok := c.served[group]; ok {
+		return r, nil
+	}
+	groups, err := c.Clientset.Discovery().ServerGroups()
+	if err != nil {
+		return nil, Explain(err, c.host)
+	}
+	out := map[string]bool{}
+	for _, g := range groups.Groups {
+		if g.Name != group {
+			continue
+		}
+		for _, v := range g.Versions {
+			list, err := c.Clientset.Discovery().ServerResourcesForGroupVersion(v.GroupVersion)
+			if apierrors.IsNotFound(err) {
+				continue // removed between the two requests
+			}
+			if err != nil {
+				return nil, Explain(err, c.host)
+			}
+			for _, r := range list.APIResources {
+				out[r.Name] = true
+			}
+		}
+	}
+	if c.served == nil {
+		c.served = map[string]map[string]bool{}
+	}
+	c.served[group] = out
+	return out, nil
 }

@@ -17,6 +17,7 @@ type cluster interface {
 	Host() string
 	FieldManager() string
 	ServerVersion(ctx context.Context) (string, error)
+	ServedResources(ctx context.Context, group string) (map[string]bool, error)
 	WhoAmI(ctx context.Context) (kube.Identity, error)
 	ReadPosture(ctx context.Context) (posture.Snapshot, error)
 

@@ -30,6 +30,8 @@ type fakeCluster struct {
 	wide     bool
 	// deleteErr fails Delete of an ID ("Kind/name").
 	deleteErr map[string]error
+	// served is what ServedResources returns per API group.
+	served map[string]map[string]bool
 
 	mu    sync.Mutex
 	calls []string
@@ -65,6 +67,11 @@ func (f *fakeCluster) ServerVersion(context.Context) (string, error) {
 		return "", errors.New("no version faked")
 	}
 	return f.version, nil
+}
+
+func (f *fakeCluster) ServedResources(_ context.Context, group string) (map[string]bool, error) {
+	f.record("ServedResources")
+	return f.served[group], nil
 }
 
 func (f *fakeCluster) WhoAmI(context.Context) (kube.Identity, error) {

@@ -98,6 +98,7 @@ func (m *namespaceModel) adoptLive(ctx context.Context, obs *kube.Observed) diag
 	}
 	m.AllowedStorageClasses, m.AllowedPriorityClasses = optList(s.AllowedStorageClasses), optList(s.AllowedPriorityClasses)
 	m.MaxPreemptingPriority = types.Int64PointerValue(s.MaxPreemptingPriority)
+	m.AllowedHostnames = optList(s.AllowedHostnames)
 	accessType := types.ObjectType{AttrTypes: accessAttrTypes}
 	m.Access = types.ListNull(accessType)
 	if len(s.Access) > 0 {

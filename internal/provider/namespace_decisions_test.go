@@ -246,3 +246,30 @@ func TestNamespaceUpdate_prunes(t *testing.T) {
 		t.Errorf("uid in state = %q (%v)", uid, d)
 	}
 }
+
+// Where the cluster serves no Gateway API route, a plan with allowed_hostnames says that only
+// Ingresses are judged; where one is served, or no hostnames are listed, it says nothing.
+func TestCheckGatewayRoutes(t *testing.T) {
+	ctx := context.Background()
+	owned := hardening.NamespaceSpec{Name: "shop", AllowedHostnames: []string{"shop.example.com"}}
+	for _, c := range []struct {
+		what   string
+		served map[string]map[string]bool
+		spec   hardening.NamespaceSpec
+		warn   bool
+	}{
+		{"no Gateway API", nil, owned, true},
+		{"only other Gateway API kinds", map[string]map[string]bool{hardening.GatewayAPIGroup: {"gateways": true}}, owned, true},
+		{"HTTPRoute served", map[string]map[string]bool{hardening.GatewayAPIGroup: {"httproutes": true}}, owned, false},
+		{"no hostnames listed", nil, hardening.NamespaceSpec{Name: "shop"}, false},
+	} {
+		f := &fakeCluster{version: "v1.37.2", served: c.served}
+		diags := (&NamespaceResource{data: onCluster(f)}).checkGatewayRoutes(ctx, c.spec)
+		if got := diags.WarningsCount() == 1; got != c.warn || diags.HasError() {
+			t.Errorf("%s: diagnostics %v, want a warning: %t", c.what, diags, c.warn)
+		}
+		if c.warn && !strings.Contains(diags[0].Detail(), "judges Ingresses only") {
+			t.Errorf("%s: the warning should say what is judged: %s", c.what, diags[0].Detail())
+		}
+	}
+}

@@ -53,7 +53,7 @@ func plannedForeign(ctx context.Context, p privateState, res hardening.Resolved,
 	if len(b) > 0 {
 		_ = json.Unmarshal(b, &f) // unreadable: judge as if nothing foreign, the next refresh rewrites it
 	}
-	f.ImagePolicyNotLive = "" // apply writes the image policy as planned
+	f.ImagePolicyNotLive, f.ServicePolicyNotLive = "", "" // apply writes the policies as planned
 	return f, diags
 }
 
@@ -92,11 +92,25 @@ func imagePolicyNotLive(res hardening.Resolved, notAsApplied map[string]string, 
 	if res.ImagePolicy == nil {
 		return ""
 	}
-	var why []string
-	if d := hardening.ImagePolicyKeysDiffer(*res.ImagePolicy, nsLabels, nsAnnotations); d != "" {
-		why = append(why, "namespace "+d)
+	return policyNotLive(hardening.ImagePolicyKeysDiffer(*res.ImagePolicy, nsLabels, nsAnnotations),
+		hardening.ImagePolicyObjectIDs(res.ImagePolicy.Action), notAsApplied)
+}
+
+// servicePolicyNotLive is the same for the Services policy, which compliance's practice 5 rests on.
+func servicePolicyNotLive(res hardening.Resolved, notAsApplied map[string]string, nsLabels, nsAnnotations map[string]string) string {
+	if res.ServicePolicy == nil {
+		return ""
 	}
-	for _, id := range hardening.ImagePolicyObjectIDs(res.ImagePolicy.Action) {
+	return policyNotLive(hardening.ServicePolicyKeysDiffer(*res.ServicePolicy, nsLabels, nsAnnotations),
+		hardening.ServicePolicyObjectIDs(res.ServicePolicy.Action), notAsApplied)
+}
+
+func policyNotLive(keysDiffer string, ids []string, notAsApplied map[string]string) string {
+	var why []string
+	if keysDiffer != "" {
+		why = append(why, "namespace "+keysDiffer)
+	}
+	for _, id := range ids {
 		switch where, ok := notAsApplied[id]; {
 		case !ok:
 		case where == "is missing":

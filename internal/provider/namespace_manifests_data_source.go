@@ -38,6 +38,7 @@ type namespaceManifestsModel struct {
 	AllowedStorageClasses        types.List   `tfsdk:"allowed_storage_classes"`
 	AllowedPriorityClasses       types.List   `tfsdk:"allowed_priority_classes"`
 	MaxPreemptingPriority        types.Int64  `tfsdk:"max_preempting_priority"`
+	AllowedHostnames             types.List   `tfsdk:"allowed_hostnames"`
 	AutomountServiceAccountToken types.Bool   `tfsdk:"automount_service_account_token"`
 	ID                           types.String `tfsdk:"id"`
 	YAML                         types.String `tfsdk:"yaml"`
@@ -50,7 +51,7 @@ func (m namespaceManifestsModel) asResource() namespaceModel {
 		PodSecurity: m.PodSecurity, ResourceQuota: m.ResourceQuota, LimitRange: m.LimitRange,
 		NetworkPolicy: m.NetworkPolicy, Access: m.Access, ImagePolicy: m.ImagePolicy, ServicePolicy: m.ServicePolicy,
 		AllowedStorageClasses: m.AllowedStorageClasses, AllowedPriorityClasses: m.AllowedPriorityClasses,
-		MaxPreemptingPriority:        m.MaxPreemptingPriority,
+		MaxPreemptingPriority: m.MaxPreemptingPriority, AllowedHostnames: m.AllowedHostnames,
 		AutomountServiceAccountToken: m.AutomountServiceAccountToken,
 		// The tamper guard exempts the identity that applies it, which only a live apply knows; a
 		// GitOps agent applying these manifests would lock itself out. They are rendered without it.

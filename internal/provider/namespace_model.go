@@ -33,6 +33,7 @@ type namespaceModel struct {
 	AllowedStorageClasses        types.List     `tfsdk:"allowed_storage_classes"`
 	AllowedPriorityClasses       types.List     `tfsdk:"allowed_priority_classes"`
 	MaxPreemptingPriority        types.Int64    `tfsdk:"max_preempting_priority"`
+	AllowedHostnames             types.List     `tfsdk:"allowed_hostnames"`
 	AutomountServiceAccountToken types.Bool     `tfsdk:"automount_service_account_token"`
 	WaitForDefaultServiceAccount types.Bool     `tfsdk:"wait_for_default_service_account"`
 	DeletionProtection           types.Bool     `tfsdk:"deletion_protection"`
@@ -237,6 +238,7 @@ func (m namespaceModel) spec(ctx context.Context) (hardening.NamespaceSpec, bool
 		AllowedStorageClasses:        r.list(m.AllowedStorageClasses),
 		AllowedPriorityClasses:       r.list(m.AllowedPriorityClasses),
 		MaxPreemptingPriority:        r.int64(m.MaxPreemptingPriority),
+		AllowedHostnames:             r.list(m.AllowedHostnames),
 	}
 	if m.Name.IsUnknown() {
 		r.unknown = true

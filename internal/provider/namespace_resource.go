@@ -146,6 +146,7 @@ func (r *NamespaceResource) modifyPlan(ctx context.Context, config tfsdk.Config,
 		if resp.Diagnostics.HasError() {
 			return
 		}
+		resp.Diagnostics.Append(r.checkGatewayRoutes(ctx, s)...)
 	}
 	if (s.TamperProtection == nil || *s.TamperProtection) && r.data != nil && r.data.runner != nil && !r.data.configUnknown {
 		// A declared runner is checked when the plan is made, not half way through an apply.
@@ -490,6 +491,7 @@ func (r *NamespaceResource) read(ctx context.Context, current tfsdk.State, priva
 	foreign, others, diags := judgeForeign(res, objs, obs)
 	resp.Diagnostics.Append(diags...)
 	foreign.ImagePolicyNotLive = imagePolicyNotLive(res, notAsApplied, ns.Labels, ns.Annotations)
+	foreign.ServicePolicyNotLive = servicePolicyNotLive(res, notAsApplied, ns.Labels, ns.Annotations)
 	for _, f := range append(append([]string(nil), foreign.OpenPolicies...), foreign.EscalatingBindings...) {
 		resp.Diagnostics.AddWarning("Namespace "+name+" weakened by an object Terraform does not manage",
 			f+". Terraform does not remove objects it did not create; compliance reports it until it is removed.")
@@ -553,6 +555,12 @@ func (r *NamespaceResource) recordPlanFingerprint(ctx context.Context, client cl
 	}
 	parsed, err := releases.ParseVersion(v)
 	if err != nil || hardening.ImagePolicySupported(parsed.Major, parsed.Minor, v) != nil {
+		return
+	}
+	// Nor where the plan warns that no Gateway API route is served: a fast plan would not say it.
+	var hostnames types.List
+	if d := config.GetAttribute(ctx, path.Root("allowed_hostnames"), &hostnames); d.HasError() ||
+		(len(hostnames.Elements()) > 0 && !servesGatewayRoutes(ctx, client)) {
 		return
 	}
 	stampPlanFingerprint(ctx, r.data.fingerprintVersion, config, state, private, diags)
@@ -672,6 +680,11 @@ func (r *NamespaceResource) checkAdmissionPoliciesSupported(ctx context.Context,
 	}
 	if s.ImagePolicy != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("image_policy"), "image_policy needs Kubernetes 1.30 or newer", err.Error()+".")
+	}
+	if len(s.AllowedHostnames) > 0 {
+		resp.Diagnostics.AddAttributeError(path.Root("allowed_hostnames"), "allowed_hostnames needs Kubernetes 1.30 or newer",
+			fmt.Sprintf("The cluster runs Kubernetes %s; allowed_hostnames uses ValidatingAdmissionPolicy "+
+				"(admissionregistration.k8s.io/v1), GA in 1.30. Upgrade the cluster or remove it.", v))
 	}
 	if s.ExplicitClassBounds() {
 		resp.Diagnostics.AddError("Class bounds need Kubernetes 1.30 or newer", fmt.Sprintf("The cluster runs Kubernetes %s; "+

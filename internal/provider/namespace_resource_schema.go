@@ -271,6 +271,14 @@ func namespaceInputAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "The highest priority at which the namespace's pods may preempt (evict) other pods: a pod " +
 				"naming a PriorityClass above it is refused unless the class has `preemptionPolicy: Never`. Unset: the " +
 				"environment's bound, `0` in `prod` (a tenant's pods preempt no one), none in the other presets."},
+		"allowed_hostnames": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+			MarkdownDescription: "DNS names this namespace owns, each with every name under it (`shop.example.com` owns " +
+				"`www.shop.example.com` and `*.shop.example.com`). When set, the shared ValidatingAdmissionPolicy " +
+				"`hardened-hostnames` (Kubernetes 1.30+) refuses Ingress `rules[].host` and `tls[].hosts`, and Gateway API " +
+				"`HTTPRoute`, `GRPCRoute` and `TLSRoute` `spec.hostnames`, outside them; wildcards not under them; and what " +
+				"serves every hostname (an Ingress rule without a host, a `defaultBackend`, a route without hostnames). " +
+				"Updates are judged on the hosts they add. Unset: any hostname. Hostnames are unique across namespaces only " +
+				"when each name is listed for one namespace."},
 		"service_policy": schema.SingleNestedAttribute{
 			Optional: true,
 			MarkdownDescription: "Keeps the namespace's Services inside it, on by default (unset: the defaults below): " +

@@ -15,7 +15,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/kube"
 )
@@ -119,15 +118,7 @@ resource "hardened_namespace" "test" {
 
 func adminDynamic(t *testing.T) dynamic.Interface {
 	t.Helper()
-	cfg, err := clientcmd.BuildConfigFromFlags("", testCluster.AdminKubeconfig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dyn
+	return dynamicFor(t, testCluster.AdminKubeconfig)
 }
 
 func admissionGVR(resource string) schema.GroupVersionResource {

@@ -46,7 +46,7 @@ func (m namespaceModel) unknownPaths() unknownPaths {
 		"resource_quota": m.ResourceQuota, "limit_range": m.LimitRange, "network_policy": m.NetworkPolicy,
 		"access": m.Access, "image_policy": m.ImagePolicy, "service_policy": m.ServicePolicy,
 		"allowed_storage_classes": m.AllowedStorageClasses, "allowed_priority_classes": m.AllowedPriorityClasses,
-		"max_preempting_priority": m.MaxPreemptingPriority,
+		"max_preempting_priority": m.MaxPreemptingPriority, "allowed_hostnames": m.AllowedHostnames,
 	} {
 		walk([]any{name}, v)
 	}
