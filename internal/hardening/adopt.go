@@ -75,6 +75,12 @@ func Adopt(l Live) NamespaceSpec {
 	s.Network = adoptNetwork(l.Policies)
 	s.Access = adoptAccess(l.RoleBindings)
 	s.ImagePolicy = adoptImagePolicy(l)
+	// The pull policy is written only where it differs from the environment's default, as an
+	// import of a namespace configured with the default would otherwise plan a change.
+	if p := ImagePolicyFromNamespace(l.Namespace.Labels, l.Namespace.Annotations); p != nil && s.ImagePolicy != nil &&
+		p.AlwaysPull != PresetAlwaysPull(s.Environment) {
+		s.ImagePolicy.AlwaysPullImages = &p.AlwaysPull
+	}
 	s.ServicePolicy = adoptServicePolicy(l)
 	if p := ClassPolicyFromNamespace(l.Namespace.Labels, l.Namespace.Annotations); p != nil {
 		s.AllowedStorageClasses, s.AllowedPriorityClasses = p.StorageClasses, p.PriorityClasses

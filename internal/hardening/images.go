@@ -33,6 +33,9 @@ type ImagePolicy struct {
 	ForbidLatestTag   bool
 	RequireDigest     bool
 	Action            string
+	// AlwaysPull makes every container pull its image on start (see pullpolicy.go): by mutation
+	// when PullMutates (the cluster serves MutatingAdmissionPolicy), else by refusal.
+	AlwaysPull, PullMutates bool
 }
 
 // registryRe: host[:port][/path], lower case, no scheme, tag or digest; the host a name or a
@@ -163,6 +166,9 @@ const (
 // (its value is the action) and the annotations the shared policy reads.
 func imagePolicyMetadata(p ImagePolicy) (labels, annotations map[string]string) {
 	labels = map[string]string{ImagePolicyLabel: p.Action}
+	if mode := p.pullPolicyMode(); mode != "" {
+		labels[PullPolicyLabel] = mode
+	}
 	annotations = map[string]string{}
 	if len(p.AllowedRegistries) > 0 {
 		annotations[AllowedRegistriesAnnotation] = strings.Join(p.AllowedRegistries, ",")
@@ -188,6 +194,12 @@ func ImagePolicyFromNamespace(labels, annotations map[string]string) *ImagePolic
 		return nil
 	}
 	p := &ImagePolicy{Action: action}
+	switch labels[PullPolicyLabel] {
+	case PullPolicyMutate:
+		p.AlwaysPull, p.PullMutates = true, true
+	case PullPolicyRefuse:
+		p.AlwaysPull = true
+	}
 	if r := annotations[AllowedRegistriesAnnotation]; r != "" {
 		p.AllowedRegistries = strings.Split(r, ",")
 	}
@@ -202,7 +214,11 @@ func ImagePolicyFromNamespace(labels, annotations map[string]string) *ImagePolic
 // ("" when they do not): the shared policy reads only these, so they are what is in force.
 func ImagePolicyKeysDiffer(p ImagePolicy, labels, annotations map[string]string) string {
 	wantL, wantA := imagePolicyMetadata(p)
-	return keysDiffer(wantL, wantA, []string{AllowedRegistriesAnnotation, ImageRulesAnnotation}, labels, annotations)
+	why := keysDiffer(wantL, wantA, []string{AllowedRegistriesAnnotation, ImageRulesAnnotation}, labels, annotations)
+	if _, wanted := wantL[PullPolicyLabel]; !wanted && labels[PullPolicyLabel] != "" && why == "" {
+		why = fmt.Sprintf("label %s is %q (want none)", PullPolicyLabel, labels[PullPolicyLabel])
+	}
+	return why
 }
 
 // keysDiffer compares a policy's wanted namespace keys with the live ones; annotationKeys are
@@ -241,6 +257,7 @@ func imagePolicyObjects(action string) []Object {
 		{Name: "rules", Expression: celAnnotationList("namespaceObject", ImageRulesAnnotation)},
 		{Name: "resolved", Expression: celResolved},
 	}
+	variables = append(variables, pullPolicyVariables()...)
 	validations := []admissionv1.Validation{
 		{
 			Expression: `variables.allowed.size() == 0 || variables.resolved.all(i, ` + celAllowed + `)`,
@@ -260,6 +277,7 @@ func imagePolicyObjects(action string) []Object {
 				`' is not pinned by digest: use image@sha256:...'`,
 			Reason: ptr(metav1.StatusReasonForbidden),
 		},
+		pullPolicyValidation(),
 	}
 	write := []admissionv1.OperationType{admissionv1.Create, admissionv1.Update}
 	policy := sharedPolicy(ImagePolicyName, admissionv1.ValidatingAdmissionPolicySpec{Variables: variables, Validations: validations},

@@ -10,7 +10,7 @@ var NamespacedKinds = []string{"ServiceAccount", "ResourceQuota", "LimitRange", 
 
 // ClusterScopedKinds are the kinds the provider writes outside any namespace: the namespace itself,
 // and the admission policies and their bindings.
-var ClusterScopedKinds = []string{"Namespace", validatingPolicyKind, validatingPolicyBindKind}
+var ClusterScopedKinds = []string{"Namespace", validatingPolicyKind, validatingPolicyBindKind, mutatingPolicyKind, mutatingPolicyBindKind}
 
 // IsClusterScopedKind says whether objects of a kind live outside namespaces. Those other than the
 // namespace are not removed with it and must be deleted explicitly.
@@ -57,7 +57,7 @@ func ApplyOrder(objs []Object) (guard []Object, namespace Object, inside, last [
 			namespace = o
 		case isGuard:
 			guard = append(guard, o)
-		case o.Kind == validatingPolicyBindKind:
+		case o.Kind == validatingPolicyBindKind || o.Kind == mutatingPolicyBindKind:
 			last = append(last, o)
 		default:
 			inside = append(inside, o)
@@ -85,9 +85,9 @@ func PruneOrder(ids []string) []string {
 	out := slices.Clone(ids)
 	rank := func(id string) int {
 		switch {
-		case strings.HasPrefix(id, validatingPolicyBindKind+"/"):
+		case strings.HasPrefix(id, validatingPolicyBindKind+"/"), strings.HasPrefix(id, mutatingPolicyBindKind+"/"):
 			return 0
-		case strings.HasPrefix(id, validatingPolicyKind+"/"):
+		case strings.HasPrefix(id, validatingPolicyKind+"/"), strings.HasPrefix(id, mutatingPolicyKind+"/"):
 			return 1
 		}
 		return 2

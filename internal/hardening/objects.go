@@ -120,6 +120,9 @@ func build(r Resolved) []Object {
 	if r.ImagePolicy != nil {
 		l, a := imagePolicyMetadata(*r.ImagePolicy)
 		bind(l, a, imagePolicyObjects(r.ImagePolicy.Action))
+		if r.ImagePolicy.pullPolicyMode() == PullPolicyMutate {
+			shared = append(shared, pullPolicyObjects()...)
+		}
 	}
 	if r.ClassPolicy != nil {
 		l, a := classPolicyMetadata(*r.ClassPolicy)

@@ -60,13 +60,21 @@ func SharedPolicyNames() (policies, bindings []string) {
 	return policies, bindings
 }
 
+// SharedMutatingPolicyNames are the shared MutatingAdmissionPolicies and bindings, for the same RBAC rule.
+func SharedMutatingPolicyNames() (policies, bindings []string) {
+	return []string{PullPolicyName}, []string{PullPolicyName}
+}
+
 // IsShared says whether an object ID ("Kind/name") is one of the shared policies or bindings:
 // wanted by many namespaces, so never pruned or deleted for one of them.
 func IsShared(id string) bool {
 	kind, name, _ := strings.Cut(id, "/")
 	policies, bindings := SharedPolicyNames()
+	mpolicies, mbindings := SharedMutatingPolicyNames()
 	return (kind == validatingPolicyKind && slices.Contains(policies, name)) ||
-		(kind == validatingPolicyBindKind && slices.Contains(bindings, name))
+		(kind == validatingPolicyBindKind && slices.Contains(bindings, name)) ||
+		(kind == mutatingPolicyKind && slices.Contains(mpolicies, name)) ||
+		(kind == mutatingPolicyBindKind && slices.Contains(mbindings, name))
 }
 
 // LegacyClusterObjectIDs are the per-namespace policies and bindings earlier releases wrote:
@@ -103,7 +111,7 @@ func ClusterObjectIDs(namespace string) []string {
 	for _, b := range bindings {
 		ids = append(ids, validatingPolicyBindKind+"/"+b)
 	}
-	return ids
+	return append(ids, PullPolicyObjectIDs()...)
 }
 
 // namedRule matches resources of one API group, any version, for the given operations. The shared
@@ -181,6 +189,9 @@ func UnusedSharedObjects(namespaceLabels []map[string]string) []string {
 		if l[HostnamePolicyLabel] == hostnamePolicyOn {
 			used[HostnamePolicyName] = true
 		}
+		if l[PullPolicyLabel] == PullPolicyMutate {
+			used[PullPolicyName] = true
+		}
 		if a, ok := l[ServicePolicyLabel]; ok && slices.Contains(ImageActions, a) {
 			used[ServiceBindingName(a)] = true
 			used[ServicePolicyName] = true
@@ -198,10 +209,16 @@ func UnusedSharedObjects(namespaceLabels []map[string]string) []string {
 			out = append(out, validatingPolicyBindKind+"/"+b)
 		}
 	}
+	if !used[PullPolicyName] {
+		out = append(out, mutatingPolicyBindKind+"/"+PullPolicyName)
+	}
 	for _, p := range policies {
 		if !used[p] {
 			out = append(out, validatingPolicyKind+"/"+p)
 		}
+	}
+	if !used[PullPolicyName] {
+		out = append(out, mutatingPolicyKind+"/"+PullPolicyName)
 	}
 	return out
 }

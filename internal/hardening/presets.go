@@ -197,7 +197,9 @@ func Resolve(s NamespaceSpec) (Resolved, error) {
 			ForbidLatestTag:   pick(ip.ForbidLatestTag, DefaultForbidLatestTag),
 			RequireDigest:     pick(ip.RequireDigest, DefaultRequireDigest),
 			Action:            pick(ip.Action, DefaultImageAction),
+			AlwaysPull:        pick(ip.AlwaysPullImages, PresetAlwaysPull(env)),
 		}
+		r.ImagePolicy.PullMutates = r.ImagePolicy.AlwaysPull && s.MutatingAdmissionPolicy
 	}
 	return r, nil
 }

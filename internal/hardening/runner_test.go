@@ -71,12 +71,13 @@ func TestValidateRegistryHosts(t *testing.T) {
 
 func TestUnusedSharedObjects(t *testing.T) {
 	all := UnusedSharedObjects(nil)
-	if len(all) != 15 || !strings.HasPrefix(all[0], "ValidatingAdmissionPolicyBinding/") || !strings.HasPrefix(all[10], "ValidatingAdmissionPolicy/") {
+	if len(all) != 17 || !strings.HasPrefix(all[0], "ValidatingAdmissionPolicyBinding/") || all[10] != "MutatingAdmissionPolicyBinding/"+PullPolicyName ||
+		!strings.HasPrefix(all[11], "ValidatingAdmissionPolicy/") || all[16] != "MutatingAdmissionPolicy/"+PullPolicyName {
 		t.Fatalf("with no namespace every shared object is unused, bindings first: %v", all)
 	}
 	got := UnusedSharedObjects([]map[string]string{
 		{TamperProtectionLabel: "enabled"},
-		{ImagePolicyLabel: ImageActionWarn, ServicePolicyLabel: ImageActionDeny},
+		{ImagePolicyLabel: ImageActionWarn, ServicePolicyLabel: ImageActionDeny, PullPolicyLabel: PullPolicyMutate},
 		{"team": "x", HostnamePolicyLabel: "enabled"},
 	})
 	want := []string{"ValidatingAdmissionPolicyBinding/hardened-classes", "ValidatingAdmissionPolicyBinding/hardened-images-deny",

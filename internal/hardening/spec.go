@@ -47,6 +47,9 @@ type NamespaceSpec struct {
 	Runner RunnerIdentity
 	// BreakGlassGroups are exempt from tamper protection besides system:masters.
 	BreakGlassGroups []string
+	// MutatingAdmissionPolicy says the cluster serves MutatingAdmissionPolicy v1 (a fact of the
+	// cluster, not a setting): the pull policy then sets imagePullPolicy instead of refusing others.
+	MutatingAdmissionPolicy bool
 }
 
 // UsesAdmissionPolicies says whether the spec needs ValidatingAdmissionPolicy (Kubernetes 1.30+):
@@ -64,6 +67,8 @@ type ImagePolicyInput struct {
 	ForbidLatestTag   *bool
 	RequireDigest     *bool
 	Action            *string
+	// AlwaysPullImages makes every container pull on start (nil: the environment's default, on in prod).
+	AlwaysPullImages *bool
 }
 
 // PodSecurityInput is the user's pod_security block; nil fields come from the preset.

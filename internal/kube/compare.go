@@ -38,6 +38,7 @@ var ownedWhole = map[string]bool{
 	// The shared admission policies and bindings: one selector or rule added switches a policy off
 	// or narrows it for every namespace.
 	"ValidatingAdmissionPolicy": true, "ValidatingAdmissionPolicyBinding": true,
+	"MutatingAdmissionPolicy": true, "MutatingAdmissionPolicyBinding": true,
 }
 
 // OwnedWhole reports whether every field but metadata and status of a kind belongs to the provider.

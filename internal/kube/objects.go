@@ -33,6 +33,10 @@ var resources = map[string]schema.GroupVersionResource{
 		Resource: "validatingadmissionpolicies"},
 	"ValidatingAdmissionPolicyBinding": {Group: "admissionregistration.k8s.io", Version: "v1",
 		Resource: "validatingadmissionpolicybindings"},
+	"MutatingAdmissionPolicy": {Group: "admissionregistration.k8s.io", Version: "v1",
+		Resource: "mutatingadmissionpolicies"},
+	"MutatingAdmissionPolicyBinding": {Group: "admissionregistration.k8s.io", Version: "v1",
+		Resource: "mutatingadmissionpolicybindings"},
 }
 
 func (c *Client) resource(kind, namespace string) (dynamic.ResourceInterface, error) {

@@ -63,3 +63,31 @@ func (c *Client) ServedResources(ctx context.Context, group string) (map[string]
 	c.served[group] = out
 	return out, nil
 }
+
+// ServesResource says whether the server serves a resource at one group version, such as
+// mutatingadmissionpolicies at admissionregistration.k8s.io/v1 (served from Kubernetes 1.36, or
+// turned off). One discovery request per group version and provider process.
+func (c *Client) ServesResource(ctx context.Context, groupVersion, resource string) (bool, error) {
+	c.verMu.Lock()
+	defer c.verMu.Unlock()
+	key := groupVersion + "/"
+	if c.served == nil {
+		c.served = map[string]map[string]bool{}
+	}
+	if r, ok := c.served[key]; ok {
+		return r[resource], nil
+	}
+	out := map[string]bool{}
+	list, err := c.Clientset.Discovery().ServerResourcesForGroupVersion(groupVersion)
+	switch {
+	case apierrors.IsNotFound(err):
+	case err != nil:
+		return false, Explain(err, c.host)
+	default:
+		for _, r := range list.APIResources {
+			out[r.Name] = true
+		}
+	}
+	c.served[key] = out
+	return out[resource], nil
+}

@@ -18,6 +18,7 @@ type cluster interface {
 	FieldManager() string
 	ServerVersion(ctx context.Context) (string, error)
 	ServedResources(ctx context.Context, group string) (map[string]bool, error)
+	ServesResource(ctx context.Context, groupVersion, resource string) (bool, error)
 	WhoAmI(ctx context.Context) (kube.Identity, error)
 	ReadPosture(ctx context.Context) (posture.Snapshot, error)
 

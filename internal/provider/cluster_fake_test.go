@@ -74,6 +74,11 @@ func (f *fakeCluster) ServedResources(_ context.Context, group string) (map[stri
 	return f.served[group], nil
 }
 
+func (f *fakeCluster) ServesResource(_ context.Context, groupVersion, resource string) (bool, error) {
+	f.record("ServesResource")
+	return f.served[groupVersion][resource], nil
+}
+
 func (f *fakeCluster) WhoAmI(context.Context) (kube.Identity, error) {
 	f.record("WhoAmI")
 	if f.identity == "" {

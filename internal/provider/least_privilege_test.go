@@ -289,7 +289,9 @@ func guardRefusals(ctx context.Context, t *testing.T, admin, lp kubernetes.Inter
 func TestLeastPrivilegeRoleNamesTheSharedPolicies(t *testing.T) {
 	_, role := leastPrivilegeRole(t)
 	policies, bindings := hardening.SharedPolicyNames()
-	want := map[string][]string{"validatingadmissionpolicies": policies, "validatingadmissionpolicybindings": bindings}
+	mpolicies, mbindings := hardening.SharedMutatingPolicyNames()
+	want := map[string][]string{"validatingadmissionpolicies": policies, "validatingadmissionpolicybindings": bindings,
+		"mutatingadmissionpolicies": mpolicies, "mutatingadmissionpolicybindings": mbindings}
 	got := map[string][]string{}
 	for _, r := range role.Rules {
 		for _, res := range r.Resources {

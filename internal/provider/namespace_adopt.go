@@ -85,7 +85,7 @@ func (m *namespaceModel) adoptLive(ctx context.Context, obs *kube.Observed) diag
 	if ip := s.ImagePolicy; ip != nil {
 		m.ImagePolicy = object(imagePolicyAttrTypes, map[string]attr.Value{
 			"allowed_registries": optList(ip.AllowedRegistries), "forbid_latest_tag": optBool(ip.ForbidLatestTag),
-			"require_digest": optBool(ip.RequireDigest), "action": optStr(ip.Action),
+			"require_digest": optBool(ip.RequireDigest), "action": optStr(ip.Action), "always_pull_images": optBool(ip.AlwaysPullImages),
 		})
 	}
 	m.ServicePolicy = types.ObjectNull(servicePolicyAttrTypes)

@@ -83,6 +83,7 @@ type imagePolicyModel struct {
 	ForbidLatestTag   types.Bool   `tfsdk:"forbid_latest_tag"`
 	RequireDigest     types.Bool   `tfsdk:"require_digest"`
 	Action            types.String `tfsdk:"action"`
+	AlwaysPullImages  types.Bool   `tfsdk:"always_pull_images"`
 }
 
 type servicePolicyModel struct {
@@ -273,7 +274,8 @@ func (m namespaceModel) spec(ctx context.Context) (hardening.NamespaceSpec, bool
 	var ip imagePolicyModel
 	if r.object(m.ImagePolicy, &ip) {
 		s.ImagePolicy = &hardening.ImagePolicyInput{AllowedRegistries: r.list(ip.AllowedRegistries),
-			ForbidLatestTag: r.boolean(ip.ForbidLatestTag), RequireDigest: r.boolean(ip.RequireDigest), Action: r.str(ip.Action)}
+			ForbidLatestTag: r.boolean(ip.ForbidLatestTag), RequireDigest: r.boolean(ip.RequireDigest), Action: r.str(ip.Action),
+			AlwaysPullImages: r.boolean(ip.AlwaysPullImages)}
 	}
 	var sp servicePolicyModel
 	if r.object(m.ServicePolicy, &sp) {

@@ -147,6 +147,11 @@ func (r *NamespaceResource) modifyPlan(ctx context.Context, config tfsdk.Config,
 			return
 		}
 		resp.Diagnostics.Append(r.checkGatewayRoutes(ctx, s)...)
+		if r.data != nil && !r.data.configUnknown {
+			if client, d := r.data.client(); !d.HasError() {
+				withClusterFacts(ctx, client, &s)
+			}
+		}
 	}
 	if (s.TamperProtection == nil || *s.TamperProtection) && r.data != nil && r.data.runner != nil && !r.data.configUnknown {
 		// A declared runner is checked when the plan is made, not half way through an apply.
@@ -162,6 +167,7 @@ func (r *NamespaceResource) modifyPlan(ctx context.Context, config tfsdk.Config,
 	if err != nil {
 		return // ValidateConfig reported it at the attribute.
 	}
+	resp.Diagnostics.Append(pullRefusalWarning(res)...)
 	foreign, diags := plannedForeign(ctx, req.Private, res, objs)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(planned.setComputed(res, objs, foreign)...)
@@ -183,6 +189,7 @@ func (m namespaceModel) desired(ctx context.Context, data *providerData, client 
 		}
 		s.Runner = runner
 	}
+	withClusterFacts(ctx, client, &s)
 	_, objs, err := hardening.Desired(s)
 	if err != nil {
 		diags.AddError("Invalid hardened_namespace configuration", err.Error())
@@ -192,8 +199,9 @@ func (m namespaceModel) desired(ctx context.Context, data *providerData, client 
 
 // fromState rebuilds what a state asked for, without today's validation (see hardening.FromState).
 // State written before tamper_protection existed had none.
-func (m namespaceModel) fromState(ctx context.Context, runner hardening.RunnerIdentity) (hardening.Resolved, []hardening.Object, diag.Diagnostics) {
+func (m namespaceModel) fromState(ctx context.Context, client cluster, runner hardening.RunnerIdentity) (hardening.Resolved, []hardening.Object, diag.Diagnostics) {
 	s, _, diags := m.spec(ctx)
+	withClusterFacts(ctx, client, &s)
 	if m.TamperProtection.IsNull() {
 		off := false
 		s.TamperProtection = &off
@@ -446,7 +454,7 @@ func (r *NamespaceResource) read(ctx context.Context, current tfsdk.State, priva
 	resp.Diagnostics.Append(diags...)
 
 	identity := r.guardIdentity(ctx, client, obs, state.TamperProtection.ValueBool(), resp.Diagnostics)
-	res, objs, diags := state.fromState(ctx, identity)
+	res, objs, diags := state.fromState(ctx, client, identity)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

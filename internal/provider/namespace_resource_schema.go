@@ -258,6 +258,14 @@ func namespaceInputAttributes() map[string]schema.Attribute {
 				"action": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(hardening.DefaultImageAction),
 					Validators:          []validator.String{stringvalidator.OneOf(hardening.ImageActions...)},
 					MarkdownDescription: "`Deny` (default) refuses the object; `Warn` admits it with a warning; `Audit` records it in the audit log."},
+				"always_pull_images": schema.BoolAttribute{Optional: true,
+					MarkdownDescription: "Make every container pull its image when it starts, so an image another tenant's pod " +
+						"left on the node cannot run without the registry checking this pod's credentials (what the " +
+						"`AlwaysPullImages` admission plugin does cluster-wide). Where the cluster serves MutatingAdmissionPolicy " +
+						"(`admissionregistration.k8s.io/v1`, Kubernetes 1.36+), the shared policy `hardened-pull-always` sets " +
+						"`imagePullPolicy: Always` on new pods' containers and manifests need no change; elsewhere pods and pod " +
+						"templates whose containers pull otherwise are refused with a message that says what to change. " +
+						"Unset: on in `prod`, off in the other presets."},
 			},
 		},
 		"allowed_storage_classes": schema.ListAttribute{Optional: true, ElementType: types.StringType,

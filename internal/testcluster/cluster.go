@@ -41,6 +41,9 @@ type Options struct {
 	// 1.30): the API is turned off with --runtime-config and its admission plugin disabled, which
 	// otherwise keeps the server from becoming ready.
 	WithoutAdmissionPolicies bool
+	// WithoutMutatingAdmissionPolicies serves no MutatingAdmissionPolicy (as before Kubernetes
+	// 1.36, or where a platform turns it off), the same way.
+	WithoutMutatingAdmissionPolicies bool
 }
 
 // Cluster is a running control plane.
@@ -191,6 +194,11 @@ func (c *Cluster) start(ctx context.Context) error {
 				"admissionregistration.k8s.io/v1/validatingadmissionpolicybindings=false")
 	} else {
 		c.args["kube-apiserver"] = append(c.args["kube-apiserver"], "--enable-admission-plugins="+plugins+",ValidatingAdmissionPolicy")
+	}
+	if c.opts.WithoutMutatingAdmissionPolicies {
+		c.args["kube-apiserver"] = append(c.args["kube-apiserver"], "--disable-admission-plugins=MutatingAdmissionPolicy",
+			"--runtime-config=admissionregistration.k8s.io/v1/mutatingadmissionpolicies=false,"+
+				"admissionregistration.k8s.io/v1/mutatingadmissionpolicybindings=false")
 	}
 	c.args["kube-controller-manager"] = []string{c.bins.ControllerManager,
 		"--kubeconfig=" + kcmKubeconfig,
