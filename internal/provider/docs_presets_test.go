@@ -71,6 +71,13 @@ func TestDocsPresetTable(t *testing.T) {
 			return code(r.Network.AllowSameNamespace), true
 		case setting == "`tamper_protection`":
 			return code(r.TamperProtection), true
+		case setting == "`image_policy.always_pull_images` (with an `image_policy`)":
+			withImages, err := hardening.Resolve(hardening.NamespaceSpec{Name: "x", Environment: r.Environment,
+				ImagePolicy: &hardening.ImagePolicyInput{AllowedRegistries: []string{"registry.example.com"}}})
+			if err != nil {
+				return err.Error(), true
+			}
+			return code(withImages.ImagePolicy.AlwaysPull), true
 		case setting == "`max_preempting_priority`":
 			if r.ClassPolicy == nil || r.ClassPolicy.MaxPreemptingPriority == nil {
 				return "none", true

@@ -75,7 +75,10 @@ func (d *NamespaceManifestsDataSource) Schema(_ context.Context, _ datasource.Sc
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Renders the exact objects `hardened_namespace` would apply for the same arguments, as YAML, " +
 			"from the same code. Needs no cluster: for GitOps repositories and reviews. The arguments are " +
-			"`hardened_namespace`'s, with the same meaning, except that no tamper guard is rendered.",
+			"`hardened_namespace`'s, with the same meaning, except that no tamper guard is rendered and, knowing no " +
+			"cluster, `image_policy.always_pull_images` is rendered as refusal (pods and templates must set " +
+			"`imagePullPolicy: Always`), which works on every cluster, rather than as the MutatingAdmissionPolicy " +
+			"`hardened_namespace` writes where the cluster serves it.",
 		Attributes: attributes,
 	}
 }

@@ -565,10 +565,18 @@ func (r *NamespaceResource) recordPlanFingerprint(ctx context.Context, client cl
 	if err != nil || hardening.ImagePolicySupported(parsed.Major, parsed.Minor, v) != nil {
 		return
 	}
-	// Nor where the plan warns that no Gateway API route is served: a fast plan would not say it.
-	var hostnames types.List
-	if d := config.GetAttribute(ctx, path.Root("allowed_hostnames"), &hostnames); d.HasError() ||
-		(len(hostnames.Elements()) > 0 && !servesGatewayRoutes(ctx, client)) {
+	// Nor where the plan warns about the cluster (no Gateway API route served, pods that must set
+	// their pull policy): a fast plan would not say it.
+	var m namespaceModel
+	if d := state.Get(ctx, &m); d.HasError() {
+		return
+	}
+	s, unknown, d := m.spec(ctx)
+	if unknown || d.HasError() || (len(s.AllowedHostnames) > 0 && !servesGatewayRoutes(ctx, client)) {
+		return
+	}
+	withClusterFacts(ctx, client, &s)
+	if res, err := hardening.Resolve(s); err != nil || len(pullRefusalWarning(res)) > 0 {
 		return
 	}
 	stampPlanFingerprint(ctx, r.data.fingerprintVersion, config, state, private, diags)

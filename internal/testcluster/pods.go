@@ -32,7 +32,10 @@ func RestrictedPod(namespace string) *corev1.Pod {
 			},
 			Containers: []corev1.Container{{
 				Name: "app", Image: "registry.k8s.io/pause:3.10",
-				Resources: corev1.ResourceRequirements{},
+				// Pulled on every start, as namespaces with image_policy.always_pull_images require
+				// where nothing sets it for the pod.
+				ImagePullPolicy: corev1.PullAlways,
+				Resources:       corev1.ResourceRequirements{},
 				SecurityContext: &corev1.SecurityContext{
 					AllowPrivilegeEscalation: ptr.To(false),
 					Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},

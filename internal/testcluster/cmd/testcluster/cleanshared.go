@@ -38,9 +38,14 @@ func cleanShared(ctx context.Context, kubeconfig string) error {
 	api := cs.AdmissionregistrationV1()
 	for _, id := range unused {
 		kind, name, _ := strings.Cut(id, "/")
-		if kind == "ValidatingAdmissionPolicyBinding" {
+		switch kind {
+		case "ValidatingAdmissionPolicyBinding":
 			err = api.ValidatingAdmissionPolicyBindings().Delete(ctx, name, metav1.DeleteOptions{})
-		} else {
+		case "MutatingAdmissionPolicyBinding":
+			err = api.MutatingAdmissionPolicyBindings().Delete(ctx, name, metav1.DeleteOptions{})
+		case "MutatingAdmissionPolicy":
+			err = api.MutatingAdmissionPolicies().Delete(ctx, name, metav1.DeleteOptions{})
+		default:
 			err = api.ValidatingAdmissionPolicies().Delete(ctx, name, metav1.DeleteOptions{})
 		}
 		switch {
@@ -51,7 +56,7 @@ func cleanShared(ctx context.Context, kubeconfig string) error {
 			fmt.Printf("deleted %s (no namespace uses it)\n", id)
 		}
 	}
-	if len(unused) < 7 {
+	if len(unused) < len(hardening.UnusedSharedObjects(nil)) {
 		fmt.Println("kept the shared admission policies other namespaces still use")
 	}
 	return nil
