@@ -277,3 +277,15 @@ func hclMap(m map[string]string, indent int) string {
 	b.WriteString(pad + "}")
 	return b.String()
 }
+
+// Renamed gives a configuration namespaces of its own: "bench-<variant>-" becomes
+// "bench-<variant>-<tag>-" in its names and HCL.
+func Renamed(c Config, tag string) Config {
+	from, to := "bench-"+c.Variant+"-", "bench-"+c.Variant+"-"+tag+"-"
+	c.Namespaces = append([]string(nil), c.Namespaces...)
+	for i, n := range c.Namespaces {
+		c.Namespaces[i] = strings.Replace(n, from, to, 1)
+	}
+	c.HCL = strings.ReplaceAll(c.HCL, `"`+from, `"`+to)
+	return c
+}

@@ -164,6 +164,7 @@ func Render(rep Report) string {
 	for _, n := range rep.Sizes {
 		renderSize(&b, rep, n)
 	}
+	renderLatency(&b, rep)
 	if len(rep.Notes) > 0 {
 		b.WriteString("## Notes\n\n")
 		for _, n := range rep.Notes {

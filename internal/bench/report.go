@@ -218,7 +218,12 @@ type Report struct {
 	// AnchorSkipped lists the sizes the anchor did not run at.
 	AnchorSkipped []int    `json:"anchor_skipped,omitempty"`
 	Results       []Result `json:"results"`
-	Notes         []string `json:"notes,omitempty"`
+	// RTT is the round trip a delaying proxy added to every request of Latency: ours and the
+	// anchor at LatencyN (also measured on loopback, in Results). Zero: not measured.
+	RTT      time.Duration `json:"rtt,omitempty"`
+	LatencyN int           `json:"latency_n,omitempty"`
+	Latency  []Result      `json:"latency,omitempty"`
+	Notes    []string      `json:"notes,omitempty"`
 }
 
 // Find returns the result for a variant at n.

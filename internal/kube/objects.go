@@ -221,20 +221,6 @@ func listOptions(kind string) metav1.ListOptions {
 	return metav1.ListOptions{LabelSelector: hardening.ManagedByLabel + "=" + hardening.ManagedByValue}
 }
 
-// WaitServiceAccount waits until the controller manager has created a service account.
-func (c *Client) WaitServiceAccount(ctx context.Context, namespace, name string) error {
-	return poll(ctx, func() (bool, error) {
-		_, err := c.Clientset.CoreV1().ServiceAccounts(namespace).Get(ctx, name, metav1.GetOptions{})
-		if apierrors.IsNotFound(err) {
-			return false, nil
-		}
-		return err == nil, Explain(err, c.host)
-	}, func() string {
-		return fmt.Sprintf("ServiceAccount %s/%s was not created by the controller manager (is kube-controller-manager running? "+
-			"set wait_for_default_service_account = false to skip the wait)", namespace, name)
-	})
-}
-
 func parallel[T any](items []T, f func(T) error) error {
 	var wg sync.WaitGroup
 	errs := make([]error, len(items))

@@ -28,7 +28,6 @@ type cluster interface {
 	Apply(ctx context.Context, o hardening.Object, namespace string, force bool) (*unstructured.Unstructured, error)
 	ApplyEach(ctx context.Context, namespace string, objs []hardening.Object, force bool) error
 	AnnotateNamespace(ctx context.Context, name, key, value string) error
-	WaitServiceAccount(ctx context.Context, namespace, name string) error
 	Delete(ctx context.Context, kind, namespace, name string) error
 	DeleteNamespace(ctx context.Context, name string) error
 	WaitNamespaceGone(ctx context.Context, name string) error

@@ -143,11 +143,6 @@ func (f *fakeCluster) AnnotateNamespace(_ context.Context, name, key, value stri
 	return nil
 }
 
-func (f *fakeCluster) WaitServiceAccount(_ context.Context, namespace, name string) error {
-	f.record("WaitServiceAccount %s/%s", namespace, name)
-	return nil
-}
-
 // Delete records "Delete Kind/name" for a cluster-scoped object and "Delete Kind/name in ns" for
 // one inside a namespace.
 func (f *fakeCluster) Delete(_ context.Context, kind, namespace, name string) error {

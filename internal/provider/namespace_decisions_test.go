@@ -273,3 +273,28 @@ func TestCheckGatewayRoutes(t *testing.T) {
 		}
 	}
 }
+
+// Only the refusal path of the pull policy warns: where the cluster sets the pull policy, or the
+// policy is off, manifests need nothing.
+func TestPullRefusalWarning(t *testing.T) {
+	for _, c := range []struct {
+		what     string
+		mutating bool
+		always   *bool
+		warn     bool
+	}{
+		{"refusal", false, nil, true},
+		{"mutation", true, nil, false},
+		{"turned off", false, new(bool), false},
+	} {
+		res, err := hardening.Resolve(hardening.NamespaceSpec{Name: "shop", MutatingAdmissionPolicy: c.mutating,
+			ImagePolicy: &hardening.ImagePolicyInput{AllowedRegistries: []string{"registry.example.com"}, AlwaysPullImages: c.always}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		diags := pullRefusalWarning(res)
+		if (diags.WarningsCount() == 1) != c.warn || (c.warn && !strings.Contains(diags[0].Detail(), "imagePullPolicy: Always")) {
+			t.Errorf("%s: %v, want a warning: %t", c.what, diags, c.warn)
+		}
+	}
+}

@@ -292,24 +292,30 @@ func (r *NamespaceResource) apply(ctx context.Context, client cluster, plan *nam
 	}
 	plan.ID = types.StringValue(name)
 	plan.UID = types.StringValue(string(ns.GetUID()))
-	if plan.WaitForDefaultServiceAccount.ValueBool() {
-		tflog.Debug(ctx, "waiting for the default ServiceAccount", map[string]any{"namespace": name})
-		if err := client.WaitServiceAccount(ctx, name, hardening.DefaultServiceAccount); err != nil {
-			diags.AddError("Default ServiceAccount not created in "+name, err.Error())
-			return
-		}
-	}
+	// What to prune is read while the desired objects are written: the stale objects are those
+	// not desired, which the writes do not touch, so the read costs no round trip of its own.
+	// The default ServiceAccount is among the writes: server-side apply creates it when the
+	// controller manager has not yet, so there is nothing to wait for
+	// (wait_for_default_service_account only says it exists when apply returns).
+	kinds, clusterIDs := hardening.PruneScope(name, created)
+	var live []string
+	var liveErr error
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		live, liveErr = client.LiveManagedIDs(ctx, name, kinds, clusterIDs)
+	}()
 	for _, batch := range [][]hardening.Object{inside, last} {
 		err := kube.RetryWhile(ctx, guardRefusal, func() error { return client.ApplyEach(ctx, name, batch, force) })
 		if err != nil {
+			<-read
 			diags.AddError("Cannot apply the objects of namespace "+name, explainGuardRefusal(err, name))
 			return
 		}
 	}
-	kinds, clusterIDs := hardening.PruneScope(name, created)
-	live, err := client.LiveManagedIDs(ctx, name, kinds, clusterIDs)
-	if err != nil {
-		diags.AddError("Cannot list the objects of namespace "+name+" to prune", err.Error())
+	<-read
+	if liveErr != nil {
+		diags.AddError("Cannot list the objects of namespace "+name+" to prune", liveErr.Error())
 		return
 	}
 	for _, id := range hardening.PruneOrder(hardening.Stale(live, objs)) {

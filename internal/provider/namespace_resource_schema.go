@@ -58,8 +58,9 @@ func namespaceResourceSchema(ctx context.Context) schema.Schema {
 		},
 		"wait_for_default_service_account": schema.BoolAttribute{
 			Optional: true, Computed: true, Default: booldefault.StaticBool(defaultWaitForDefaultServiceAccount),
-			MarkdownDescription: "Wait for the controller manager to create the `default` ServiceAccount before " +
-				"changing it (default `true`).",
+			MarkdownDescription: "Make sure the `default` ServiceAccount exists when apply returns, so pods can be " +
+				"created at once (default `true`). The provider writes its `automountServiceAccountToken`, which creates " +
+				"it when the controller manager has not yet, so apply does not wait for the controller either way.",
 		},
 		"deletion_protection": schema.BoolAttribute{
 			Optional: true, Computed: true, Default: booldefault.StaticBool(defaultDeletionProtection),

@@ -60,11 +60,16 @@ resource "hardened_namespace" "payments" {
     },
   ]
 
-  # Admit only images from these registries, tagged (not :latest) and pinned by digest.
+  # Admit only images from these registries, tagged (not :latest) and pinned by digest, and pull
+  # them on every start (staging does not by default; prod does).
   image_policy = {
     allowed_registries = ["registry.example.com", "ghcr.io/example-org"]
     require_digest     = true
+    always_pull_images = true
   }
+
+  # Ingresses and Gateway API routes may claim these names and the names under them only.
+  allowed_hostnames = ["payments.staging.example.com"]
 
   deletion_protection = true
 

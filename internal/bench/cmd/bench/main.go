@@ -54,6 +54,8 @@ func run() error {
 	work := flag.String("work", filepath.Join(root, ".cache", "bench"), "working folder (mirror, CLI config, one folder per variant)")
 	parallelism := flag.Int("parallelism", bench.DefaultParallelism, "terraform -parallelism")
 	k8sVersion := flag.String("k8s-version", os.Getenv("HARDENED_TEST_K8S_VERSION"), "Kubernetes release of the local control plane")
+	rtt := flag.Duration("rtt", bench.DefaultRTT, "round trip a delaying proxy adds for the latency section (0: skip it)")
+	latencyN := flag.Int("latency-n", bench.LatencyN, "the N ours and the anchor run at through the delaying proxy (also run on loopback)")
 	render := flag.String("render", "", "measure nothing: write -out again from this results.json of an earlier run (after a change to the report's layout)")
 	flag.Parse()
 	if *render != "" {
@@ -75,6 +77,9 @@ func run() error {
 	}
 	if *large && !slices.Contains(sizes, *largeN) {
 		sizes = append(sizes, *largeN)
+	}
+	if *rtt > 0 && !slices.Contains(sizes, *latencyN) {
+		sizes = append(sizes, *latencyN) // the loopback numbers the delayed ones are read against
 	}
 	slices.Sort(sizes)
 
@@ -189,6 +194,15 @@ func run() error {
 				fmt.Fprintln(log, "bench: writing the results:", err)
 			}
 		})
+	}
+	if *rtt > 0 && ctx.Err() == nil {
+		if err := runLatency(ctx, runner, c, &rep, *rtt, *latencyN, *plans, *version, func() {
+			if err := write(*out, *work, rep); err != nil && saveErr == nil {
+				saveErr = err
+			}
+		}); err != nil {
+			rep.Notes = append(rep.Notes, "The latency section did not run: "+err.Error())
+		}
 	}
 	rep.Machine.LoadEnd = bench.LoadAvg()
 	if ctx.Err() != nil {
@@ -346,4 +360,41 @@ func commit(ctx context.Context, root string) string {
 		return ""
 	}
 	return "git " + strings.TrimSpace(string(out))
+}
+
+// runLatency runs ours and the anchor at n through a proxy adding rtt to every round trip, with
+// namespaces of their own (the loopback run's may still be terminating).
+func runLatency(ctx context.Context, loopback *bench.Runner, c *testcluster.Cluster, rep *bench.Report, rtt time.Duration, n, plans int, version string, save func()) error {
+	host := strings.TrimPrefix(c.Host, "https://")
+	proxy, err := bench.StartDelayProxy(ctx, host, rtt)
+	if err != nil {
+		return err
+	}
+	defer proxy.Stop()
+	kc, err := os.ReadFile(c.AdminKubeconfig)
+	if err != nil {
+		return err
+	}
+	work := filepath.Join(loopback.WorkRoot, "latency")
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return err
+	}
+	far := filepath.Join(work, "kubeconfig")
+	if err := os.WriteFile(far, []byte(strings.ReplaceAll(string(kc), c.Host, "https://"+proxy.Addr())), 0o600); err != nil {
+		return err
+	}
+	runner := *loopback
+	runner.Kubeconfig, runner.WorkRoot = far, work
+	anchorCfg, err := bench.AnchorConfig(n, bench.AnchorVersion)
+	if err != nil {
+		return err
+	}
+	cfgs := []bench.Config{bench.Renamed(bench.OursConfig(n, version), "far"), bench.Renamed(anchorCfg, "far")}
+	rep.RTT, rep.LatencyN = rtt, n
+	fmt.Fprintf(loopback.Log, "bench: N=%d through a proxy adding %s per round trip\n", n, rtt)
+	runner.RunSize(ctx, cfgs, plans, func(rs []bench.Result) {
+		rep.Latency = rs
+		save()
+	})
+	return nil
 }
