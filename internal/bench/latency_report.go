@@ -131,9 +131,14 @@ func renderLatency(b *strings.Builder, rep Report) {
 		fmt.Fprintf(b, "| %s | %s | %s |\n", v.Target, v.Status, v.Detail)
 	}
 	b.WriteString("\n")
+	notes := false
 	for _, r := range rep.Latency {
 		for _, note := range resultNotes(r) {
 			fmt.Fprintf(b, "- %s, delayed: %s\n", r.Variant, note)
+			notes = true
 		}
+	}
+	if notes {
+		b.WriteString("\n")
 	}
 }

@@ -165,6 +165,7 @@ func Render(rep Report) string {
 		renderSize(&b, rep, n)
 	}
 	renderLatency(&b, rep)
+	renderDestroyStudy(&b, rep)
 	if len(rep.Notes) > 0 {
 		b.WriteString("## Notes\n\n")
 		for _, n := range rep.Notes {

@@ -223,7 +223,9 @@ type Report struct {
 	RTT      time.Duration `json:"rtt,omitempty"`
 	LatencyN int           `json:"latency_n,omitempty"`
 	Latency  []Result      `json:"latency,omitempty"`
-	Notes    []string      `json:"notes,omitempty"`
+	// Destroy is the destroy study at LatencyN (nil: not run).
+	Destroy *DestroyStudy `json:"destroy,omitempty"`
+	Notes   []string      `json:"notes,omitempty"`
 }
 
 // Find returns the result for a variant at n.

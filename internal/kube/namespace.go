@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -41,9 +42,11 @@ func (c *Client) DeleteNamespace(ctx context.Context, name string) error {
 
 // WaitNamespaceGone polls with backoff until the namespace is gone. When ctx ends first, the error
 // names what still holds the namespace (finalizers, remaining content) instead of a bare timeout.
+// The delay stays at most half a second: the namespace controller takes seconds, and every
+// moment waited past its end is a moment a destroy of many namespaces waits for nothing.
 func (c *Client) WaitNamespaceGone(ctx context.Context, name string) error {
 	var last *corev1.Namespace
-	err := poll(ctx, func() (bool, error) {
+	err := pollUpTo(ctx, 500*time.Millisecond, func() (bool, error) {
 		ns, err := c.Clientset.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
 		if apierrors.IsNotFound(err) {
 			return true, nil

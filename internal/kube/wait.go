@@ -15,6 +15,11 @@ import (
 // Transient errors (a 503 while the API server restarts, 429, timeouts) are retried until ctx ends:
 // one of them must not fail a ten-minute destroy.
 func poll(ctx context.Context, done func() (bool, error), explain func() string) error {
+	return pollUpTo(ctx, 2*time.Second, done, explain)
+}
+
+// pollUpTo is poll with the delay between attempts capped at maxDelay.
+func pollUpTo(ctx context.Context, maxDelay time.Duration, done func() (bool, error), explain func() string) error {
 	delay := 100 * time.Millisecond
 	var lastTransient error
 	for {
@@ -36,8 +41,8 @@ func poll(ctx context.Context, done func() (bool, error), explain func() string)
 			return errors.New("timed out: " + explain())
 		case <-time.After(delay):
 		}
-		if delay *= 2; delay > 2*time.Second {
-			delay = 2 * time.Second
+		if delay *= 2; delay > maxDelay {
+			delay = maxDelay
 		}
 	}
 }

@@ -204,6 +204,13 @@ func run() error {
 			rep.Notes = append(rep.Notes, "The latency section did not run: "+err.Error())
 		}
 	}
+	if *rtt > 0 && ctx.Err() == nil {
+		study := runner.StudyDestroy(ctx, bench.Renamed(bench.OursConfig(*latencyN, *version), "study"))
+		rep.Destroy = &study
+		if err := write(*out, *work, rep); err != nil && saveErr == nil {
+			saveErr = err
+		}
+	}
 	rep.Machine.LoadEnd = bench.LoadAvg()
 	if ctx.Err() != nil {
 		rep.Notes = append(rep.Notes, "The run was interrupted; sizes or variants without numbers did not run.")
