@@ -215,8 +215,8 @@ func ImagePolicyFromNamespace(labels, annotations map[string]string) *ImagePolic
 func ImagePolicyKeysDiffer(p ImagePolicy, labels, annotations map[string]string) string {
 	wantL, wantA := imagePolicyMetadata(p)
 	why := keysDiffer(wantL, wantA, []string{AllowedRegistriesAnnotation, ImageRulesAnnotation}, labels, annotations)
-	if _, wanted := wantL[PullPolicyLabel]; !wanted && labels[PullPolicyLabel] != "" && why == "" {
-		why = fmt.Sprintf("label %s is %q (want none)", PullPolicyLabel, labels[PullPolicyLabel])
+	if _, wanted := wantL[PullPolicyLabel]; !wanted && labels[PullPolicyLabel] != "" {
+		why = strings.TrimPrefix(why+", "+fmt.Sprintf("label %s is %q (want none)", PullPolicyLabel, labels[PullPolicyLabel]), ", ")
 	}
 	return why
 }

@@ -176,25 +176,25 @@ func (r *NamespaceResource) modifyPlan(ctx context.Context, config tfsdk.Config,
 
 // desired rebuilds the objects from a plan. With tamper protection the guard exempts the identity
 // the API server says Terraform runs as.
-func (m namespaceModel) desired(ctx context.Context, data *providerData, client cluster) ([]hardening.Object, diag.Diagnostics) {
+func (m namespaceModel) desired(ctx context.Context, data *providerData, client cluster) (hardening.Resolved, []hardening.Object, diag.Diagnostics) {
 	s, _, diags := m.spec(ctx)
 	if diags.HasError() {
-		return nil, diags
+		return hardening.Resolved{}, nil, diags
 	}
 	if m.TamperProtection.ValueBool() {
 		runner, d := data.runnerFor(ctx, client)
 		diags.Append(d...)
 		if diags.HasError() {
-			return nil, diags
+			return hardening.Resolved{}, nil, diags
 		}
 		s.Runner = runner
 	}
 	withClusterFacts(ctx, client, &s)
-	_, objs, err := hardening.Desired(s)
+	res, objs, err := hardening.Desired(s)
 	if err != nil {
 		diags.AddError("Invalid hardened_namespace configuration", err.Error())
 	}
-	return objs, diags
+	return res, objs, diags
 }
 
 // fromState rebuilds what a state asked for, without today's validation (see hardening.FromState).
@@ -229,7 +229,7 @@ func (r *NamespaceResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	objs, diags := plan.desired(ctx, r.data, client)
+	res, objs, diags := plan.desired(ctx, r.data, client)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -261,7 +261,7 @@ func (r *NamespaceResource) Create(ctx context.Context, req resource.CreateReque
 	// Even after a partial failure the namespace exists and is tracked, so the next apply
 	// converges instead of finding an unmanaged namespace.
 	resp.Diagnostics.Append(setNamespace(ctx, &resp.State.Raw, &plan)...)
-	r.recordPlanFingerprint(ctx, client, req.Config, resp.State, resp.Private, &resp.Diagnostics)
+	r.recordPlanFingerprint(ctx, client, res, req.Config, resp.State, resp.Private, &resp.Diagnostics)
 }
 
 // apply writes the tamper guard, the namespace, waits for the default ServiceAccount when asked,
@@ -543,7 +543,7 @@ func (r *NamespaceResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	objs, diags := plan.desired(ctx, r.data, client)
+	res, objs, diags := plan.desired(ctx, r.data, client)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -553,13 +553,13 @@ func (r *NamespaceResource) Update(ctx context.Context, req resource.UpdateReque
 		return
 	}
 	resp.Diagnostics.Append(setNamespace(ctx, &resp.State.Raw, &plan)...)
-	r.recordPlanFingerprint(ctx, client, req.Config, resp.State, resp.Private, &resp.Diagnostics)
+	r.recordPlanFingerprint(ctx, client, res, req.Config, resp.State, resp.Private, &resp.Diagnostics)
 }
 
 // recordPlanFingerprint lets the next plan that changes nothing skip the framework
 // (plan_fastpath.go). On a cluster without admission policies every plan may warn about them,
 // so there it records nothing.
-func (r *NamespaceResource) recordPlanFingerprint(ctx context.Context, client cluster, config tfsdk.Config, state tfsdk.State, private interface {
+func (r *NamespaceResource) recordPlanFingerprint(ctx context.Context, client cluster, res hardening.Resolved, config tfsdk.Config, state tfsdk.State, private interface {
 	privateState
 	privateWriter
 }, diags *diag.Diagnostics) {
@@ -573,16 +573,7 @@ func (r *NamespaceResource) recordPlanFingerprint(ctx context.Context, client cl
 	}
 	// Nor where the plan warns about the cluster (no Gateway API route served, pods that must set
 	// their pull policy): a fast plan would not say it.
-	var m namespaceModel
-	if d := state.Get(ctx, &m); d.HasError() {
-		return
-	}
-	s, unknown, d := m.spec(ctx)
-	if unknown || d.HasError() || (len(s.AllowedHostnames) > 0 && !servesGatewayRoutes(ctx, client)) {
-		return
-	}
-	withClusterFacts(ctx, client, &s)
-	if res, err := hardening.Resolve(s); err != nil || len(pullRefusalWarning(res)) > 0 {
+	if (len(res.Hostnames) > 0 && !servesGatewayRoutes(ctx, client)) || len(pullRefusalWarning(res)) > 0 {
 		return
 	}
 	stampPlanFingerprint(ctx, r.data.fingerprintVersion, config, state, private, diags)
