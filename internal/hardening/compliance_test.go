@@ -291,7 +291,10 @@ func TestComplianceJudgesOwnAllows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ns := objs[0].Obj.(*corev1.Namespace)
+	ns, ok := objs[0].Obj.(*corev1.Namespace)
+	if !ok {
+		t.Fatalf("the first object is %T", objs[0].Obj)
+	}
 	if d := ServicePolicyKeysDiffer(*r.ServicePolicy, ns.Labels, ns.Annotations); d != "" {
 		t.Errorf("the keys as written differ: %s", d)
 	}

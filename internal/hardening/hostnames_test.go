@@ -3,6 +3,8 @@ package hardening
 import (
 	"strings"
 	"testing"
+
+	corev1 "k8s.io/api/core/v1"
 )
 
 func TestHostnameAllowed(t *testing.T) {
@@ -63,11 +65,11 @@ func TestHostnamePolicyObjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ns := objs[0].Obj.(interface {
-		GetLabels() map[string]string
-		GetAnnotations() map[string]string
-	})
-	if got := HostnamesFromNamespace(ns.GetLabels(), ns.GetAnnotations()); strings.Join(got, " ") != "shop.example.com shop.example.org" {
+	ns, ok := objs[0].Obj.(*corev1.Namespace)
+	if !ok {
+		t.Fatalf("the first object is %T", objs[0].Obj)
+	}
+	if got := HostnamesFromNamespace(ns.Labels, ns.Annotations); strings.Join(got, " ") != "shop.example.com shop.example.org" {
 		t.Errorf("hostnames read back from the namespace = %v", got)
 	}
 	ids := map[string]bool{}

@@ -32,7 +32,10 @@ func TestPullPolicyResolution(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ns := objs[0].Obj.(*corev1.Namespace)
+		ns, ok := objs[0].Obj.(*corev1.Namespace)
+		if !ok {
+			t.Fatalf("the first object is %T", objs[0].Obj)
+		}
 		if got := ns.Labels[PullPolicyLabel]; got != c.label {
 			t.Errorf("%s: pull policy label %q, want %q", c.what, got, c.label)
 		}

@@ -134,13 +134,7 @@ func classClaim(class *string) *corev1.PersistentVolumeClaim {
 // classWriterCannotLoosen: the bounds live on the namespace; someone RBAC lets write namespaces
 // (not break-glass) is refused by tamper protection on every class key.
 func classWriterCannotLoosen(ctx context.Context, t *testing.T, name string) error {
-	_, writer := rbacAdmin(t, "acc-class-writer-"+name)
-	patch := func(body string) func() error {
-		return func() error {
-			_, err := writer.CoreV1().Namespaces().Patch(ctx, name, types.MergePatchType, []byte(body), dryPatch)
-			return err
-		}
-	}
+	patch := namespaceWriterPatch(ctx, t, "acc-class-writer-"+name, name)
 	return joinErrs(
 		refused("raise the preemption bound as a namespace writer", tamperRefusal,
 			patch(`{"metadata":{"annotations":{"`+hardening.MaxPreemptingPriorityAnnotation+`":"1000000000"}}}`)),
@@ -149,4 +143,16 @@ func classWriterCannotLoosen(ctx context.Context, t *testing.T, name string) err
 		refused("take the namespace out of the class policy as a namespace writer", tamperRefusal,
 			patch(`{"metadata":{"labels":{"`+hardening.ClassPolicyLabel+`":null}}}`)),
 	)
+}
+
+// namespaceWriterPatch mints user, who holds cluster-admin through RBAC only (not break-glass),
+// and returns a dry-run merge patch of namespace ns as that user.
+func namespaceWriterPatch(ctx context.Context, t *testing.T, user, ns string) func(body string) func() error {
+	_, writer := rbacAdmin(t, user)
+	return func(body string) func() error {
+		return func() error {
+			_, err := writer.CoreV1().Namespaces().Patch(ctx, ns, types.MergePatchType, []byte(body), dryPatch)
+			return err
+		}
+	}
 }

@@ -185,13 +185,7 @@ func createRoute(ctx context.Context, dyn dynamic.Interface, ns, kind, host stri
 // hostnamesWriterCannotWiden: someone RBAC lets write namespaces (not break-glass) cannot add a
 // hostname or take the namespace out of the policy.
 func hostnamesWriterCannotWiden(ctx context.Context, t *testing.T, name string) error {
-	_, writer := rbacAdmin(t, "acc-hosts-writer-"+name)
-	patch := func(body string) func() error {
-		return func() error {
-			_, err := writer.CoreV1().Namespaces().Patch(ctx, name, types.MergePatchType, []byte(body), dryPatch)
-			return err
-		}
-	}
+	patch := namespaceWriterPatch(ctx, t, "acc-hosts-writer-"+name, name)
 	return joinErrs(
 		refused("add a hostname as a namespace writer", tamperRefusal,
 			patch(`{"metadata":{"annotations":{"`+hardening.HostnamesAnnotation+`":"example.com"}}}`)),

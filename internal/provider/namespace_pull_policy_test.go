@@ -15,7 +15,6 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
@@ -40,10 +39,12 @@ func TestAccNamespace_pullPolicy(t *testing.T) {
 		PreCheck:                 func() { testAccPreCheck(t); tc = tenant(t, name) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckNamespacesGone(t, name),
-		Steps: pullPolicySteps(t, "", name, mutates, func() kubernetes.Interface { return tc },
+		Steps: pullPolicySteps("", name, mutates, func() kubernetes.Interface { return tc },
 			func() kubernetes.Interface { return adminClientset(t) }, func() error {
-				_, writer := rbacAdmin(t, "acc-pull-writer-"+name)
-				return pullWriterCannotTurnOff(context.Background(), writer, name)
+				// The label both paths read cannot be dropped by someone who may write namespaces.
+				patch := namespaceWriterPatch(context.Background(), t, "acc-pull-writer-"+name, name)
+				return refused("drop the pull policy as a namespace writer", tamperRefusal,
+					patch(`{"metadata":{"labels":{"`+hardening.PullPolicyLabel+`":null}}}`))
 			}),
 	})
 }
@@ -74,7 +75,7 @@ func TestAccNamespace_pullPolicyWithoutMutation(t *testing.T) {
 		},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		// Tamper protection of the label is the same code on every cluster (TestAccNamespace_pullPolicy).
-		Steps: pullPolicySteps(t, provider, name, false, func() kubernetes.Interface { return tc },
+		Steps: pullPolicySteps(provider, name, false, func() kubernetes.Interface { return tc },
 			func() kubernetes.Interface { return clientsetFor(t, c.AdminKubeconfig) }, func() error { return nil }),
 	})
 }
@@ -93,7 +94,7 @@ func servesMutatingPolicies(t *testing.T, cs kubernetes.Interface) bool {
 	return false
 }
 
-func pullPolicySteps(t *testing.T, provider, name string, mutates bool, tc, admin func() kubernetes.Interface, writerRefused func() error) []resource.TestStep {
+func pullPolicySteps(provider, name string, mutates bool, tc, admin func() kubernetes.Interface, writerRefused func() error) []resource.TestStep {
 	ctx := context.Background()
 	config := func(extra string) string {
 		return provider + fmt.Sprintf(`
@@ -224,16 +225,6 @@ resource "hardened_namespace" "test" {
 			},
 		},
 	}
-}
-
-// pullWriterCannotTurnOff: someone RBAC lets write namespaces cannot drop the namespace's pull
-// policy label, which both paths read.
-func pullWriterCannotTurnOff(ctx context.Context, writer kubernetes.Interface, name string) error {
-	return refused("drop the pull policy as a namespace writer", tamperRefusal, func() error {
-		_, err := writer.CoreV1().Namespaces().Patch(ctx, name, types.MergePatchType,
-			[]byte(`{"metadata":{"labels":{"`+hardening.PullPolicyLabel+`":null}}}`), dryPatch)
-		return err
-	})
 }
 
 // allowDebug lets the namespace's tenants add ephemeral containers (kubectl debug), which no
