@@ -23,18 +23,17 @@ const (
 	hostnamePolicyOn     = "enabled"
 	hostnameRefusal      = "hardened_namespace hostname policy: "
 	maxAllowedHostnames  = 50
-	gatewayAPIGroup      = "gateway.networking.k8s.io"
 	hostnameNone         = "(none: every hostname)"
 	hostnameWildcardPart = "*."
 )
 
 // GatewayAPIGroup is the API group of the routes the hostname policy judges besides Ingress.
-const GatewayAPIGroup = gatewayAPIGroup
+const GatewayAPIGroup = "gateway.networking.k8s.io"
 
 // GatewayRouteResources are the Gateway API routes that carry spec.hostnames.
 var GatewayRouteResources = []string{"httproutes", "grpcroutes", "tlsroutes"}
 
-// ValidateHostnames checks allowed_hostnames: DNS names of at least two labels (a suffix such as
+// validateHostnames checks allowed_hostnames: DNS names of at least two labels (a suffix such as
 // "com" would let the namespace claim a whole top-level domain), no wildcard (a listed name
 // already owns everything under it), no duplicates.
 func validateHostnames(names []string) []FieldError {
@@ -125,7 +124,7 @@ func hostnamePolicyObjects() []Object {
 	write := []admissionv1.OperationType{admissionv1.Create, admissionv1.Update}
 	policy := sharedPolicy(HostnamePolicyName, admissionv1.ValidatingAdmissionPolicySpec{Variables: variables, Validations: validations},
 		namedRule(write, "networking.k8s.io", "ingresses"),
-		namedRule(write, gatewayAPIGroup, GatewayRouteResources...))
+		namedRule(write, GatewayAPIGroup, GatewayRouteResources...))
 	binding := sharedBinding(HostnamePolicyName, HostnamePolicyName,
 		admissionv1.MatchResources{NamespaceSelector: labelSelector(HostnamePolicyLabel, hostnamePolicyOn)}, admissionv1.Deny)
 	return []Object{policy, binding}

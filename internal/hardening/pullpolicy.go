@@ -51,6 +51,10 @@ func (p ImagePolicy) pullPolicyMode() string {
 	}
 }
 
+// RefusesPullPolicies says whether pods and templates that do not pull always are refused (the
+// cluster cannot set the pull policy for them), which manifests must then do themselves.
+func (p ImagePolicy) RefusesPullPolicies() bool { return p.pullPolicyMode() == PullPolicyRefuse }
+
 // PullPolicyObjectIDs are the shared objects the mutating path runs on.
 func PullPolicyObjectIDs() []string {
 	return []string{mutatingPolicyKind + "/" + PullPolicyName, mutatingPolicyBindKind + "/" + PullPolicyName}

@@ -27,7 +27,8 @@ type Client struct {
 	identity *Identity
 	verMu    sync.Mutex
 	version  string
-	served   map[string]map[string]bool // API group -> resources served in any version
+	served   map[string]map[string]bool // group version -> resources served there
+	groups   map[string][]string        // group -> its served group versions
 }
 
 // NewClient connects lazily: client-go makes no request until the first call.

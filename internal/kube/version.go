@@ -3,6 +3,7 @@ package kube
 import (
 	"context"
 	"errors"
+	"maps"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 )
@@ -28,66 +29,73 @@ func (c *Client) ServerVersion(ctx context.Context) (string, error) {
 
 // ServedResources returns the resources of an API group the server serves, in any version (empty
 // when it serves no such group): what plans check before relying on an optional API, such as the
-// Gateway API's routes or MutatingAdmissionPolicy. One discovery round per group and provider process.
-func (c *Client) ServedResources(ctx context.Context, group string) (map[string]bool, error) {
-	c.verMu.Lock()
-	defer c.verMu.Unlock()
-	if r, ok := c.served[group]; ok {
-		return r, nil
-	}
-	groups, err := c.Clientset.Discovery().ServerGroups()
+// Gateway API's routes.
+func (c *Client) ServedResources(_ context.Context, group string) (map[string]bool, error) {
+	versions, err := c.groupVersions(group)
 	if err != nil {
-		return nil, Explain(err, c.host)
+		return nil, err
 	}
 	out := map[string]bool{}
-	for _, g := range groups.Groups {
-		if g.Name != group {
-			continue
+	for _, gv := range versions {
+		at, err := c.resourcesAt(gv)
+		if err != nil {
+			return nil, err
 		}
-		for _, v := range g.Versions {
-			list, err := c.Clientset.Discovery().ServerResourcesForGroupVersion(v.GroupVersion)
-			if apierrors.IsNotFound(err) {
-				continue // removed between the two requests
-			}
-			if err != nil {
-				return nil, Explain(err, c.host)
-			}
-			for _, r := range list.APIResources {
-				out[r.Name] = true
-			}
-		}
+		maps.Copy(out, at)
 	}
-	if c.served == nil {
-		c.served = map[string]map[string]bool{}
-	}
-	c.served[group] = out
 	return out, nil
+}
+
+// groupVersions lists the served versions of a group ("group/version"), from one discovery
+// request per provider process.
+func (c *Client) groupVersions(group string) ([]string, error) {
+	c.verMu.Lock()
+	defer c.verMu.Unlock()
+	if c.groups == nil {
+		list, err := c.Clientset.Discovery().ServerGroups()
+		if err != nil {
+			return nil, Explain(err, c.host)
+		}
+		c.groups = map[string][]string{}
+		for _, g := range list.Groups {
+			for _, v := range g.Versions {
+				c.groups[g.Name] = append(c.groups[g.Name], v.GroupVersion)
+			}
+		}
+	}
+	return c.groups[group], nil
 }
 
 // ServesResource says whether the server serves a resource at one group version, such as
 // mutatingadmissionpolicies at admissionregistration.k8s.io/v1 (served from Kubernetes 1.36, or
-// turned off). One discovery request per group version and provider process.
-func (c *Client) ServesResource(ctx context.Context, groupVersion, resource string) (bool, error) {
+// turned off).
+func (c *Client) ServesResource(_ context.Context, groupVersion, resource string) (bool, error) {
+	at, err := c.resourcesAt(groupVersion)
+	return at[resource], err
+}
+
+// resourcesAt lists the resources served at a group version (none when it is not served), once
+// per group version and provider process: refresh asks for every namespace.
+func (c *Client) resourcesAt(groupVersion string) (map[string]bool, error) {
 	c.verMu.Lock()
 	defer c.verMu.Unlock()
-	key := groupVersion + "/"
-	if c.served == nil {
-		c.served = map[string]map[string]bool{}
-	}
-	if r, ok := c.served[key]; ok {
-		return r[resource], nil
+	if r, ok := c.served[groupVersion]; ok {
+		return r, nil
 	}
 	out := map[string]bool{}
 	list, err := c.Clientset.Discovery().ServerResourcesForGroupVersion(groupVersion)
 	switch {
 	case apierrors.IsNotFound(err):
 	case err != nil:
-		return false, Explain(err, c.host)
+		return nil, Explain(err, c.host)
 	default:
 		for _, r := range list.APIResources {
 			out[r.Name] = true
 		}
 	}
-	c.served[key] = out
-	return out[resource], nil
+	if c.served == nil {
+		c.served = map[string]map[string]bool{}
+	}
+	c.served[groupVersion] = out
+	return out, nil
 }

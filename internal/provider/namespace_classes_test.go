@@ -42,15 +42,7 @@ func TestAccNamespace_classPolicy(t *testing.T) {
 			_ = admin.SchedulingV1().PriorityClasses().Delete(context.Background(), pc.Name, metav1.DeleteOptions{})
 		})
 	}
-	config := func(extra string) string {
-		return fmt.Sprintf(`
-resource "hardened_namespace" "test" {
-  name                     = %[1]q
-  access                   = [{ role = "edit", groups = ["tenants-%[1]s"] }]
-  %[2]s
-}
-`, name, extra)
-	}
+	config := func(extra string) string { return tenantNamespaceConfig(name, extra) }
 	lists := fmt.Sprintf(`allowed_storage_classes  = ["acc-fast"]
   allowed_priority_classes = [%q, %q]`, preempt, polite)
 	var tc kubernetes.Interface

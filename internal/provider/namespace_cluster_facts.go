@@ -30,7 +30,7 @@ func withClusterFacts(ctx context.Context, client cluster, s *hardening.Namespac
 // Kubernetes defaults a tagged image to IfNotPresent, so the plan says what will be refused.
 func pullRefusalWarning(res hardening.Resolved) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if ip := res.ImagePolicy; ip == nil || !ip.AlwaysPull || ip.PullMutates {
+	if ip := res.ImagePolicy; ip == nil || !ip.RefusesPullPolicies() {
 		return diags
 	}
 	diags.AddAttributeWarning(path.Root("image_policy").AtName("always_pull_images"), "Pods must pull their images on every start",

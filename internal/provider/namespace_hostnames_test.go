@@ -41,15 +41,7 @@ func TestAccNamespace_hostnamePolicy(t *testing.T) {
 	dyn := adminDynamic(t)
 	var tc kubernetes.Interface
 	var tdyn dynamic.Interface
-	config := func(extra string) string {
-		return fmt.Sprintf(`
-resource "hardened_namespace" "test" {
-  name   = %[1]q
-  access = [{ role = "edit", groups = ["tenants-%[1]s"] }]
-  %[2]s
-}
-`, name, extra)
-	}
+	config := func(extra string) string { return tenantNamespaceConfig(name, extra) }
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			testAccPreCheck(t)

@@ -97,13 +97,7 @@ func servesMutatingPolicies(t *testing.T, cs kubernetes.Interface) bool {
 func pullPolicySteps(provider, name string, mutates bool, tc, admin func() kubernetes.Interface, writerRefused func() error) []resource.TestStep {
 	ctx := context.Background()
 	config := func(extra string) string {
-		return provider + fmt.Sprintf(`
-resource "hardened_namespace" "test" {
-  name         = %[1]q
-  access       = [{ role = "edit", groups = ["tenants-%[1]s"] }]
-  image_policy = { allowed_registries = ["registry.example.com"] %[2]s }
-}
-`, name, extra)
+		return provider + tenantNamespaceConfig(name, `image_policy = { allowed_registries = ["registry.example.com"] `+extra+` }`)
 	}
 	pod := func(policy corev1.PullPolicy) *corev1.Pod {
 		p := quotaPod("p")

@@ -29,12 +29,7 @@ func TestAccNamespace_quotaCompleteness(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	config := fmt.Sprintf(`
-resource "hardened_namespace" "test" {
-  name   = %[1]q
-  access = [{ role = "edit", groups = ["tenants-%[1]s"] }]
-}
-`, name)
+	config := tenantNamespaceConfig(name, "")
 	var tc kubernetes.Interface
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t); tc = tenant(t, name) },

@@ -26,14 +26,7 @@ func TestAccNamespace_servicePolicy(t *testing.T) {
 	name := acctest.RandomWithPrefix("acc-services")
 	ctx := context.Background()
 	config := func(policy string) string {
-		return fmt.Sprintf(`
-resource "hardened_namespace" "test" {
-  name           = %[1]q
-  access         = [{ role = "edit", groups = ["tenants-%[1]s"] }]
-  resource_quota = { hard = { "services.loadbalancers" = "1" } }
-  %[2]s
-}
-`, name, policy)
+		return tenantNamespaceConfig(name, "resource_quota = { hard = { \"services.loadbalancers\" = \"1\" } }\n  "+policy)
 	}
 	withRanges := `service_policy = { allowed_external_ip_cidrs = ["192.0.2.0/28"] }`
 	var tc kubernetes.Interface

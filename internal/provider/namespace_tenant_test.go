@@ -55,6 +55,12 @@ resource "hardened_namespace" "test" {
 `, name, edge, extra)
 }
 
+// tenantNamespaceConfig is a namespace whose tenants-<name> group is in edit, as tenant acts, plus
+// extra attributes.
+func tenantNamespaceConfig(name, extra string) string {
+	return testAccNamespaceConfig(name, fmt.Sprintf("access = [{ role = \"edit\", groups = [\"tenants-%s\"] }]\n  %s", name, extra))
+}
+
 // tenant returns a clientset for a user in the namespace's edit group.
 func tenant(t *testing.T, ns string) kubernetes.Interface {
 	t.Helper()
