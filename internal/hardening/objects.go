@@ -52,6 +52,14 @@ func (o Object) Annotation(key string) string {
 	return ""
 }
 
+// Labels are the object's labels (nil when it has none).
+func (o Object) Labels() map[string]string {
+	if m, ok := o.Obj.(metav1.Object); ok {
+		return m.GetLabels()
+	}
+	return nil
+}
+
 // ID is "Kind/name", the form managed_objects lists.
 func (o Object) ID() string { return o.Kind + "/" + o.Name }
 

@@ -5,6 +5,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/kubehardening/terraform-provider-hardened/internal/blastradius"
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 	"github.com/kubehardening/terraform-provider-hardened/internal/kube"
 	"github.com/kubehardening/terraform-provider-hardened/internal/posture"
@@ -31,6 +32,8 @@ type cluster interface {
 	Delete(ctx context.Context, kind, namespace, name string) error
 	DeleteNamespace(ctx context.Context, name string) error
 	WaitNamespaceGone(ctx context.Context, name string) error
+	// BlastRadiusInventory reads what a planned change could break (see internal/blastradius).
+	BlastRadiusInventory(ctx context.Context, namespace string, podSecurityLabels map[string]string) (blastradius.Live, []string, error)
 }
 
 var _ cluster = (*kube.Client)(nil)

@@ -10,6 +10,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/kubehardening/terraform-provider-hardened/internal/blastradius"
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 	"github.com/kubehardening/terraform-provider-hardened/internal/kube"
 	"github.com/kubehardening/terraform-provider-hardened/internal/posture"
@@ -32,6 +33,9 @@ type fakeCluster struct {
 	deleteErr map[string]error
 	// served is what ServedResources returns per API group.
 	served map[string]map[string]bool
+	// inventory (or inventoryErr) is what BlastRadiusInventory returns.
+	inventory    blastradius.Live
+	inventoryErr error
 
 	mu    sync.Mutex
 	calls []string
@@ -163,6 +167,13 @@ func (f *fakeCluster) DeleteNamespace(_ context.Context, name string) error {
 func (f *fakeCluster) WaitNamespaceGone(_ context.Context, name string) error {
 	f.record("WaitNamespaceGone %s", name)
 	return nil
+}
+
+func (f *fakeCluster) BlastRadiusInventory(_ context.Context, namespace string, psa map[string]string) (blastradius.Live, []string, error) {
+	f.record("BlastRadiusInventory %s %v", namespace, psa)
+	live := f.inventory
+	live.Namespace = namespace
+	return live, nil, f.inventoryErr
 }
 
 // onCluster is the provider data of a provider configured for c.

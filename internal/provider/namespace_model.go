@@ -44,6 +44,8 @@ type namespaceModel struct {
 	EffectiveLimitRange          types.Object   `tfsdk:"effective_limit_range"`
 	ManagedObjects               types.List     `tfsdk:"managed_objects"`
 	Compliance                   types.Object   `tfsdk:"compliance"`
+	ComputeBlastRadius           types.Bool     `tfsdk:"compute_blast_radius"`
+	BlastRadius                  types.List     `tfsdk:"blast_radius"`
 	Timeouts                     timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -371,6 +373,7 @@ func (m *namespaceModel) setUnknownComputed() {
 	m.EffectiveLimitRange = types.ObjectUnknown(effectiveLimitRangeAttrTypes)
 	m.ManagedObjects = types.ListUnknown(types.StringType)
 	m.Compliance = types.ObjectUnknown(complianceAttrTypes)
+	m.BlastRadius = types.ListUnknown(blastRadiusElemType)
 }
 
 // fieldErrorPath converts a validation path (internal/fielderr) into Terraform's.

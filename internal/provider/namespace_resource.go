@@ -118,9 +118,11 @@ func (r *NamespaceResource) modifyPlan(ctx context.Context, config tfsdk.Config,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	var prior *namespaceModel
 	if !req.State.Raw.IsNull() {
 		var state namespaceModel
 		resp.Diagnostics.Append(getNamespace(ctx, req.State.Raw, &state)...)
+		prior = &state
 		if state.DeletionProtection.ValueBool() && !planned.Name.IsUnknown() && planned.Name.ValueString() != state.Name.ValueString() {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "Namespace is protected from deletion",
 				fmt.Sprintf("Renaming replaces namespace %q, and it has deletion_protection = true.", state.Name.ValueString()))
@@ -171,7 +173,35 @@ func (r *NamespaceResource) modifyPlan(ctx context.Context, config tfsdk.Config,
 	foreign, diags := plannedForeign(ctx, req.Private, res, objs)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(planned.setComputed(res, objs, foreign)...)
+	r.setBlastRadius(ctx, prior, req.State, &planned, objs, resp.Plan, resp.Diagnostics)
 	resp.Diagnostics.Append(setNamespace(ctx, &resp.Plan.Raw, &planned)...)
+}
+
+// setBlastRadius fills blast_radius. A new namespace breaks nothing; a plan that changes nothing
+// keeps what the state has (the refresh settled it); a change to an existing namespace is judged
+// against what runs in it.
+func (r *NamespaceResource) setBlastRadius(ctx context.Context, prior *namespaceModel, state tfsdk.State, planned *namespaceModel, objs []hardening.Object, plan *tfsdk.Plan, diags *diag.Diagnostics) {
+	if prior == nil || !planned.computesBlastRadius() {
+		planned.BlastRadius = planned.settledBlastRadius()
+		return
+	}
+	planned.BlastRadius = prior.BlastRadius
+	diags.Append(setNamespace(ctx, &plan.Raw, planned)...)
+	if plan.Raw.Equal(state.Raw) || diags.HasError() {
+		return
+	}
+	if r.data == nil || r.data.configUnknown {
+		planned.BlastRadius = types.ListUnknown(blastRadiusElemType)
+		return
+	}
+	client, d := r.data.client()
+	if d.HasError() {
+		planned.BlastRadius = types.ListNull(blastRadiusElemType)
+		return
+	}
+	v, d := planBlastRadius(ctx, client, planned.Name.ValueString(), objs)
+	diags.Append(d...)
+	planned.BlastRadius = v
 }
 
 // desired rebuilds the objects from a plan. With tamper protection the guard exempts the identity
@@ -261,7 +291,7 @@ func (r *NamespaceResource) Create(ctx context.Context, req resource.CreateReque
 	// Even after a partial failure the namespace exists and is tracked, so the next apply
 	// converges instead of finding an unmanaged namespace.
 	resp.Diagnostics.Append(setNamespace(ctx, &resp.State.Raw, &plan)...)
-	r.recordPlanFingerprint(ctx, client, res, req.Config, resp.State, resp.Private, &resp.Diagnostics)
+	r.recordPlanFingerprint(ctx, client, res, req.Config, settledState(ctx, resp.State, plan), resp.Private, &resp.Diagnostics)
 }
 
 // apply writes the tamper guard, the namespace, waits for the default ServiceAccount when asked,
@@ -523,6 +553,8 @@ func (r *NamespaceResource) read(ctx context.Context, current tfsdk.State, priva
 	}
 	state.ManagedObjects, diags = types.ListValue(types.StringType, present)
 	resp.Diagnostics.Append(diags...)
+	// The blast radius belongs to the plan that computed it; once applied or refreshed nothing is pending.
+	state.BlastRadius = state.settledBlastRadius()
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
 	resp.Diagnostics.Append(setNamespace(ctx, &resp.State.Raw, &state)...)
 }
@@ -553,7 +585,7 @@ func (r *NamespaceResource) Update(ctx context.Context, req resource.UpdateReque
 		return
 	}
 	resp.Diagnostics.Append(setNamespace(ctx, &resp.State.Raw, &plan)...)
-	r.recordPlanFingerprint(ctx, client, res, req.Config, resp.State, resp.Private, &resp.Diagnostics)
+	r.recordPlanFingerprint(ctx, client, res, req.Config, settledState(ctx, resp.State, plan), resp.Private, &resp.Diagnostics)
 }
 
 // recordPlanFingerprint lets the next plan that changes nothing skip the framework

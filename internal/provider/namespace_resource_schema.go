@@ -31,6 +31,7 @@ var (
 	servicePolicyAttrTypes       = nestedAttrTypes(namespaceSchema.Attributes, "service_policy")
 	accessAttrTypes              = nestedAttrTypes(namespaceSchema.Attributes, "access")
 	complianceAttrTypes          = nestedAttrTypes(namespaceSchema.Attributes, "compliance")
+	blastRadiusElemType          = types.ObjectType{AttrTypes: nestedAttrTypes(namespaceSchema.Attributes, "blast_radius")}
 )
 
 // Defaults of the attributes that say how Terraform handles the namespace rather than what it is
@@ -124,6 +125,30 @@ func namespaceResourceSchema(ctx context.Context) schema.Schema {
 						"above: `practice N (what is checked): the values the verdict rests on [the scanner checks that " +
 						"report the same gap]`. Practice 4 has two checks."},
 			},
+		},
+		"compute_blast_radius": schema.BoolAttribute{
+			Optional: true,
+			MarkdownDescription: "Compute `blast_radius` when a plan changes an existing namespace (default `true`). " +
+				"Set `false` for very large namespaces whose objects you do not want read at every change; " +
+				"`blast_radius` is then null.",
+		},
+		"blast_radius": schema.ListNestedAttribute{
+			Computed: true,
+			MarkdownDescription: "What the planned change would break in the namespace as it runs today, one entry per " +
+				"object, computed when a plan changes an existing (for example imported) namespace: the pods the planned " +
+				"Pod Security `enforce` level refuses, the workloads whose images the planned image policy refuses on " +
+				"their next rollout, quota keys in use beyond the planned `hard`, containers the planned LimitRange " +
+				"defaults or refuses, Services that lose every caller from outside the namespace, subjects that lose a " +
+				"role. Empty when nothing breaks or nothing changes; gate on it with a `check` block or a " +
+				"`precondition`. See Blast radius above.",
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"impact": schema.StringAttribute{Computed: true, MarkdownDescription: "`pod_security`, `image_policy`, " +
+					"`quota`, `limit_range`, `network` or `access`."},
+				"object": schema.StringAttribute{Computed: true, MarkdownDescription: "What breaks, as `Kind/name`: the " +
+					"workload that owns a pod rather than the pod, a Service, a ResourceQuota, or the subject that loses a role."},
+				"reason": schema.StringAttribute{Computed: true, MarkdownDescription: "Why, in the words of the check " +
+					"(for Pod Security, the API server's)."},
+			}},
 		},
 		"timeouts": timeoutsAttribute(ctx),
 	})
