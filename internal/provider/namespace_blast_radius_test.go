@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -64,6 +65,19 @@ func (e expectBlastRadius) CheckPlan(_ context.Context, req plancheck.CheckPlanR
 	}
 	resp.Error = fmt.Errorf("%s is not in the plan", e.addr)
 }
+
+// blastRadiusGate is the precondition the resource page shows.
+const blastRadiusGate = `
+resource "terraform_data" "nothing_breaks" {
+  input = hardened_namespace.test.blast_radius
+  lifecycle {
+    precondition {
+      condition     = try(length(hardened_namespace.test.blast_radius) == 0, false)
+      error_message = "The change breaks workloads in ${hardened_namespace.test.name}: see the plan's warnings."
+    }
+  }
+}
+`
 
 // limited gives a container requests and limits inside every preset's LimitRange.
 func limited(c corev1.Container) corev1.Container {
@@ -152,6 +166,8 @@ func TestAccNamespace_blastRadiusImport(t *testing.T) {
 			// Importing with the target configuration: everything that would break is named.
 			{Config: importBlock + final, PlanOnly: true, ExpectNonEmptyPlan: true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{expectBlastRadius{addr, everything}}}},
+			// The gate of the resource page stops the plan.
+			{Config: importBlock + final + blastRadiusGate, PlanOnly: true, ExpectError: regexp.MustCompile(`breaks workloads in ` + name)},
 			// Stage 1: warn and audit only. Nothing breaks.
 			{Config: importBlock + warnOnly,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{expectBlastRadius{addr, nil}}}},
