@@ -184,3 +184,23 @@ func TestSummaryCapsNames(t *testing.T) {
 		t.Fatalf("summary:\n%s", s)
 	}
 }
+
+// What the API server says about its own evaluation (caps, failures) is a note, not an impact.
+func TestPodSecurityNotes(t *testing.T) {
+	live := Live{Namespace: "team", PodSecurityWarnings: []string{
+		"failed to list pods while checking new PodSecurity enforce level",
+		"new PodSecurity enforce level only checked against the first 3000 of 5000 existing pods",
+		`existing pods in namespace "team" violate the new PodSecurity enforce level "restricted:latest"`,
+		"db-0 (and 4 other pods): runAsNonRoot != true",
+	}}
+	r, err := Judge(live, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(r); !slices.Equal(got, []string{"pod_security Pod/db-0"}) || len(r.Notes) != 2 {
+		t.Fatalf("impacts %v, notes %q", got, r.Notes)
+	}
+	if !strings.Contains(r.Impacts[0].Reason, "4 other pods") {
+		t.Fatalf("reason %q", r.Impacts[0].Reason)
+	}
+}
