@@ -1,4 +1,3 @@
-// Command terraform-provider-hardened serves the hardened provider to Terraform.
 package main
 
 import (

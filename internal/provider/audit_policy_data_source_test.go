@@ -25,6 +25,7 @@ import (
 // Plan-time errors through the real terraform CLI: each names the attribute (terraform quotes the
 // line of a top-level one; the detail starts with the path) and says what would be valid.
 func TestAccAuditPolicy_validation(t *testing.T) {
+	testAccPreCheck(t)
 	cases := []struct {
 		name, body, want string
 	}{
@@ -72,6 +73,7 @@ func TestAccAuditPolicy_validation(t *testing.T) {
 // Extra rules and omit_stages through terraform, one of them known only at apply time: the YAML
 // is exactly what internal/audit renders.
 func TestAccAuditPolicy_extraRules(t *testing.T) {
+	testAccPreCheck(t)
 	addr := "data.hardened_audit_policy.p"
 	want, pol, err := audit.Render(audit.Params{Profile: "verbose", OmitStages: []string{"RequestReceived", "Panic"}, ExtraRules: []audit.ExtraRule{
 		{Level: "RequestResponse", Namespaces: []string{"payments"}, Verbs: []string{"create", "update", "patch", "delete"},

@@ -34,9 +34,20 @@ import (
 // data never reach it, RBAC changes do with both bodies, health probes do not. Each test starts its
 // own control plane (the shared one has no audit log) and stops it.
 
-func TestAccAuditPolicy_minimalLive(t *testing.T)  { testAccAuditPolicyLive(t, audit.ProfileMinimal) }
-func TestAccAuditPolicy_standardLive(t *testing.T) { testAccAuditPolicyLive(t, audit.ProfileStandard) }
-func TestAccAuditPolicy_verboseLive(t *testing.T)  { testAccAuditPolicyLive(t, audit.ProfileVerbose) }
+func TestAccAuditPolicy_minimalLive(t *testing.T) {
+	testAccPreCheck(t)
+	testAccAuditPolicyLive(t, audit.ProfileMinimal)
+}
+
+func TestAccAuditPolicy_standardLive(t *testing.T) {
+	testAccPreCheck(t)
+	testAccAuditPolicyLive(t, audit.ProfileStandard)
+}
+
+func TestAccAuditPolicy_verboseLive(t *testing.T) {
+	testAccPreCheck(t)
+	testAccAuditPolicyLive(t, audit.ProfileVerbose)
+}
 
 // auditEvent is the part of an audit.k8s.io/v1 Event the tests look at.
 type auditEvent struct {

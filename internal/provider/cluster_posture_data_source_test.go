@@ -42,7 +42,9 @@ var clusterPostureClean = []string{
 	"HRD-8001 failed low Cluster /",
 }
 
-func TestAccClusterPosture(t *testing.T) {
+// TestAccClusterPosture_dedicatedCluster runs the posture checks on a control plane of its own,
+// whose findings no other test's objects change.
+func TestAccClusterPosture_dedicatedCluster(t *testing.T) {
 	testAccPreCheck(t)
 	ctx := context.Background()
 	c, err := testcluster.Start(ctx, testcluster.Options{Version: os.Getenv("HARDENED_TEST_K8S_VERSION"), Log: os.Stderr})

@@ -63,6 +63,7 @@ func TestClusterPostureGateMessage(t *testing.T) {
 
 // Configuration errors are caught before anything is read.
 func TestAccClusterPosture_invalidConfig(t *testing.T) {
+	testAccPreCheck(t)
 	for _, tc := range []struct{ body, want string }{
 		{`fail_on = "severe"`, `(?s)fail_on.*value must be one of`},
 		{`as_of = "yesterday"`, `(?s)as_of.*invalid date "yesterday"`},

@@ -41,6 +41,7 @@ func startDedicatedCluster(t *testing.T) *testcluster.Cluster {
 // several namespaces waits; the apply fails with a clear error, and once the server is back the
 // next apply converges with every object in place and nothing orphaned.
 func TestAccNamespace_faultAPIServerStopsMidApply(t *testing.T) {
+	testAccPreCheck(t)
 	c := startDedicatedCluster(t)
 	prefix := acctest.RandomWithPrefix("acc-fault")
 	names := []string{prefix + "-0", prefix + "-1", prefix + "-2"}

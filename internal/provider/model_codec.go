@@ -14,8 +14,8 @@ import (
 )
 
 // The framework converts a model struct with reflection on every call, and checks each field's
-// tag against a regular expression it compiles each time: at 200 namespaces, a sixth of a no-op
-// plan's provider CPU. The models here hold only attr.Value fields, so the conversion is a field
+// tag against a regular expression it compiles each time, a large share of a no-op plan's provider
+// CPU (docs/benchmarks.md). The models here hold only attr.Value fields, so the conversion is a field
 // copy; the fields of each model type are worked out once. TestModelCodec_matchesTheFramework
 // holds these to the framework's answers.
 

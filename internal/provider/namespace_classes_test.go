@@ -25,6 +25,7 @@ const classRefusal = "hardened_namespace class policy: "
 // no class that preempts other tenants' pods; raising max_preempting_priority admits it, and a dev
 // namespace with no class settings bounds nothing.
 func TestAccNamespace_classPolicy(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-classes")
 	ctx := context.Background()
 	preempt, polite, other := name+"-preempt", name+"-polite", name+"-other"

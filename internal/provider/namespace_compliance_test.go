@@ -20,6 +20,7 @@ import (
 // configuration already shows the default deny re-opened (practice 5 unsatisfied), instead of the
 // state saying so only from the next refresh on.
 func TestAccNamespace_complianceJudgedAgainstThePlan(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-plan-compliance")
 	addr := "hardened_namespace.test"
 	network := func(from string) string {

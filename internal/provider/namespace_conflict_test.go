@@ -16,6 +16,7 @@ import (
 // TestAccNamespace_applyConflict: a field another server-side apply manager took over is a
 // conflict that names the manager and the field; force_conflicts takes it back.
 func TestAccNamespace_applyConflict(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-conflict")
 	cfg := func(force bool) string {
 		return fmt.Sprintf("resource \"hardened_namespace\" \"test\" {\n  name = %q\n  force_conflicts = %t\n}\n", name, force)

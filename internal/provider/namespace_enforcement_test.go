@@ -47,6 +47,7 @@ resource "hardened_namespace" "test" {
 }
 
 func TestAccNamespace_prodPreset(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-prod")
 	addr := "hardened_namespace.test"
 	resource.ParallelTest(t, resource.TestCase{
@@ -342,6 +343,7 @@ func testAccCheckRBAC(t *testing.T, ns string) resource.TestCheckFunc {
 }
 
 func TestAccNamespace_deleteHeldByFinalizer(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-final")
 	config := fmt.Sprintf(`
 resource "hardened_namespace" "test" {
@@ -384,6 +386,7 @@ resource "hardened_namespace" "test" {
 }
 
 func TestAccNamespace_deletionProtection(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-protect")
 	cfg := func(protect bool) string {
 		return fmt.Sprintf("resource \"hardened_namespace\" \"test\" {\n  name = %q\n  deletion_protection = %t\n}\n", name, protect)
@@ -403,6 +406,7 @@ func TestAccNamespace_deletionProtection(t *testing.T) {
 
 // TestAccNamespaceManifests_matchesResource: the data source renders what the resource applies.
 func TestAccNamespaceManifests_matchesResource(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-manifest")
 	args := `
   environment = "dev"

@@ -118,6 +118,7 @@ resource "hardened_namespace" "test" {
 // tenant in admin cannot pin a binding with a finalizer; a tenant given cluster-admin through
 // access cannot change any key the shared policies read from the namespace.
 func TestAccNamespace_metadataAttacks(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-meta")
 	ctx := context.Background()
 	var editor, owner, superTenant kubernetes.Interface
@@ -439,6 +440,7 @@ func squattedNamespace(t *testing.T, ns string) {
 // grants like a tenant's, practice 2 reads the live namespace, and an object someone else wrote
 // under one of the provider's names stops the plan instead of passing for the provider's.
 func TestAccNamespace_complianceTellsTheTruth(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-truth")
 	ctx := context.Background()
 	cfg := func(cidrs, group string) string {

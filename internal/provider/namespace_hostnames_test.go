@@ -35,6 +35,7 @@ var crdGVR = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version:
 // Not parallel: it installs and removes the cluster's Gateway API CRDs, which other tests must not see
 // half-way. The same tenant in a namespace without allowed_hostnames claims anything.
 func TestAccNamespace_hostnamePolicy(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-hosts")
 	ctx := context.Background()
 	owned := name + ".example.com"

@@ -22,6 +22,7 @@ import (
 // pod still loses its finalizer (so rollouts and namespace deletion do not stall), while a new pod
 // from the dropped registry is refused. Then image names are judged as runtimes resolve them.
 func TestAccNamespace_imagePolicyNarrowed(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-narrow")
 	ctx := context.Background()
 	var tc kubernetes.Interface

@@ -35,6 +35,7 @@ resource "hardened_namespace" "other" {
 }
 
 func TestAccNamespace_imagePolicy(t *testing.T) {
+	testAccPreCheck(t)
 	name, other := acctest.RandomWithPrefix("acc-img"), acctest.RandomWithPrefix("acc-img-other")
 	registries := `allowed_registries = ["registry.example.com", "ghcr.io/acme"]`
 	// The image policy is shared by every namespace; a namespace without image_policy carries

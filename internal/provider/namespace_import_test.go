@@ -19,6 +19,7 @@ import (
 // (istio.io/rev=stable) and annotates it; import adopts only what the provider applied, so with
 // the matching configuration the state equals the imported one and the plan is empty.
 func TestAccNamespace_importBesideForeignLabel(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-import")
 	cfg := testAccNamespaceConfig(name, `labels = { team = "search" }`)
 	resource.ParallelTest(t, resource.TestCase{
@@ -45,6 +46,7 @@ func TestAccNamespace_importBesideForeignLabel(t *testing.T) {
 // RoleBinding half way through an update that also opened egress to 0.0.0.0/0. Reverting the
 // configuration must remove the policy the failed update left: pruning reads what is live.
 func TestAccNamespace_failedUpdateThenRevert(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-revert")
 	base := testAccNamespaceConfig(name, `tamper_protection = false`)
 	opened := testAccNamespaceConfig(name, `tamper_protection = false

@@ -19,6 +19,7 @@ import (
 // health checks) through the default deny, judged by the independent evaluator on the policies
 // read back from the API server; a /16 is no compliance gap, every address is.
 func TestAccNamespace_ingressFromCIDRs(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-lbcidr")
 	ctx := context.Background()
 	cfg := func(cidrs string) string {

@@ -29,6 +29,7 @@ const pullRefusal = "hardened_namespace image policy: container "
 // and templates stay as written; on one that does not (1.35) pods and templates that pull
 // otherwise are refused with what to change. Turned off, the tenant's pull policy stays.
 func TestAccNamespace_pullPolicy(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-pull")
 	mutates := servesMutatingPolicies(t, adminClientset(t))
 	if v := strings.TrimPrefix(os.Getenv("HARDENED_TEST_K8S_VERSION"), "v"); (v == "" || strings.HasPrefix(v, "1.37")) && !mutates {

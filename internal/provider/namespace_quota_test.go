@@ -23,6 +23,7 @@ import (
 // A tenant in edit fills the namespace up to each bound of the prod preset's quota and limit
 // range, and no further: the numbers come from the preset, so the test follows it.
 func TestAccNamespace_quotaCompleteness(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-quota")
 	ctx := context.Background()
 	preset, err := hardening.PresetFor(hardening.EnvProd)

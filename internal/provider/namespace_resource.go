@@ -589,7 +589,7 @@ func (r *NamespaceResource) Update(ctx context.Context, req resource.UpdateReque
 }
 
 // recordPlanFingerprint lets the next plan that changes nothing skip the framework
-// (plan_fastpath.go). On a cluster without admission policies every plan may warn about them,
+// (protocol_plan.go, plan_fingerprint.go). On a cluster without admission policies every plan may warn about them,
 // so there it records nothing.
 func (r *NamespaceResource) recordPlanFingerprint(ctx context.Context, client cluster, res hardening.Resolved, config tfsdk.Config, state tfsdk.State, private interface {
 	privateState

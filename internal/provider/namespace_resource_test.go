@@ -23,6 +23,7 @@ import (
 )
 
 func TestAccNamespace_lifecycle(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-ns")
 	addr := "hardened_namespace.test"
 	resource.ParallelTest(t, resource.TestCase{
@@ -137,6 +138,7 @@ func TestAccNamespace_existingRefused(t *testing.T) {
 }
 
 func TestAccNamespace_deletedOutOfBand(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-oob")
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },

@@ -23,6 +23,7 @@ const serviceRefusal = "hardened_namespace service policy: "
 // each, admits the legitimate variants, and the tenant cannot widen the policy. Turned off, the
 // same Services are admitted; turned back on, what already exists stays updatable.
 func TestAccNamespace_servicePolicy(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-services")
 	ctx := context.Background()
 	config := func(policy string) string {

@@ -41,6 +41,7 @@ func providerVersioned(version string) map[string]func() (tfprotov6.ProviderServ
 // plan shows it and apply removes it), and an older release refuses to rewrite what a newer one
 // wrote. Not parallel: it changes objects every namespace of the test cluster depends on.
 func TestAccNamespace_sharedObjects(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-shared")
 	ctx := context.Background()
 	cfg := func(label string) string {

@@ -113,6 +113,7 @@ var (
 func patchOpts() metav1.PatchOptions { return metav1.PatchOptions{} }
 
 func TestAccNamespace_tenantAttacks(t *testing.T) {
+	testAccPreCheck(t)
 	name, edge := acctest.RandomWithPrefix("acc-tenant"), acctest.RandomWithPrefix("acc-edge")
 	ctx := context.Background()
 	var tc kubernetes.Interface
@@ -184,6 +185,7 @@ data "hardened_cluster_posture" "test" {
 // provider's objects; every change, including fields the provider never sets, shows in the next
 // plan and apply restores the object exactly.
 func TestAccNamespace_tenantDriftWithoutGuard(t *testing.T) {
+	testAccPreCheck(t)
 	name, edge := acctest.RandomWithPrefix("acc-drift"), acctest.RandomWithPrefix("acc-edge")
 	ctx := context.Background()
 	var tc kubernetes.Interface
@@ -293,6 +295,7 @@ func TestAccNamespace_tenantDriftWithoutGuard(t *testing.T) {
 // (system:masters) can, in the same apply that changes the guarded Pod Security labels, and the
 // first runner is refused from then on.
 func TestAccNamespace_tamperHandover(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-handover")
 	ctx := context.Background()
 	testAccPreCheck(t)

@@ -21,6 +21,7 @@ import (
 // Terraform knows only after apply (each.key in for_each, another resource's id, terraform_data);
 // the plan waits for them instead of refusing the configuration, and the applied objects use them.
 func TestAccNamespace_valuesKnownAfterApply(t *testing.T) {
+	testAccPreCheck(t)
 	prefix := acctest.RandomWithPrefix("acc-wire")
 	edge := prefix + "-edge"
 	config := fmt.Sprintf(`

@@ -92,6 +92,7 @@ func TestPlanFingerprint_canonical(t *testing.T) {
 // without the framework (and, as in every acceptance test, checked against it): from the apply's
 // fingerprint, or else by calling ModifyPlan directly. Drift and a new configuration still show.
 func TestAccNamespace_unchangedPlanSkipsTheFramework(t *testing.T) {
+	testAccPreCheck(t)
 	name := acctest.RandomWithPrefix("acc-fastplan")
 	addr := "hardened_namespace.test"
 	counts := func() (fingerprinted, modified int64) {

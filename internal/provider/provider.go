@@ -1,4 +1,3 @@
-// Package provider is the Terraform layer: schemas, models and translation to the pure packages.
 package provider
 
 import (
@@ -24,7 +23,7 @@ var (
 // HardenedProvider is the hardened provider.
 type HardenedProvider struct {
 	version string
-	// clusterKnown is set once Configure had the whole configuration (see plan_fastpath.go).
+	// clusterKnown is set once Configure had the whole configuration (see protocol_plan.go).
 	clusterKnown atomic.Bool
 	// resourceData is what Configure gave the resources, for the direct read (protocol_read.go).
 	resourceData atomic.Pointer[providerData]

@@ -11,9 +11,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
 
-// TestAccSecretsNotLogged: with TF_LOG=trace for Terraform and the provider, the bearer token and
+// TestAccProvider_secretsNotLogged: with TF_LOG=trace for Terraform and the provider, the bearer token and
 // the client key appear in no log and not in state.
-func TestAccSecretsNotLogged(t *testing.T) {
+func TestAccProvider_secretsNotLogged(t *testing.T) {
 	testAccPreCheck(t)
 	dir := t.TempDir()
 	coreLog, providerLog := filepath.Join(dir, "terraform.log"), filepath.Join(dir, "provider.log")

@@ -16,7 +16,7 @@ import (
 // stateJSONToMsgPack re-encodes a stored state's JSON as the msgpack of typ: what decoding it with
 // tftypes (undefined attributes ignored) and encoding the value again gives, without the value in
 // between. tftypes decodes JSON by re-reading every nested value from its own bytes, once per
-// level of nesting: at 200 namespaces a sixth of a no-op plan's provider CPU went to that alone.
+// level of nesting, a large share of a no-op plan's provider CPU (docs/benchmarks.md).
 // Types this does not know (dynamic, tuples, optional object attributes) are an error, and the
 // caller leaves the state to the framework. TestStateJSONToMsgPack_matchesTftypes holds it to
 // tftypes' answers.

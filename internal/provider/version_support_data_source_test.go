@@ -77,6 +77,7 @@ func liveClusterExpectations(t *testing.T) liveExpectations {
 }
 
 func TestAccVersionSupport_failWhenUnsupported(t *testing.T) {
+	testAccPreCheck(t)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -118,6 +119,7 @@ data "hardened_version_support" "old" {
 // Versions as EKS and GKE report them are judged by the vendor's calendar; an AKS version by hand
 // needs distribution = "aks"; distribution = "kubernetes" asks for the upstream verdict.
 func TestAccVersionSupport_distributions(t *testing.T) {
+	testAccPreCheck(t)
 	ds := func(name string) string { return "data.hardened_version_support." + name }
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -191,6 +193,7 @@ data "hardened_version_support" "upstream" {
 }
 
 func TestAccVersionSupport_maintenance(t *testing.T) {
+	testAccPreCheck(t)
 	addr := "data.hardened_version_support.maint"
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -220,6 +223,7 @@ data "hardened_version_support" "maint" {
 }
 
 func TestAccVersionSupport_invalidConfig(t *testing.T) {
+	testAccPreCheck(t)
 	cases := map[string]struct{ body, want string }{
 		"version":   {`version = "banana"`, `Invalid Kubernetes version.*invalid Kubernetes version "banana".*expected a Kubernetes version such as`},
 		"as_of":     {`version = "1.37.2"` + "\n  " + `as_of = "2026-13-01"`, `Invalid as_of date.*invalid date "2026-13-01".*YYYY-MM-DD`},

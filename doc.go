@@ -1,0 +1,2 @@
+// Command terraform-provider-hardened serves the hardened provider to Terraform.
+package main

@@ -1,0 +1,2 @@
+// Package provider is the Terraform layer: schemas, models and translation to the pure packages.
+package provider
