@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/testcluster"
 )
 
 // A round trip through the proxy takes the configured time, and concurrent exchanges overlap
@@ -73,7 +75,7 @@ func TestDelayProxy(t *testing.T) {
 
 // The delayed run's namespaces are its own, in the names and in every HCL mention.
 func TestRenamed(t *testing.T) {
-	anchor, err := AnchorConfig(3, AnchorVersion)
+	anchor, err := AnchorConfig(3, testcluster.AnchorVersion)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
+	"github.com/kubehardening/terraform-provider-hardened/internal/tfcodec"
 )
 
 // codecStates are hardened_namespace values as a state, and as a plan with unknowns and nulls.
@@ -60,7 +61,7 @@ func TestModelCodec_matchesTheFramework(t *testing.T) {
 			if d := (tfsdk.State{Schema: namespaceSchema, Raw: raw}).Get(ctx, &full); d.HasError() {
 				t.Fatal(d)
 			}
-			fastValues, fullValues := modelValues(&fast), modelValues(&full)
+			fastValues, fullValues := tfcodec.ModelValues(&fast), tfcodec.ModelValues(&full)
 			if len(fastValues) != len(namespaceAttrTypes) {
 				t.Fatalf("the model has %d attributes, the schema %d", len(fastValues), len(namespaceAttrTypes))
 			}
@@ -95,31 +96,31 @@ func TestModelCodec_nestedObjects(t *testing.T) {
 		t.Fatal(d)
 	}
 	var fast, full networkModel
-	if d := objectInto(m.NetworkPolicy, &fast); d.HasError() {
+	if d := tfcodec.ObjectInto(m.NetworkPolicy, &fast); d.HasError() {
 		t.Fatal(d)
 	}
 	if d := m.NetworkPolicy.As(ctx, &full, basetypes.ObjectAsOptions{}); d.HasError() {
 		t.Fatal(d)
 	}
-	for k, v := range modelValues(full) {
-		if !v.Equal(modelValues(fast)[k]) {
-			t.Fatalf("%s: objectInto %s, As %s", k, modelValues(fast)[k], v)
+	for k, v := range tfcodec.ModelValues(full) {
+		if !v.Equal(tfcodec.ModelValues(fast)[k]) {
+			t.Fatalf("%s: objectInto %s, As %s", k, tfcodec.ModelValues(fast)[k], v)
 		}
 	}
-	a, d1 := objectOf(networkAttrTypes, fast)
+	a, d1 := tfcodec.ObjectOf(networkAttrTypes, fast)
 	b, d2 := types.ObjectValueFrom(ctx, networkAttrTypes, full)
 	if d1.HasError() || d2.HasError() || !a.Equal(b) {
 		t.Fatalf("objectOf %s, ObjectValueFrom %s (%v %v)", a, b, d1, d2)
 	}
 	for _, xs := range [][]string{nil, {}, {"a", "b"}} {
-		l1, _ := stringListValue(xs)
+		l1, _ := tfcodec.StringList(xs)
 		l2, _ := types.ListValueFrom(ctx, types.StringType, xs)
 		if !l1.Equal(l2) {
 			t.Errorf("list %#v: %s, the framework %s", xs, l1, l2)
 		}
 	}
 	for _, m := range []map[string]string{nil, {}, {"a": "1"}} {
-		m1, _ := stringMapValue(m)
+		m1, _ := tfcodec.StringMap(m)
 		m2, _ := types.MapValueFrom(ctx, types.StringType, m)
 		if !m1.Equal(m2) {
 			t.Errorf("map %#v: %s, the framework %s", m, m1, m2)
@@ -132,7 +133,7 @@ func TestModelCodec_refusesAMismatch(t *testing.T) {
 	var nm networkModel
 	obj := types.ObjectValueMust(map[string]attr.Type{"deny_ingress": types.StringType},
 		map[string]attr.Value{"deny_ingress": types.StringValue("yes")})
-	if d := objectInto(obj, &nm); !d.HasError() {
+	if d := tfcodec.ObjectInto(obj, &nm); !d.HasError() {
 		t.Fatal("a string for a bool field and missing attributes were accepted")
 	}
 	m := namespaceModel{}

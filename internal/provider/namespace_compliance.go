@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
+	"github.com/kubehardening/terraform-provider-hardened/internal/tfcodec"
 )
 
 // complianceValue is the compliance attribute of the findings: the verdict and one line per
@@ -14,7 +15,7 @@ import (
 // paid for in every plan (Terraform core copies, encodes and compares each one per instance).
 func complianceValue(findings []hardening.Finding) (types.Object, diag.Diagnostics) {
 	gaps := hardening.Gaps(findings)
-	list, diags := stringListValue(gaps)
+	list, diags := tfcodec.StringList(gaps)
 	obj, d := types.ObjectValue(complianceAttrTypes, map[string]attr.Value{
 		"satisfied": types.BoolValue(len(gaps) == 0), "gaps": list,
 	})

@@ -23,7 +23,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/kubehardening/terraform-provider-hardened/internal/bench"
 	"github.com/kubehardening/terraform-provider-hardened/internal/testcluster"
 )
 
@@ -432,23 +431,23 @@ func migrationTerraform(t *testing.T) *migrationRunner {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
-	anchor, err := bench.EnsureAnchor(ctx, cache, os.Stderr)
+	anchor, err := testcluster.EnsureAnchor(ctx, cache, os.Stderr)
 	if err != nil {
-		t.Fatalf("building hashicorp/kubernetes %s: %v", bench.AnchorVersion, err)
+		t.Fatalf("building hashicorp/kubernetes %s: %v", testcluster.AnchorVersion, err)
 	}
 	devTerraform(t, t.TempDir()) // builds this provider once per test binary
 	dir := t.TempDir()
 	mirror := filepath.Join(t.TempDir(), "mirror")
 	platform := runtime.GOOS + "_" + runtime.GOARCH
-	if err := bench.CopyExecutable(anchor, bench.MirrorPath(mirror, "hashicorp", "kubernetes", bench.AnchorVersion, platform)); err != nil {
+	if err := testcluster.CopyExecutable(anchor, testcluster.MirrorPath(mirror, "hashicorp", "kubernetes", testcluster.AnchorVersion, platform)); err != nil {
 		t.Fatal(err)
 	}
 	ours := filepath.Join(devProviderDir, "terraform-provider-hardened")
-	if err := bench.CopyExecutable(ours, bench.MirrorPath(mirror, "kubehardening", "hardened", "0.3.0", platform)); err != nil {
+	if err := testcluster.CopyExecutable(ours, testcluster.MirrorPath(mirror, "kubehardening", "hardened", "0.3.0", platform)); err != nil {
 		t.Fatal(err)
 	}
 	rc := filepath.Join(t.TempDir(), "mirror.tfrc")
-	if err := os.WriteFile(rc, []byte(bench.CLIConfig(mirror)), 0o600); err != nil {
+	if err := os.WriteFile(rc, []byte(testcluster.CLIConfig(mirror)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return &migrationRunner{t: t, dir: dir, rc: rc}

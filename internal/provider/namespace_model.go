@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
+	"github.com/kubehardening/terraform-provider-hardened/internal/tfcodec"
 )
 
 type namespaceModel struct {
@@ -223,7 +224,7 @@ func (r *specReader) object(v types.Object, target any) bool {
 	if v.IsNull() {
 		return false
 	}
-	r.diags.Append(objectInto(v, target)...)
+	r.diags.Append(tfcodec.ObjectInto(v, target)...)
 	return true
 }
 
@@ -303,7 +304,7 @@ func (m namespaceModel) spec(ctx context.Context) (hardening.NamespaceSpec, bool
 				continue
 			}
 			var e accessModel
-			r.diags.Append(objectInto(eo, &e)...)
+			r.diags.Append(tfcodec.ObjectInto(eo, &e)...)
 			role := r.str(e.Role)
 			a := hardening.AccessEntry{Users: r.list(e.Users), Groups: r.list(e.Groups), ServiceAccounts: r.list(e.ServiceAccounts)}
 			if role != nil {
@@ -333,7 +334,7 @@ func (m *namespaceModel) setComputed(res hardening.Resolved, objs []hardening.Ob
 	// Lists the user left null stay null; the preset only decides the booleans.
 	var nm networkModel
 	if !m.NetworkPolicy.IsNull() && !m.NetworkPolicy.IsUnknown() {
-		add(objectInto(m.NetworkPolicy, &nm))
+		add(tfcodec.ObjectInto(m.NetworkPolicy, &nm))
 	} else {
 		nm = networkModel{AllowIngressFromNamespaces: types.ListNull(types.StringType), AllowIngressPorts: types.ListNull(types.StringType),
 			AllowEgressToNamespaces: types.ListNull(types.StringType), AllowEgressToCIDRs: types.ListNull(types.StringType),
@@ -341,17 +342,17 @@ func (m *namespaceModel) setComputed(res hardening.Resolved, objs []hardening.Ob
 	}
 	nm.DenyIngress, nm.DenyEgress = types.BoolValue(res.Network.DenyIngress), types.BoolValue(res.Network.DenyEgress)
 	nm.AllowDNS, nm.AllowSameNamespace = types.BoolValue(res.Network.AllowDNS), types.BoolValue(res.Network.AllowSameNamespace)
-	m.NetworkPolicy, d = objectOf(networkAttrTypes, nm)
+	m.NetworkPolicy, d = tfcodec.ObjectOf(networkAttrTypes, nm)
 	add(d)
 	m.AutomountServiceAccountToken = types.BoolValue(res.AutomountServiceAccountToken)
 	m.TamperProtection = types.BoolValue(res.TamperProtection)
-	m.EffectiveResourceQuota, d = stringMapValue(res.ResourceQuota)
+	m.EffectiveResourceQuota, d = tfcodec.StringMap(res.ResourceQuota)
 	add(d)
 	mapOf := func(v map[string]string) attr.Value {
 		if v == nil {
 			v = map[string]string{}
 		}
-		mv, d := stringMapValue(v)
+		mv, d := tfcodec.StringMap(v)
 		add(d)
 		return mv
 	}
@@ -360,7 +361,7 @@ func (m *namespaceModel) setComputed(res hardening.Resolved, objs []hardening.Ob
 		"max": mapOf(res.LimitRange.Max), "min": mapOf(res.LimitRange.Min),
 	})
 	add(d)
-	m.ManagedObjects, d = stringListValue(hardening.ManagedIDs(objs))
+	m.ManagedObjects, d = tfcodec.StringList(hardening.ManagedIDs(objs))
 	add(d)
 	m.Compliance, d = complianceValue(hardening.Compliance(res, foreign))
 	add(d)
@@ -402,7 +403,7 @@ func refreshMap(prior types.Map, live map[string]string, imported bool) (types.M
 		if len(live) == 0 {
 			return types.MapNull(types.StringType), nil
 		}
-		return stringMapValue(live)
+		return tfcodec.StringMap(live)
 	}
 	if prior.IsNull() || prior.IsUnknown() {
 		return prior, nil
@@ -413,5 +414,5 @@ func refreshMap(prior types.Map, live map[string]string, imported bool) (types.M
 			out[k] = v
 		}
 	}
-	return stringMapValue(out)
+	return tfcodec.StringMap(out)
 }

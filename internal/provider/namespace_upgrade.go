@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
+	"github.com/kubehardening/terraform-provider-hardened/internal/tfcodec"
 )
 
 var _ resource.ResourceWithUpgradeState = &NamespaceResource{}
@@ -44,7 +45,7 @@ func upgradeNamespaceStateV0(_ context.Context, req resource.UpgradeStateRequest
 		return
 	}
 	// Re-encoded as the current version's state is (passthroughUpgrade).
-	b, err := stateJSONToMsgPack(upgraded, namespaceTerraformType)
+	b, err := tfcodec.StateJSONToMsgPack(upgraded, namespaceTerraformType)
 	if err != nil {
 		fail(err)
 		return

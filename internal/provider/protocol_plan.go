@@ -10,6 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/tfcodec"
 )
 
 // A no-op plan of hardened_namespace cost the framework most of a large plan's provider CPU: it
@@ -63,8 +65,8 @@ func (s *protocolServer) unchangedPlan(ctx context.Context, req *tfprotov6.PlanR
 		req.Config == nil || req.PriorState == nil || req.ProposedNewState == nil {
 		return nil, false
 	}
-	private, ok := decodePrivate(req.PriorPrivate)
-	if !ok || private.hasFrameworkKeys() {
+	private, ok := tfcodec.DecodePrivate(req.PriorPrivate)
+	if !ok || private.HasFrameworkKeys() {
 		return nil, false
 	}
 	recorded := private[planFingerprintKey]
@@ -89,13 +91,13 @@ func (s *protocolServer) unchangedPlan(ctx context.Context, req *tfprotov6.PlanR
 	}
 	unchanged := &tfprotov6.PlanResourceChangeResponse{PlannedState: req.PriorState, PlannedPrivate: req.PriorPrivate}
 	if len(recorded) > 0 {
-		if fp, ok := planFingerprint(data.fingerprintVersion, config, prior, private[othersKey], private[foreignKey]); ok && bytes.Equal(recorded, fp) {
+		if fp, ok := tfcodec.Fingerprint(data.fingerprintVersion, config, prior, private[othersKey], private[foreignKey]); ok && bytes.Equal(recorded, fp) {
 			return unchanged, true
 		}
 	}
 	// No apply of this build recorded these inputs (a new release, or the refresh found others'
 	// objects changed): ModifyPlan decides, on the values the framework would hand it.
-	if !defaultsCheckable || !config.IsFullyKnown() || !defaultsHold(ctx, namespaceSchema.Attributes, config, prior) {
+	if !shortcutsFit || !config.IsFullyKnown() || !tfcodec.DefaultsHold(ctx, namespaceSchema.Attributes, config, prior) {
 		return nil, false
 	}
 	plan := tfsdk.Plan{Schema: namespaceSchema, Raw: prior.Copy()}
@@ -116,7 +118,7 @@ func samePlan(fast, full *tfprotov6.PlanResourceChangeResponse) string {
 	if len(full.RequiresReplace) > 0 {
 		return "the full plan requires replacement at " + full.RequiresReplace[0].String()
 	}
-	return valueDifference(fast.PlannedState, full.PlannedState, "planned states")
+	return tfcodec.ValueDifference(fast.PlannedState, full.PlannedState, namespaceTerraformType, "planned states")
 }
 
 func countFastPlan(req *tfprotov6.PlanResourceChangeRequest, fingerprinted bool) {

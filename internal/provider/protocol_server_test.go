@@ -5,13 +5,9 @@ import (
 	"fmt"
 	"math/big"
 	"os"
+	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
@@ -22,6 +18,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/tfcodec"
 )
 
 func TestPlanFingerprint_canonical(t *testing.T) {
@@ -46,13 +44,13 @@ func TestPlanFingerprint_canonical(t *testing.T) {
 		})
 	}
 	labels := map[string]string{"a": "1", "b": "2", "c": "3", "d": "4", "e": "5", "f": "6"}
-	base, ok := planFingerprint("v1", obj(labels, 1, true), obj(labels, 2, true), nil, nil)
+	base, ok := tfcodec.Fingerprint("v1", obj(labels, 1, true), obj(labels, 2, true), nil, nil)
 	if !ok {
 		t.Fatal("a known value has no fingerprint")
 	}
 	// Map iteration order is random: the digest must not follow it.
 	for i := 0; i < 50; i++ {
-		again, _ := planFingerprint("v1", obj(labels, 1, true), obj(labels, 2, true), nil, nil)
+		again, _ := tfcodec.Fingerprint("v1", obj(labels, 1, true), obj(labels, 2, true), nil, nil)
 		if string(again) != string(base) {
 			t.Fatalf("same values, different fingerprints: %s and %s", base, again)
 		}
@@ -60,22 +58,22 @@ func TestPlanFingerprint_canonical(t *testing.T) {
 	other := map[string]string{"a": "1", "b": "2", "c": "3", "d": "4", "e": "5", "f": "7"}
 	for what, fp := range map[string]func() ([]byte, bool){
 		"another version": func() ([]byte, bool) {
-			return planFingerprint("v2", obj(labels, 1, true), obj(labels, 2, true), nil, nil)
+			return tfcodec.Fingerprint("v2", obj(labels, 1, true), obj(labels, 2, true), nil, nil)
 		},
 		"another configuration": func() ([]byte, bool) {
-			return planFingerprint("v1", obj(other, 1, true), obj(labels, 2, true), nil, nil)
+			return tfcodec.Fingerprint("v1", obj(other, 1, true), obj(labels, 2, true), nil, nil)
 		},
 		"another state": func() ([]byte, bool) {
-			return planFingerprint("v1", obj(labels, 1, true), obj(labels, 3, true), nil, nil)
+			return tfcodec.Fingerprint("v1", obj(labels, 1, true), obj(labels, 3, true), nil, nil)
 		},
 		"swapped": func() ([]byte, bool) {
-			return planFingerprint("v1", obj(labels, 2, true), obj(labels, 1, true), nil, nil)
+			return tfcodec.Fingerprint("v1", obj(labels, 2, true), obj(labels, 1, true), nil, nil)
 		},
 		"other objects found": func() ([]byte, bool) {
-			return planFingerprint("v1", obj(labels, 1, true), obj(labels, 2, true), []byte(`{"x":1}`), nil)
+			return tfcodec.Fingerprint("v1", obj(labels, 1, true), obj(labels, 2, true), []byte(`{"x":1}`), nil)
 		},
 		"foreign verdicts": func() ([]byte, bool) {
-			return planFingerprint("v1", obj(labels, 1, true), obj(labels, 2, true), nil, []byte(`{"x":1}`))
+			return tfcodec.Fingerprint("v1", obj(labels, 1, true), obj(labels, 2, true), nil, []byte(`{"x":1}`))
 		},
 	} {
 		got, ok := fp()
@@ -83,7 +81,7 @@ func TestPlanFingerprint_canonical(t *testing.T) {
 			t.Errorf("%s: fingerprint %s (ok %t) should differ from %s", what, got, ok, base)
 		}
 	}
-	if _, ok := planFingerprint("v1", obj(labels, 1, false), obj(labels, 2, true), nil, nil); ok {
+	if _, ok := tfcodec.Fingerprint("v1", obj(labels, 1, false), obj(labels, 2, true), nil, nil); ok {
 		t.Error("a configuration with an unknown value got a fingerprint")
 	}
 }
@@ -219,78 +217,19 @@ func TestUpgradeResourceState_passthroughMatchesTheFramework(t *testing.T) {
 	}
 }
 
-// TestDirectRead_appliesToTheNamespaceSchema: the direct read is on for hardened_namespace, and
-// would turn itself off for an attribute the framework's walks act on.
-func TestDirectRead_appliesToTheNamespaceSchema(t *testing.T) {
-	if !directReadSafe {
-		t.Fatal("hardened_namespace's schema turned the direct read off: check what the framework's walks around Read do to the new attribute, then hasCustomTypes")
+// TestNamespaceSchemaFitsTheShortcuts: hardened_namespace has nothing the protocol shortcuts
+// cannot handle (tfcodec.Unsupported). Were it to gain a block, a set with a default, a custom type
+// or a dynamic attribute, this fails here instead of the fast paths quietly switching off.
+func TestNamespaceSchemaFitsTheShortcuts(t *testing.T) {
+	if u := tfcodec.Unsupported(namespaceSchema); len(u) > 0 {
+		t.Fatalf("hardened_namespace's schema outgrew the shortcuts of internal/tfcodec:\n  %s", strings.Join(u, "\n  "))
 	}
-	withWriteOnly := map[string]schema.Attribute{"outer": schema.SingleNestedAttribute{Optional: true,
-		Attributes: map[string]schema.Attribute{"secret": schema.StringAttribute{Optional: true, WriteOnly: true}}}}
-	if !hasCustomTypes(withWriteOnly) {
-		t.Error("a nested write-only attribute was not found")
+	if !shortcutsFit {
+		t.Fatal("shortcutsFit is off")
 	}
-	withSemantic := map[string]schema.Attribute{"list": schema.ListNestedAttribute{Optional: true,
-		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-			"ts": schema.StringAttribute{Optional: true, CustomType: semanticStringType{}}}}}}
-	if !hasCustomTypes(withSemantic) {
-		t.Error("a nested attribute with semantic equality was not found")
-	}
-}
-
-func TestPrivateMap_frameworkEncoding(t *testing.T) {
-	raw := []byte(`{".framework":"eyJhIjoxfQ==","others":"eyJ4IjpbMV19"}`) // {"a":1} and {"x":[1]}
-	m, ok := decodePrivate(raw)
-	if !ok || string(m["others"]) != `{"x":[1]}` || !m.hasFrameworkKeys() {
-		t.Fatalf("decoded %v, %t", m, ok)
-	}
-	ctx := context.Background()
-	if d := m.SetKey(ctx, ".framework", []byte(`1`)); !d.HasError() {
-		t.Error("a framework key was writable")
-	}
-	if d := m.SetKey(ctx, "x", []byte(`not json`)); !d.HasError() {
-		t.Error("a value that is not JSON was accepted")
-	}
-	m.SetKey(ctx, "others", nil)
-	if got := string(m.bytes()); got != `{".framework":"eyJhIjoxfQ=="}` {
-		t.Errorf("after removing a key: %s", got)
-	}
-	m.SetKey(ctx, ".framework", nil) // refused: the framework's key stays
-	if empty, _ := decodePrivate(nil); empty.bytes() != nil {
-		t.Error("an empty private state encodes to something")
-	}
-}
-
-func TestProtocolDiagnostic_paths(t *testing.T) {
-	var diags diag.Diagnostics
-	diags.AddAttributeWarning(path.Root("access").AtListIndex(1).AtName("role"), "w", "d")
-	diags.AddError("e", "d")
-	w, ok := protocolDiagnostic(diags[0])
-	want := tftypes.NewAttributePath().WithAttributeName("access").WithElementKeyInt(1).WithAttributeName("role")
-	if !ok || w.Severity != tfprotov6.DiagnosticSeverityWarning || !w.Attribute.Equal(want) {
-		t.Errorf("warning: %+v %t", w, ok)
-	}
-	e, ok := protocolDiagnostic(diags[1])
-	if !ok || e.Severity != tfprotov6.DiagnosticSeverityError || e.Attribute != nil || e.Summary != "e" {
-		t.Errorf("error: %+v %t", e, ok)
-	}
-}
-
-// semanticStringType is a string type whose values have semantic equality.
-type semanticStringType struct{ basetypes.StringType }
-
-func (semanticStringType) ValueType(context.Context) attr.Value { return semanticString{} }
-
-type semanticString struct{ basetypes.StringValue }
-
-func (semanticString) StringSemanticEquals(context.Context, basetypes.StringValuable) (bool, diag.Diagnostics) {
-	return true, nil
 }
 
 func TestDefaultsHold(t *testing.T) {
-	if !defaultsCheckable {
-		t.Fatal("hardened_namespace has a default defaultsHold cannot check: the direct plan is off")
-	}
 	ctx := context.Background()
 	typ, ok := namespaceTerraformType.(tftypes.Object)
 	if !ok {
@@ -333,18 +272,18 @@ func TestDefaultsHold(t *testing.T) {
 		return out
 	}
 	config := value(map[string]tftypes.Value{"name": str("a")})
-	if !defaultsHold(ctx, namespaceSchema.Attributes, config, value(defaults)) {
+	if !tfcodec.DefaultsHold(ctx, namespaceSchema.Attributes, config, value(defaults)) {
 		t.Error("a state holding every default was refused")
 	}
-	if defaultsHold(ctx, namespaceSchema.Attributes, config, value(with("deletion_protection", boolean(true)))) {
+	if tfcodec.DefaultsHold(ctx, namespaceSchema.Attributes, config, value(with("deletion_protection", boolean(true)))) {
 		t.Error("a state holding another value than a default left null in the configuration passed")
 	}
-	if !defaultsHold(ctx, namespaceSchema.Attributes, value(map[string]tftypes.Value{"deletion_protection": boolean(true)}),
+	if !tfcodec.DefaultsHold(ctx, namespaceSchema.Attributes, value(map[string]tftypes.Value{"deletion_protection": boolean(true)}),
 		value(with("deletion_protection", boolean(true)))) {
 		t.Error("a value set in the configuration was judged against the default")
 	}
 	nested := value(map[string]tftypes.Value{"image_policy": image(tftypes.NewValue(tftypes.String, nil))})
-	if defaultsHold(ctx, namespaceSchema.Attributes, nested, value(with("image_policy", image(str("Warn"))))) {
+	if tfcodec.DefaultsHold(ctx, namespaceSchema.Attributes, nested, value(with("image_policy", image(str("Warn"))))) {
 		t.Error("a nested default (image_policy.action) was not checked")
 	}
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/tfcodec"
 )
 
 // tftypesRoundTrip is what stateJSONToMsgPack stands in for.
@@ -69,7 +71,7 @@ func TestStateJSONToMsgPack_matchesTftypes(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			want, wantErr := tftypesRoundTrip([]byte(c.json), c.typ)
-			b, err := stateJSONToMsgPack([]byte(c.json), c.typ)
+			b, err := tfcodec.StateJSONToMsgPack([]byte(c.json), c.typ)
 			if (err != nil) != (wantErr != nil) {
 				t.Fatalf("error %v, tftypes' %v", err, wantErr)
 			}
@@ -95,7 +97,7 @@ func TestStateJSONToMsgPack_refusesUnknownTypes(t *testing.T) {
 		tftypes.Tuple{ElementTypes: []tftypes.Type{tftypes.String}},
 		tftypes.Object{AttributeTypes: map[string]tftypes.Type{"a": tftypes.String}, OptionalAttributes: map[string]struct{}{"a": {}}},
 	} {
-		if _, err := stateJSONToMsgPack([]byte(`{"a":"x"}`), typ); err == nil {
+		if _, err := tfcodec.StateJSONToMsgPack([]byte(`{"a":"x"}`), typ); err == nil {
 			t.Errorf("%s was transcoded", typ)
 		}
 	}
@@ -113,7 +115,7 @@ func TestStateJSONToMsgPack_collectionsOfObjects(t *testing.T) {
 		`{"so":[{"a":{"bad":1}}]}`,
 	} {
 		want, wantErr := tftypesRoundTrip([]byte(js), typ)
-		b, err := stateJSONToMsgPack([]byte(js), typ)
+		b, err := tfcodec.StateJSONToMsgPack([]byte(js), typ)
 		if (err != nil) != (wantErr != nil) {
 			t.Fatalf("%s: error %v, tftypes' %v", js, err, wantErr)
 		}
@@ -147,7 +149,7 @@ func BenchmarkStateUpgrade(b *testing.B) {
 	})
 	b.Run("direct", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := stateJSONToMsgPack(state, namespaceTerraformType); err != nil {
+			if _, err := tfcodec.StateJSONToMsgPack(state, namespaceTerraformType); err != nil {
 				b.Fatal(err)
 			}
 		}

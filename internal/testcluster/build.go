@@ -139,35 +139,27 @@ func EnsureBinaries(ctx context.Context, version string, log io.Writer) (Binarie
 		return bins, nil
 	}
 	// One build at a time per cache: two parallel control-plane builds on 2 cores take twice as long.
-	unlock, err := lockFile(filepath.Join(cache, "build.lock"), log)
+	err = buildCached(cache, etcdOut, []string{"etcd"}, log, func(partial string) error {
+		fmt.Fprintf(log, "testcluster: building etcd %s from Go modules into %s (about 2 minutes cold)\n", etcdVersion, etcdOut)
+		if err := goBuild(ctx, log, etcdDir, partial, "-s -w", "."); err != nil {
+			return fmt.Errorf("building etcd: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
 		return Binaries{}, err
 	}
-	defer unlock()
-
-	if !exists(filepath.Join(etcdOut, "etcd")) {
-		fmt.Fprintf(log, "testcluster: building etcd %s from Go modules into %s (about 2 minutes cold)\n", etcdVersion, etcdOut)
-		if err := goBuild(ctx, log, etcdDir, etcdOut, "-s -w", "."); err != nil {
-			return Binaries{}, fmt.Errorf("building etcd: %w", err)
-		}
-		if err := os.Rename(filepath.Join(etcdOut, ".partial", filepath.Base(etcdDir)), filepath.Join(etcdOut, "etcd")); err != nil {
-			return Binaries{}, err
-		}
-		_ = os.RemoveAll(filepath.Join(etcdOut, ".partial"))
-	}
-	if !exists(filepath.Join(k8sOut, "kube-apiserver")) || !exists(filepath.Join(k8sOut, "kube-controller-manager")) {
+	err = buildCached(cache, k8sOut, []string{"kube-apiserver", "kube-controller-manager"}, log, func(partial string) error {
 		fmt.Fprintf(log, "testcluster: building kube-apiserver and kube-controller-manager %s from Go modules into %s\n", version, k8sOut)
 		fmt.Fprintf(log, "testcluster: a cold build takes about 12 minutes on 2 cores and ~3 GB of RAM; later runs reuse it\n")
-		if err := goBuild(ctx, log, k8sDir, k8sOut, versionLDFlags(version),
+		if err := goBuild(ctx, log, k8sDir, partial, versionLDFlags(version),
 			"k8s.io/kubernetes/cmd/kube-apiserver", "k8s.io/kubernetes/cmd/kube-controller-manager"); err != nil {
-			return Binaries{}, fmt.Errorf("building the Kubernetes control plane %s: %w", version, err)
+			return fmt.Errorf("building the Kubernetes control plane %s: %w", version, err)
 		}
-		for _, name := range []string{"kube-apiserver", "kube-controller-manager"} {
-			if err := os.Rename(filepath.Join(k8sOut, ".partial", name), filepath.Join(k8sOut, name)); err != nil {
-				return Binaries{}, err
-			}
-		}
-		_ = os.RemoveAll(filepath.Join(k8sOut, ".partial"))
+		return nil
+	})
+	if err != nil {
+		return Binaries{}, err
 	}
 	return bins, nil
 }
@@ -187,14 +179,9 @@ func versionLDFlags(version string) string {
 	return strings.Join(flags, " ")
 }
 
-// goBuild builds into out/.partial first so an interrupted build never leaves a half-written
-// binary where the cache lookup would trust it.
-func goBuild(ctx context.Context, log io.Writer, dir, out, ldflags string, pkgs ...string) error {
-	tmp := filepath.Join(out, ".partial")
-	if err := os.MkdirAll(tmp, 0o755); err != nil {
-		return err
-	}
-	args := append([]string{"build", "-trimpath", "-ldflags", ldflags, "-o", tmp + string(filepath.Separator)}, pkgs...)
+// goBuild builds pkgs of the module in dir into dest (a buildCached side folder).
+func goBuild(ctx context.Context, log io.Writer, dir, dest, ldflags string, pkgs ...string) error {
+	args := append([]string{"build", "-trimpath", "-ldflags", ldflags, "-o", dest + string(filepath.Separator)}, pkgs...)
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=-buildvcs=false", "GOWORK=off")
@@ -237,6 +224,49 @@ func goBuild(ctx context.Context, log io.Writer, dir, out, ldflags string, pkgs 
 	}
 	fmt.Fprintf(log, "testcluster: built in %s\n", time.Since(start).Round(time.Second))
 	return nil
+}
+
+// buildCached makes the binaries names exist in out. When one is missing it takes the cache's build
+// lock, looks again (a process that waited uses what the other one built), lets build write them
+// into a side folder (out/.partial), and moves them into out only once all are built: an
+// interrupted build never looks finished. The control plane, OpenTofu and the benchmark's anchor
+// are all built through it.
+func buildCached(cache, out string, names []string, log io.Writer, build func(partial string) error) error {
+	built := func() bool {
+		for _, n := range names {
+			if !exists(filepath.Join(out, n)) {
+				return false
+			}
+		}
+		return true
+	}
+	if built() {
+		return nil
+	}
+	unlock, err := LockBuild(cache, log)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if built() {
+		return nil
+	}
+	partial := filepath.Join(out, ".partial")
+	if err := os.RemoveAll(partial); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(partial, 0o755); err != nil {
+		return err
+	}
+	if err := build(partial); err != nil {
+		return err
+	}
+	for _, n := range names {
+		if err := os.Rename(filepath.Join(partial, n), filepath.Join(out, n)); err != nil {
+			return err
+		}
+	}
+	return os.RemoveAll(partial)
 }
 
 // LockBuild waits for any other build of this cache (control plane, OpenTofu, the benchmark's

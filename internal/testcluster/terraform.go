@@ -41,50 +41,37 @@ func BuildOpenTofu(ctx context.Context, log io.Writer) (string, error) {
 		return "", err
 	}
 	out := filepath.Join(cache, "bin", fmt.Sprintf("opentofu-%s-%s-%s-%s", OpenTofuVersion, gover, runtime.GOOS, runtime.GOARCH))
-	bin := filepath.Join(out, "tofu")
-	if exists(bin) {
-		return bin, nil
-	}
-	unlock, err := lockFile(filepath.Join(cache, "build.lock"), log)
+	err = buildCached(cache, out, []string{"tofu"}, log, func(partial string) error {
+		fmt.Fprintf(log, "testcluster: building OpenTofu %s from its Go module (several minutes cold; cached in %s)\n", OpenTofuVersion, out)
+		dl, err := exec.CommandContext(ctx, "go", "mod", "download", "-json", "github.com/opentofu/opentofu@"+OpenTofuVersion).Output()
+		if err != nil {
+			return fmt.Errorf("downloading OpenTofu %s: %w", OpenTofuVersion, err)
+		}
+		var mod struct{ Dir string }
+		if err := json.Unmarshal(dl, &mod); err != nil || mod.Dir == "" {
+			return fmt.Errorf("go mod download gave no folder for OpenTofu: %v", err)
+		}
+		src := filepath.Join(cache, "src", "opentofu-"+OpenTofuVersion)
+		if err := os.RemoveAll(src); err != nil {
+			return err
+		}
+		defer os.RemoveAll(src)
+		if err := os.MkdirAll(filepath.Dir(src), 0o755); err != nil {
+			return err
+		}
+		// The module cache is read-only; the build needs a writable copy.
+		if out, err := exec.CommandContext(ctx, "cp", "-r", mod.Dir, src).CombinedOutput(); err != nil {
+			return fmt.Errorf("copying OpenTofu sources: %w: %s", err, out)
+		}
+		if out, err := exec.CommandContext(ctx, "chmod", "-R", "u+w", src).CombinedOutput(); err != nil {
+			return fmt.Errorf("making the OpenTofu sources writable: %w: %s", err, out)
+		}
+		return goBuild(ctx, log, src, partial, "-s -w -X github.com/opentofu/opentofu/version.dev=no", "./cmd/tofu")
+	})
 	if err != nil {
 		return "", err
 	}
-	defer unlock()
-	if exists(bin) {
-		return bin, nil
-	}
-	fmt.Fprintf(log, "testcluster: building OpenTofu %s from its Go module (several minutes cold; cached in %s)\n", OpenTofuVersion, out)
-	dl, err := exec.CommandContext(ctx, "go", "mod", "download", "-json", "github.com/opentofu/opentofu@"+OpenTofuVersion).Output()
-	if err != nil {
-		return "", fmt.Errorf("downloading OpenTofu %s: %w", OpenTofuVersion, err)
-	}
-	var mod struct{ Dir string }
-	if err := json.Unmarshal(dl, &mod); err != nil || mod.Dir == "" {
-		return "", fmt.Errorf("go mod download gave no folder for OpenTofu: %v", err)
-	}
-	src := filepath.Join(cache, "src", "opentofu-"+OpenTofuVersion)
-	if err := os.RemoveAll(src); err != nil {
-		return "", err
-	}
-	if err := os.MkdirAll(filepath.Dir(src), 0o755); err != nil {
-		return "", err
-	}
-	// The module cache is read-only; the build needs a writable copy.
-	if out, err := exec.CommandContext(ctx, "cp", "-r", mod.Dir, src).CombinedOutput(); err != nil {
-		return "", fmt.Errorf("copying OpenTofu sources: %w: %s", err, out)
-	}
-	if out, err := exec.CommandContext(ctx, "chmod", "-R", "u+w", src).CombinedOutput(); err != nil {
-		return "", fmt.Errorf("making the OpenTofu sources writable: %w: %s", err, out)
-	}
-	if err := goBuild(ctx, log, src, out, "-s -w -X github.com/opentofu/opentofu/version.dev=no", "./cmd/tofu"); err != nil {
-		return "", err
-	}
-	if err := os.Rename(filepath.Join(out, ".partial", "tofu"), bin); err != nil {
-		return "", err
-	}
-	_ = os.RemoveAll(filepath.Join(out, ".partial"))
-	_ = os.RemoveAll(src)
-	return bin, nil
+	return filepath.Join(out, "tofu"), nil
 }
 
 // EnsureCLIConfig points TF_CLI_CONFIG_FILE at a file that exists: an environment may name a

@@ -90,7 +90,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	anchorBin, err := bench.EnsureAnchor(ctx, cache, log)
+	anchorBin, err := testcluster.EnsureAnchor(ctx, cache, log)
 	if err != nil {
 		return fmt.Errorf("building the anchor provider hashicorp/kubernetes: %w", err)
 	}
@@ -105,23 +105,23 @@ func run() error {
 		return err
 	}
 	platform := runtime.GOOS + "_" + runtime.GOARCH
-	if err := bench.CopyExecutable(*provider, bench.MirrorPath(mirror, "kubehardening", "hardened", *version, platform)); err != nil {
+	if err := testcluster.CopyExecutable(*provider, testcluster.MirrorPath(mirror, "kubehardening", "hardened", *version, platform)); err != nil {
 		return err
 	}
-	if err := bench.CopyExecutable(anchorBin, bench.MirrorPath(mirror, "hashicorp", "kubernetes", bench.AnchorVersion, platform)); err != nil {
+	if err := testcluster.CopyExecutable(anchorBin, testcluster.MirrorPath(mirror, "hashicorp", "kubernetes", testcluster.AnchorVersion, platform)); err != nil {
 		return err
 	}
 	// The plugin floor and the schema floor are built from this repository into the mirror directly.
 	for _, p := range []struct{ name, version string }{{"noop", bench.NoopVersion}, {"echo", bench.EchoVersion}} {
 		build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o",
-			bench.MirrorPath(mirror, "kubehardening", p.name, p.version, platform), "./internal/bench/cmd/"+p.name+"-provider")
+			testcluster.MirrorPath(mirror, "kubehardening", p.name, p.version, platform), "./internal/bench/cmd/"+p.name+"-provider")
 		build.Dir, build.Env = root, append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := build.CombinedOutput(); err != nil {
 			return fmt.Errorf("building the %s provider: %w\n%s", p.name, err, out)
 		}
 	}
 	cliConfig := filepath.Join(*work, "terraformrc")
-	if err := os.WriteFile(cliConfig, []byte(bench.CLIConfig(mirror)), 0o644); err != nil {
+	if err := os.WriteFile(cliConfig, []byte(testcluster.CLIConfig(mirror)), 0o644); err != nil {
 		return err
 	}
 
@@ -129,7 +129,7 @@ func run() error {
 		TargetN: *targetN, LargeN: *largeN, Command: command(*large, *largeAnchor)}
 	rep.Machine = machine(ctx, tf)
 	rep.Machine.OurVersion = *version
-	rep.Machine.AnchorVersion = bench.AnchorVersion + " (built from " + bench.AnchorModuleVersion + ")"
+	rep.Machine.AnchorVersion = testcluster.AnchorVersion + " (built from " + testcluster.AnchorModuleVersion + ")"
 	rep.Machine.Commit = commit(ctx, root)
 	rep.Machine.LoadStart = bench.LoadAvg()
 
@@ -168,7 +168,7 @@ func run() error {
 		}
 		cfgs := []bench.Config{bench.OursConfig(n, *version)}
 		if n < *largeN || *largeAnchor {
-			anchorCfg, err := bench.AnchorConfig(n, bench.AnchorVersion)
+			anchorCfg, err := bench.AnchorConfig(n, testcluster.AnchorVersion)
 			if err != nil {
 				return err
 			}
@@ -384,7 +384,7 @@ func runLatency(ctx context.Context, loopback *bench.Runner, c *testcluster.Clus
 	}
 	runner := *loopback
 	runner.Kubeconfig, runner.WorkRoot = far, work
-	anchorCfg, err := bench.AnchorConfig(n, bench.AnchorVersion)
+	anchorCfg, err := bench.AnchorConfig(n, testcluster.AnchorVersion)
 	if err != nil {
 		return err
 	}

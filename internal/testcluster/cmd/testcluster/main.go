@@ -8,7 +8,6 @@ import (
 	"os/signal"
 	"path/filepath"
 
-	"github.com/kubehardening/terraform-provider-hardened/internal/bench"
 	"github.com/kubehardening/terraform-provider-hardened/internal/testcluster"
 )
 
@@ -78,7 +77,7 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
-		p, err := bench.EnsureAnchor(ctx, cache, os.Stderr)
+		p, err := testcluster.EnsureAnchor(ctx, cache, os.Stderr)
 		if err != nil {
 			fail(err)
 		}

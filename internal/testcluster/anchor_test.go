@@ -1,4 +1,4 @@
-package bench
+package testcluster
 
 import (
 	"context"
@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/kubehardening/terraform-provider-hardened/internal/testcluster"
 )
 
 // TestEnsureAnchor_waitsForABuildInProgress: while another process holds the cache's build lock,
@@ -22,7 +20,7 @@ func TestEnsureAnchor_waitsForABuildInProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	unlock, err := testcluster.LockBuild(cache, io.Discard)
+	unlock, err := LockBuild(cache, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package provider
+package tfcodec
 
 import (
 	"context"
@@ -8,13 +8,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
 
-// privateMap is private state in the framework's encoding: a JSON object of base64 values. Keys
+// Private is private state in the framework's encoding: a JSON object of base64 values. Keys
 // starting with "." are the framework's own (the read after an import); a call that finds one is
 // left to the framework.
-type privateMap map[string][]byte
+type Private map[string][]byte
 
-func decodePrivate(b []byte) (privateMap, bool) {
-	m := privateMap{}
+// DecodePrivate reads private state; ok is false when it is not the framework's encoding.
+func DecodePrivate(b []byte) (Private, bool) {
+	m := Private{}
 	if len(b) == 0 {
 		return m, true
 	}
@@ -24,7 +25,8 @@ func decodePrivate(b []byte) (privateMap, bool) {
 	return m, true
 }
 
-func (m privateMap) hasFrameworkKeys() bool {
+// HasFrameworkKeys says whether the framework stored keys of its own.
+func (m Private) HasFrameworkKeys() bool {
 	for k := range m {
 		if strings.HasPrefix(k, ".") {
 			return true
@@ -33,11 +35,13 @@ func (m privateMap) hasFrameworkKeys() bool {
 	return false
 }
 
-func (m privateMap) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+// GetKey returns the value of key (nil when absent).
+func (m Private) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
 	return m[key], nil
 }
 
-func (m privateMap) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
+// SetKey sets key to a JSON value, or removes it when value is empty.
+func (m Private) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
 	var diags diag.Diagnostics
 	switch {
 	case strings.HasPrefix(key, "."):
@@ -52,7 +56,8 @@ func (m privateMap) SetKey(_ context.Context, key string, value []byte) diag.Dia
 	return diags
 }
 
-func (m privateMap) bytes() []byte {
+// Bytes encodes the private state as the framework does (nil when empty).
+func (m Private) Bytes() []byte {
 	if len(m) == 0 {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package provider
+package tfcodec
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -51,8 +50,8 @@ func modelFields(t reflect.Type) []modelField {
 	return fields
 }
 
-// modelValues returns the attribute values of a model struct (or a pointer to one).
-func modelValues(model any) map[string]attr.Value {
+// ModelValues returns the attribute values of a model struct (or a pointer to one).
+func ModelValues(model any) map[string]attr.Value {
 	v := reflect.Indirect(reflect.ValueOf(model))
 	fields := modelFields(v.Type())
 	out := make(map[string]attr.Value, len(fields))
@@ -63,8 +62,8 @@ func modelValues(model any) map[string]attr.Value {
 	return out
 }
 
-// setModelValues stores attribute values into the model target points to.
-func setModelValues(attrs map[string]attr.Value, target any) diag.Diagnostics {
+// SetModelValues stores attribute values into the model target points to.
+func SetModelValues(attrs map[string]attr.Value, target any) diag.Diagnostics {
 	var diags diag.Diagnostics
 	v := reflect.ValueOf(target).Elem()
 	for _, f := range modelFields(v.Type()) {
@@ -84,18 +83,18 @@ func setModelValues(attrs map[string]attr.Value, target any) diag.Diagnostics {
 	return diags
 }
 
-// objectInto is types.Object.As for a model of attr.Value fields.
-func objectInto(obj types.Object, target any) diag.Diagnostics {
-	return setModelValues(obj.Attributes(), target)
+// ObjectInto is types.Object.As for a model of attr.Value fields.
+func ObjectInto(obj types.Object, target any) diag.Diagnostics {
+	return SetModelValues(obj.Attributes(), target)
 }
 
-// objectOf is types.ObjectValueFrom for a model of attr.Value fields.
-func objectOf(attrTypes map[string]attr.Type, model any) (types.Object, diag.Diagnostics) {
-	return types.ObjectValue(attrTypes, modelValues(model))
+// ObjectOf is types.ObjectValueFrom for a model of attr.Value fields.
+func ObjectOf(attrTypes map[string]attr.Type, model any) (types.Object, diag.Diagnostics) {
+	return types.ObjectValue(attrTypes, ModelValues(model))
 }
 
-// rawInto is tfsdk.State.Get (or Plan.Get, Config.Get) for a known, non-null object value.
-func rawInto(ctx context.Context, raw tftypes.Value, attrTypes map[string]attr.Type, target any) diag.Diagnostics {
+// RawInto is tfsdk.State.Get (or Plan.Get, Config.Get) for a known, non-null object value.
+func RawInto(ctx context.Context, raw tftypes.Value, attrTypes map[string]attr.Type, target any) diag.Diagnostics {
 	var diags diag.Diagnostics
 	var raws map[string]tftypes.Value
 	if err := raw.As(&raws); err != nil {
@@ -119,14 +118,14 @@ func rawInto(ctx context.Context, raw tftypes.Value, attrTypes map[string]attr.T
 	if diags.HasError() {
 		return diags
 	}
-	return setModelValues(attrs, target)
+	return SetModelValues(attrs, target)
 }
 
-// rawOf is tfsdk.State.Set: the value, of typ with attrTypes, that the model holds. As there, a
+// RawOf is tfsdk.State.Set: the value, of typ with attrTypes, that the model holds. As there, a
 // value of another type (a zero value among them) is an error.
-func rawOf(ctx context.Context, typ tftypes.Type, attrTypes map[string]attr.Type, model any) (tftypes.Value, diag.Diagnostics) {
+func RawOf(ctx context.Context, typ tftypes.Type, attrTypes map[string]attr.Type, model any) (tftypes.Value, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	values := modelValues(model)
+	values := ModelValues(model)
 	raws := make(map[string]tftypes.Value, len(values))
 	for name, v := range values {
 		if t, ok := attrTypes[name]; !ok || !t.Equal(v.Type(ctx)) {
@@ -150,9 +149,9 @@ func rawOf(ctx context.Context, typ tftypes.Type, attrTypes map[string]attr.Type
 	return tftypes.NewValue(typ, raws), diags
 }
 
-// stringListValue and stringMapValue are types.ListValueFrom and types.MapValueFrom for plain
+// StringList and stringMapValue are types.ListValueFrom and types.MapValueFrom for plain
 // strings: nil is null, as there.
-func stringListValue(xs []string) (types.List, diag.Diagnostics) {
+func StringList(xs []string) (types.List, diag.Diagnostics) {
 	if xs == nil {
 		return types.ListNull(types.StringType), nil
 	}
@@ -163,7 +162,7 @@ func stringListValue(xs []string) (types.List, diag.Diagnostics) {
 	return types.ListValue(types.StringType, elems)
 }
 
-func stringMapValue(m map[string]string) (types.Map, diag.Diagnostics) {
+func StringMap(m map[string]string) (types.Map, diag.Diagnostics) {
 	if m == nil {
 		return types.MapNull(types.StringType), nil
 	}
@@ -172,31 +171,4 @@ func stringMapValue(m map[string]string) (types.Map, diag.Diagnostics) {
 		elems[k] = types.StringValue(x)
 	}
 	return types.MapValue(types.StringType, elems)
-}
-
-// namespaceAttrTypes are hardened_namespace's top-level attribute types.
-var namespaceAttrTypes = func() map[string]attr.Type {
-	out := make(map[string]attr.Type, len(namespaceSchema.Attributes))
-	for name, a := range namespaceSchema.Attributes {
-		out[name] = a.GetType()
-	}
-	return out
-}()
-
-// getNamespace reads a hardened_namespace value (config, plan or state) into m; a null or unknown
-// value is left to the framework, which says why it cannot be read.
-func getNamespace(ctx context.Context, raw tftypes.Value, m *namespaceModel) diag.Diagnostics {
-	if raw.IsNull() || !raw.IsKnown() {
-		return tfsdk.State{Schema: namespaceSchema, Raw: raw}.Get(ctx, m)
-	}
-	return rawInto(ctx, raw, namespaceAttrTypes, m)
-}
-
-// setNamespace stores m into raw (a state's or plan's Raw); raw is unchanged on error.
-func setNamespace(ctx context.Context, raw *tftypes.Value, m *namespaceModel) diag.Diagnostics {
-	v, diags := rawOf(ctx, namespaceTerraformType, namespaceAttrTypes, m)
-	if !diags.HasError() {
-		*raw = v
-	}
-	return diags
 }

@@ -1,4 +1,4 @@
-package provider
+package tfcodec
 
 import (
 	"context"
@@ -12,11 +12,11 @@ import (
 // Before ModifyPlan, the framework gives every attribute left null in the configuration its
 // schema default. In a plan whose proposed state equals the prior state that changes nothing as
 // long as the prior state already holds each such default (a release that changes a default
-// makes it differ). defaultsHold checks exactly that, for the defaults hardened_namespace has:
-// bool and string attributes, at the top or in single nested attributes.
+// makes it differ). DefaultsHold checks exactly that, for the defaults it knows: static bool and
+// string defaults, at the top or in single nested attributes (Unsupported names any other).
 
-// defaultsHold reports whether prior holds the default of every attribute config leaves null.
-func defaultsHold(ctx context.Context, attrs map[string]schema.Attribute, config, prior tftypes.Value) bool {
+// DefaultsHold reports whether prior holds the default of every attribute config leaves null.
+func DefaultsHold(ctx context.Context, attrs map[string]schema.Attribute, config, prior tftypes.Value) bool {
 	var cfg, pri map[string]tftypes.Value
 	if config.As(&cfg) != nil || prior.As(&pri) != nil {
 		return false
@@ -24,7 +24,7 @@ func defaultsHold(ctx context.Context, attrs map[string]schema.Attribute, config
 	for name, a := range attrs {
 		c, p := cfg[name], pri[name]
 		if !c.IsNull() {
-			if n, ok := a.(schema.SingleNestedAttribute); ok && !defaultsHold(ctx, n.Attributes, c, p) {
+			if n, ok := a.(schema.SingleNestedAttribute); ok && !DefaultsHold(ctx, n.Attributes, c, p) {
 				return false
 			}
 			continue
@@ -55,9 +55,8 @@ func defaultsHold(ctx context.Context, attrs map[string]schema.Attribute, config
 	return true
 }
 
-// defaultsCheckable: every default in the schema is one defaultsHold checks (see above).
-var defaultsCheckable = onlySimpleDefaults(namespaceSchema.Attributes, true)
-
+// onlySimpleDefaults: every default in attrs is one DefaultsHold checks (reachable: not under a
+// list, set or map).
 func onlySimpleDefaults(attrs map[string]schema.Attribute, reachable bool) bool {
 	for _, a := range attrs {
 		switch t := a.(type) {

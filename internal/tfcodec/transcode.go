@@ -1,4 +1,4 @@
-package provider
+package tfcodec
 
 import (
 	"bytes"
@@ -13,14 +13,14 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 )
 
-// stateJSONToMsgPack re-encodes a stored state's JSON as the msgpack of typ: what decoding it with
+// StateJSONToMsgPack re-encodes a stored state's JSON as the msgpack of typ: what decoding it with
 // tftypes (undefined attributes ignored) and encoding the value again gives, without the value in
 // between. tftypes decodes JSON by re-reading every nested value from its own bytes, once per
 // level of nesting, a large share of a no-op plan's provider CPU (docs/benchmarks.md).
 // Types this does not know (dynamic, tuples, optional object attributes) are an error, and the
 // caller leaves the state to the framework. TestStateJSONToMsgPack_matchesTftypes holds it to
 // tftypes' answers.
-func stateJSONToMsgPack(data []byte, typ tftypes.Type) ([]byte, error) {
+func StateJSONToMsgPack(data []byte, typ tftypes.Type) ([]byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	v, err := decodeJSON(dec)
