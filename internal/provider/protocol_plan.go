@@ -3,7 +3,6 @@ package provider
 import (
 	"bytes"
 	"context"
-	"sync"
 	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -28,10 +27,6 @@ import (
 // planFingerprintKey is the private state key of the fingerprint an apply records.
 const planFingerprintKey = "plan_fingerprint"
 
-// fastPlans counts, per namespace, the plans answered without the framework while
-// shadowFramework is set (tests read it).
-var fastPlans sync.Map // name -> *fastPlanCount
-
 type fastPlanCount struct {
 	// fingerprinted plans matched what the last apply recorded; modified ones had ModifyPlan
 	// called directly.
@@ -43,7 +38,7 @@ func (s *protocolServer) PlanResourceChange(ctx context.Context, req *tfprotov6.
 	if fast == nil {
 		return s.ProviderServer.PlanResourceChange(ctx, req)
 	}
-	if shadowFramework.Load() {
+	if s.shadow != nil {
 		full, err := s.ProviderServer.PlanResourceChange(ctx, req)
 		if err != nil {
 			return full, err
@@ -52,7 +47,7 @@ func (s *protocolServer) PlanResourceChange(ctx context.Context, req *tfprotov6.
 			full.Diagnostics = append(full.Diagnostics, shadowDifference("Fast plan differs from the full plan", msg))
 			return full, nil
 		}
-		countFastPlan(req, fingerprinted)
+		s.shadow.count(req, fingerprinted)
 	}
 	return fast, nil
 }
@@ -121,7 +116,8 @@ func samePlan(fast, full *tfprotov6.PlanResourceChangeResponse) string {
 	return tfcodec.ValueDifference(fast.PlannedState, full.PlannedState, namespaceTerraformType, "planned states")
 }
 
-func countFastPlan(req *tfprotov6.PlanResourceChangeRequest, fingerprinted bool) {
+// count records a plan answered without the framework.
+func (r *shadowRecord) count(req *tfprotov6.PlanResourceChangeRequest, fingerprinted bool) {
 	v, err := req.PriorState.Unmarshal(namespaceTerraformType)
 	if err != nil {
 		return
@@ -131,7 +127,7 @@ func countFastPlan(req *tfprotov6.PlanResourceChangeRequest, fingerprinted bool)
 	if v.As(&attrs) != nil || attrs["name"].As(&name) != nil {
 		return
 	}
-	n, _ := fastPlans.LoadOrStore(name, &fastPlanCount{})
+	n, _ := r.fastPlans.LoadOrStore(name, &fastPlanCount{})
 	if c, ok := n.(*fastPlanCount); ok && fingerprinted {
 		c.fingerprinted.Add(1)
 	} else if ok {

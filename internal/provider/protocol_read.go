@@ -22,7 +22,7 @@ func (s *protocolServer) ReadResource(ctx context.Context, req *tfprotov6.ReadRe
 	if direct == nil {
 		return s.ProviderServer.ReadResource(ctx, req)
 	}
-	if shadowFramework.Load() {
+	if s.shadow != nil {
 		full, err := s.ProviderServer.ReadResource(ctx, req)
 		if err != nil {
 			return full, err

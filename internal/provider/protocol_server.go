@@ -2,7 +2,7 @@ package provider
 
 import (
 	"context"
-	"sync/atomic"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -28,22 +28,35 @@ var namespaceTerraformType = namespaceSchema.Type().TerraformType(context.Backgr
 // framework answers every call.
 var shortcutsFit = len(tfcodec.Unsupported(namespaceSchema)) == 0
 
-// shadowFramework, when set, makes every answer given without the framework also be asked of the
-// framework and compared: a difference is an error diagnostic on that call. The acceptance tests
-// set it, so every refresh, upgrade and no-op plan they make checks the short path.
-var shadowFramework atomic.Bool
+// ServerOption changes how the server of NewProtocol6 answers; the acceptance tests use one.
+type ServerOption func(*protocolServer)
+
+// shadowRecord, given to a server with withShadow, makes every answer given without the framework
+// also be asked of the framework and compared: a difference is an error diagnostic on that call.
+// The acceptance tests give one to every server, so every refresh, upgrade and no-op plan they
+// make checks the short path; it counts, per namespace, the plans answered without the framework.
+type shadowRecord struct {
+	fastPlans sync.Map // name -> *fastPlanCount
+}
+
+func withShadow(r *shadowRecord) ServerOption { return func(s *protocolServer) { s.shadow = r } }
 
 // NewProtocol6 serves the provider over protocol 6 (see above).
-func NewProtocol6(version string) func() tfprotov6.ProviderServer {
+func NewProtocol6(version string, opts ...ServerOption) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
 		p := &HardenedProvider{version: version}
-		return &protocolServer{ProviderServer: providerserver.NewProtocol6(p)(), provider: p}
+		s := &protocolServer{ProviderServer: providerserver.NewProtocol6(p)(), provider: p}
+		for _, o := range opts {
+			o(s)
+		}
+		return s
 	}
 }
 
 type protocolServer struct {
 	tfprotov6.ProviderServer
 	provider *HardenedProvider
+	shadow   *shadowRecord // nil outside the acceptance tests
 }
 
 // UpgradeResourceState of a state written with the current schema version only re-encodes it.
@@ -54,7 +67,7 @@ func (s *protocolServer) UpgradeResourceState(ctx context.Context, req *tfprotov
 	if fast == nil {
 		return s.ProviderServer.UpgradeResourceState(ctx, req)
 	}
-	if shadowFramework.Load() {
+	if s.shadow != nil {
 		full, err := s.ProviderServer.UpgradeResourceState(ctx, req)
 		if err != nil || len(full.Diagnostics) > 0 || full.UpgradedState == nil {
 			return full, err
@@ -79,7 +92,7 @@ func passthroughUpgrade(req *tfprotov6.UpgradeResourceStateRequest) *tfprotov6.U
 	return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: &tfprotov6.DynamicValue{MsgPack: b}}
 }
 
-// shadowDifference is the error a call gets when shadowFramework found the short answer differ.
+// shadowDifference is the error a call gets when the shadow check found the short answer differ.
 func shadowDifference(summary, detail string) *tfprotov6.Diagnostic {
 	return &tfprotov6.Diagnostic{Severity: tfprotov6.DiagnosticSeverityError, Summary: summary, Detail: detail}
 }

@@ -94,7 +94,7 @@ func TestAccNamespace_unchangedPlanSkipsTheFramework(t *testing.T) {
 	name := acctest.RandomWithPrefix("acc-fastplan")
 	addr := "hardened_namespace.test"
 	counts := func() (fingerprinted, modified int64) {
-		n, _ := fastPlans.Load(name)
+		n, _ := testShadow.fastPlans.Load(name)
 		c, _ := n.(*fastPlanCount)
 		if c == nil {
 			return 0, 0

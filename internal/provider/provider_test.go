@@ -17,8 +17,12 @@ import (
 
 // testAccProtoV6ProviderFactories serves the provider in-process to the real terraform CLI.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"hardened": func() (tfprotov6.ProviderServer, error) { return NewProtocol6("test")(), nil },
+	"hardened": func() (tfprotov6.ProviderServer, error) { return NewProtocol6("test", withShadow(testShadow))(), nil },
 }
+
+// testShadow checks every answer the acceptance tests get without the framework against the
+// framework's, and counts the plans so answered.
+var testShadow = &shadowRecord{}
 
 // testCluster is the real control plane the acceptance tests run against; nil without TF_ACC.
 var testCluster *testcluster.Cluster
@@ -33,8 +37,6 @@ func run(m *testing.M) int {
 	if os.Getenv("TF_ACC") == "" {
 		return m.Run()
 	}
-	// Every no-op plan of the acceptance tests also checks the fast path against the full one.
-	shadowFramework.Store(true)
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Minute)
 	defer cancel()
 	if err := testcluster.EnsureCLIConfig(); err != nil {
