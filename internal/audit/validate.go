@@ -11,18 +11,15 @@ import (
 	"github.com/kubehardening/terraform-provider-hardened/internal/fielderr"
 )
 
-// FieldError is a problem at an attribute path: strings are attribute names, ints list indexes.
-type FieldError = fielderr.Error
-
 // rbacOnlyVerbs are authorization verbs that never appear as the verb of a request.
 var rbacOnlyVerbs = []string{"bind", "escalate", "impersonate", "use", "approve", "sign", "attest"}
 
 var resourcePattern = regexp.MustCompile(`^(\*|[a-z0-9]([-a-z0-9.]*[a-z0-9])?)(/(\*|[a-z0-9]([-a-z0-9.]*[a-z0-9])?))?$`)
 
 // Validate checks every input, reporting each problem at its attribute with what would be valid.
-func Validate(p Params) []FieldError {
-	var errs []FieldError
-	add := func(msg string, path ...any) { errs = append(errs, FieldError{Path: path, Msg: msg}) }
+func Validate(p Params) []fielderr.Error {
+	var errs []fielderr.Error
+	add := func(msg string, path ...any) { errs = append(errs, fielderr.Error{Path: path, Msg: msg}) }
 
 	switch {
 	case p.Profile == "":
@@ -50,10 +47,10 @@ func Validate(p Params) []FieldError {
 	return errs
 }
 
-func (x ExtraRule) validate(i int) []FieldError {
-	var errs []FieldError
+func (x ExtraRule) validate(i int) []fielderr.Error {
+	var errs []fielderr.Error
 	at := func(path ...any) []any { return append([]any{"extra_rules", i}, path...) }
-	add := func(msg string, path ...any) { errs = append(errs, FieldError{Path: at(path...), Msg: msg}) }
+	add := func(msg string, path ...any) { errs = append(errs, fielderr.Error{Path: at(path...), Msg: msg}) }
 
 	switch {
 	case x.Level == "":
@@ -149,11 +146,11 @@ func (x ExtraRule) validate(i int) []FieldError {
 }
 
 // Warnings reports inputs that are valid but do not do what they seem to.
-func Warnings(p Params) []FieldError {
-	var ws []FieldError
+func Warnings(p Params) []fielderr.Error {
+	var ws []fielderr.Error
 	for i, x := range p.ExtraRules {
 		if len(x.Users)+len(x.UserGroups)+len(x.Verbs)+len(x.Namespaces)+len(x.Resources)+len(x.NonResourceURLs) == 0 {
-			ws = append(ws, FieldError{Path: []any{"extra_rules", i}, Msg: fmt.Sprintf("This rule selects nothing, so it matches "+
+			ws = append(ws, fielderr.Error{Path: []any{"extra_rules", i}, Msg: fmt.Sprintf("This rule selects nothing, so it matches "+
 				"every request the two safety rules before it do not: level %s applies to all of them, and the profile's noise "+
 				"filters and catch-all never apply.", x.Level)})
 		}
@@ -163,7 +160,7 @@ func Warnings(p Params) []FieldError {
 		for j, sel := range x.Resources {
 			for k, r := range sel.Resources {
 				if p, ok := namesProtected(sel.Group, r); ok {
-					ws = append(ws, FieldError{Path: []any{"extra_rules", i, "resources", j, "resources", k}, Msg: fmt.Sprintf(
+					ws = append(ws, fielderr.Error{Path: []any{"extra_rules", i, "resources", j, "resources", k}, Msg: fmt.Sprintf(
 						"Level None has no effect on %s: the first rule of every profile logs %s at Metadata, and the first "+
 							"matching rule wins.", p, protectedList())})
 				}
@@ -172,7 +169,7 @@ func Warnings(p Params) []FieldError {
 	}
 	for i, s := range p.OmitStages {
 		if Stage(s) == StageResponseComplete {
-			ws = append(ws, FieldError{Path: []any{"omit_stages", i}, Msg: "Omitting ResponseComplete drops the only event most " +
+			ws = append(ws, fielderr.Error{Path: []any{"omit_stages", i}, Msg: "Omitting ResponseComplete drops the only event most " +
 				"requests produce after RequestReceived: with it omitted, the audit log misses nearly every request."})
 		}
 	}

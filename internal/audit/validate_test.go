@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/fielderr"
 )
 
 func TestValidate(t *testing.T) {
@@ -103,7 +105,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestFieldErrorString(t *testing.T) {
-	e := FieldError{Path: []any{"extra_rules", 2, "resources", 0, "resources", 1}, Msg: "bad"}
+	e := fielderr.Error{Path: []any{"extra_rules", 2, "resources", 0, "resources", 1}, Msg: "bad"}
 	if got := e.Error(); got != "extra_rules[2].resources[0].resources[1]: bad" {
 		t.Errorf("got %q", got)
 	}

@@ -8,6 +8,8 @@ import (
 	admissionv1 "k8s.io/api/admissionregistration/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/fielderr"
 )
 
 // The classes policy bounds what a tenant takes from the cluster's shared classes: the
@@ -68,30 +70,30 @@ func resolveClassPolicy(s NamespaceSpec, env string) *ClassPolicy {
 	return p
 }
 
-func validateClassNames(field string, names []string) []FieldError {
-	var errs []FieldError
+func validateClassNames(field string, names []string) []fielderr.Error {
+	var errs []fielderr.Error
 	seen := map[string]bool{}
 	for i, n := range names {
 		switch {
 		case len(validation.IsDNS1123Subdomain(n)) > 0:
-			errs = append(errs, FieldError{Path: []any{field, i}, Msg: fmt.Sprintf("%q is not a class name: lower case letters, digits, '-' and '.'", n)})
+			errs = append(errs, fielderr.Error{Path: []any{field, i}, Msg: fmt.Sprintf("%q is not a class name: lower case letters, digits, '-' and '.'", n)})
 		case seen[n]:
-			errs = append(errs, FieldError{Path: []any{field, i}, Msg: fmt.Sprintf("%q is listed twice", n)})
+			errs = append(errs, fielderr.Error{Path: []any{field, i}, Msg: fmt.Sprintf("%q is listed twice", n)})
 		}
 		seen[n] = true
 	}
 	if len(names) > maxClassNames {
-		errs = append(errs, FieldError{Path: []any{field}, Msg: fmt.Sprintf("at most %d classes", maxClassNames)})
+		errs = append(errs, fielderr.Error{Path: []any{field}, Msg: fmt.Sprintf("at most %d classes", maxClassNames)})
 	}
 	return errs
 }
 
-func validateClassPolicy(s NamespaceSpec) []FieldError {
+func validateClassPolicy(s NamespaceSpec) []fielderr.Error {
 	errs := validateClassNames("allowed_storage_classes", s.AllowedStorageClasses)
 	errs = append(errs, validateClassNames("allowed_priority_classes", s.AllowedPriorityClasses)...)
 	// PriorityClass values above one billion are reserved for system classes.
 	if v := s.MaxPreemptingPriority; v != nil && (*v < -2147483648 || *v > 1000000000) {
-		errs = append(errs, FieldError{Path: []any{"max_preempting_priority"},
+		errs = append(errs, fielderr.Error{Path: []any{"max_preempting_priority"},
 			Msg: fmt.Sprintf("%d is outside the values a PriorityClass may have: -2147483648 to 1000000000", *v)})
 	}
 	return errs

@@ -2,11 +2,12 @@ package hardening
 
 import (
 	"fmt"
-	corev1 "k8s.io/api/core/v1"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	corev1 "k8s.io/api/core/v1"
 
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"

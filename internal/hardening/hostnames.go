@@ -7,6 +7,8 @@ import (
 	admissionv1 "k8s.io/api/admissionregistration/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/fielderr"
 )
 
 // The hostname policy keeps a namespace's Ingresses and Gateway API routes on the hostnames it
@@ -36,25 +38,25 @@ var GatewayRouteResources = []string{"httproutes", "grpcroutes", "tlsroutes"}
 // validateHostnames checks allowed_hostnames: DNS names of at least two labels (a suffix such as
 // "com" would let the namespace claim a whole top-level domain), no wildcard (a listed name
 // already owns everything under it), no duplicates.
-func validateHostnames(names []string) []FieldError {
-	var errs []FieldError
+func validateHostnames(names []string) []fielderr.Error {
+	var errs []fielderr.Error
 	seen := map[string]bool{}
 	for i, n := range names {
 		p := []any{"allowed_hostnames", i}
 		switch {
 		case strings.HasPrefix(n, hostnameWildcardPart):
-			errs = append(errs, FieldError{Path: p, Msg: fmt.Sprintf("%q is a wildcard: list %q, which owns it and every name under it", n, strings.TrimPrefix(n, hostnameWildcardPart))})
+			errs = append(errs, fielderr.Error{Path: p, Msg: fmt.Sprintf("%q is a wildcard: list %q, which owns it and every name under it", n, strings.TrimPrefix(n, hostnameWildcardPart))})
 		case len(validation.IsDNS1123Subdomain(n)) > 0:
-			errs = append(errs, FieldError{Path: p, Msg: fmt.Sprintf("%q is not a DNS name: lower case letters, digits, '-' and '.', such as \"shop.example.com\"", n)})
+			errs = append(errs, fielderr.Error{Path: p, Msg: fmt.Sprintf("%q is not a DNS name: lower case letters, digits, '-' and '.', such as \"shop.example.com\"", n)})
 		case !strings.Contains(n, "."):
-			errs = append(errs, FieldError{Path: p, Msg: fmt.Sprintf("%q is a top-level domain: list a name the namespace owns, such as \"shop.%s\"", n, n)})
+			errs = append(errs, fielderr.Error{Path: p, Msg: fmt.Sprintf("%q is a top-level domain: list a name the namespace owns, such as \"shop.%s\"", n, n)})
 		case seen[n]:
-			errs = append(errs, FieldError{Path: p, Msg: fmt.Sprintf("%q is listed twice", n)})
+			errs = append(errs, fielderr.Error{Path: p, Msg: fmt.Sprintf("%q is listed twice", n)})
 		}
 		seen[n] = true
 	}
 	if len(names) > maxAllowedHostnames {
-		errs = append(errs, FieldError{Path: []any{"allowed_hostnames"}, Msg: fmt.Sprintf("at most %d hostnames", maxAllowedHostnames)})
+		errs = append(errs, fielderr.Error{Path: []any{"allowed_hostnames"}, Msg: fmt.Sprintf("at most %d hostnames", maxAllowedHostnames)})
 	}
 	return errs
 }

@@ -7,6 +7,8 @@ import (
 
 	admissionv1 "k8s.io/api/admissionregistration/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/fielderr"
 )
 
 // The Services policy keeps a tenant's Services inside its namespace. Kubernetes admits, from
@@ -77,32 +79,32 @@ func (s NamespaceSpec) servicePolicyEnabled() bool {
 	return s.ServicePolicy == nil || pick(s.ServicePolicy.Enabled, DefaultServicePolicyEnabled)
 }
 
-func validateServicePolicy(p *ServicePolicyInput) []FieldError {
+func validateServicePolicy(p *ServicePolicyInput) []fielderr.Error {
 	if p == nil {
 		return nil
 	}
-	var errs []FieldError
+	var errs []fielderr.Error
 	seen := map[string]bool{}
 	for i, c := range p.AllowedExternalIPCIDRs {
 		if err := ValidateCIDR(c); err != nil {
-			errs = append(errs, FieldError{Path: []any{"service_policy", "allowed_external_ip_cidrs", i}, Msg: err.Error()})
+			errs = append(errs, fielderr.Error{Path: []any{"service_policy", "allowed_external_ip_cidrs", i}, Msg: err.Error()})
 		} else if seen[c] {
-			errs = append(errs, FieldError{Path: []any{"service_policy", "allowed_external_ip_cidrs", i}, Msg: fmt.Sprintf("%q is listed twice", c)})
+			errs = append(errs, fielderr.Error{Path: []any{"service_policy", "allowed_external_ip_cidrs", i}, Msg: fmt.Sprintf("%q is listed twice", c)})
 		}
 		seen[c] = true
 	}
 	if len(p.AllowedExternalIPCIDRs) > maxServiceExternalIPCIDRs {
-		errs = append(errs, FieldError{Path: []any{"service_policy", "allowed_external_ip_cidrs"},
+		errs = append(errs, fielderr.Error{Path: []any{"service_policy", "allowed_external_ip_cidrs"},
 			Msg: fmt.Sprintf("at most %d ranges", maxServiceExternalIPCIDRs)})
 	}
 	if p.Action != nil {
 		if err := ValidateImageAction(*p.Action); err != nil {
-			errs = append(errs, FieldError{Path: []any{"service_policy", "action"}, Msg: err.Error()})
+			errs = append(errs, fielderr.Error{Path: []any{"service_policy", "action"}, Msg: err.Error()})
 		}
 	}
 	if p.Enabled != nil && !*p.Enabled && (p.Action != nil || len(p.AllowedExternalIPCIDRs) > 0 || p.AllowExternalName != nil ||
 		p.RequireLoadBalancerSourceRanges != nil) {
-		errs = append(errs, FieldError{Path: []any{"service_policy", "enabled"},
+		errs = append(errs, fielderr.Error{Path: []any{"service_policy", "enabled"},
 			Msg: "enabled = false turns the Services policy off; remove its other settings, or set enabled = true"})
 	}
 	return errs

@@ -7,6 +7,8 @@ import (
 
 	admissionv1 "k8s.io/api/admissionregistration/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/fielderr"
 )
 
 // Tamper protection: a ValidatingAdmissionPolicy that keeps the namespace's tenants (and anyone
@@ -278,16 +280,16 @@ func ValidateIdentityName(kind, name string) error {
 }
 
 // ValidateRunnerIdentity checks a declared runner identity; every error names the list and index.
-func ValidateRunnerIdentity(r RunnerIdentity) []FieldError {
-	var errs []FieldError
+func ValidateRunnerIdentity(r RunnerIdentity) []fielderr.Error {
+	var errs []fielderr.Error
 	for i, u := range r.Users {
 		if err := ValidateIdentityName("user", u); err != nil {
-			errs = append(errs, FieldError{Path: []any{"runner_identity", "users", i}, Msg: err.Error()})
+			errs = append(errs, fielderr.Error{Path: []any{"runner_identity", "users", i}, Msg: err.Error()})
 		}
 	}
 	for i, g := range r.Groups {
 		if err := ValidateIdentityName("group", g); err != nil {
-			errs = append(errs, FieldError{Path: []any{"runner_identity", "groups", i}, Msg: err.Error()})
+			errs = append(errs, fielderr.Error{Path: []any{"runner_identity", "groups", i}, Msg: err.Error()})
 		}
 	}
 	return errs

@@ -15,29 +15,22 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
-// MapKey marks a map key in a FieldError path.
-type MapKey = fielderr.MapKey
-
-// FieldError is a validation failure at an attribute path; the provider turns the path into
-// Terraform's.
-type FieldError = fielderr.Error
-
 // Validate checks a whole spec, reporting every problem with the attribute it belongs to.
 // Contradictions are judged on the effective values (after presets), but reported at the user's
 // attribute.
-func Validate(s NamespaceSpec) []FieldError {
-	var errs []FieldError
+func Validate(s NamespaceSpec) []fielderr.Error {
+	var errs []fielderr.Error
 	add := func(err error, path ...any) {
 		if err != nil {
-			errs = append(errs, FieldError{Path: path, Msg: err.Error()})
+			errs = append(errs, fielderr.Error{Path: path, Msg: err.Error()})
 		}
 	}
 	add(ValidateName(s.Name), "name")
 	for _, k := range sortedKeys(s.Labels) {
-		add(ValidateLabel(k, s.Labels[k]), "labels", MapKey(k))
+		add(ValidateLabel(k, s.Labels[k]), "labels", fielderr.MapKey(k))
 	}
 	for _, k := range sortedKeys(s.Annotations) {
-		add(ValidateAnnotationKey(k), "annotations", MapKey(k))
+		add(ValidateAnnotationKey(k), "annotations", fielderr.MapKey(k))
 	}
 	if err := ValidateEnvironment(s.Environment); err != nil {
 		add(err, "environment")
@@ -55,12 +48,12 @@ func Validate(s NamespaceSpec) []FieldError {
 		add(ValidatePodSecurityVersion(*s.PodSecurity.Version), "pod_security", "version")
 	}
 	for _, k := range sortedKeys(s.ResourceQuota) {
-		add(ValidateQuotaEntry(k, s.ResourceQuota[k]), "resource_quota", "hard", MapKey(k))
+		add(ValidateQuotaEntry(k, s.ResourceQuota[k]), "resource_quota", "hard", fielderr.MapKey(k))
 	}
 	lr := map[string]map[string]string{"default_request": s.LimitRange.DefaultRequest, "default": s.LimitRange.Default, "max": s.LimitRange.Max, "min": s.LimitRange.Min}
 	for _, field := range []string{"default_request", "default", "max", "min"} {
 		for _, k := range sortedKeys(lr[field]) {
-			add(ValidateLimitEntry(k, lr[field][k]), "limit_range", field, MapKey(k))
+			add(ValidateLimitEntry(k, lr[field][k]), "limit_range", field, fielderr.MapKey(k))
 		}
 	}
 	errs = append(errs, validateNetwork(s.Network)...)
@@ -77,7 +70,7 @@ func Validate(s NamespaceSpec) []FieldError {
 	}
 	r, err := Resolve(s)
 	if err != nil {
-		return []FieldError{{Path: []any{"environment"}, Msg: err.Error()}}
+		return []fielderr.Error{{Path: []any{"environment"}, Msg: err.Error()}}
 	}
 	return append(errs, validateLimitOrder(s, r)...)
 }
@@ -146,8 +139,8 @@ var maxQuantity = resource.MustParse("8Ei")
 
 // validateLimitOrder refuses limit ranges the API server would accept but that make every pod
 // fail admission: min <= default_request <= default <= max for each resource.
-func validateLimitOrder(s NamespaceSpec, r Resolved) []FieldError {
-	var errs []FieldError
+func validateLimitOrder(s NamespaceSpec, r Resolved) []fielderr.Error {
+	var errs []fielderr.Error
 	order := []struct {
 		field     string
 		effective map[string]string
@@ -172,7 +165,7 @@ func validateLimitOrder(s NamespaceSpec, r Resolved) []FieldError {
 				if _, set := order[i].user[res]; set {
 					blame = order[i].field
 				}
-				errs = append(errs, FieldError{Path: []any{"limit_range", blame, MapKey(res)}, Msg: fmt.Sprintf(
+				errs = append(errs, fielderr.Error{Path: []any{"limit_range", blame, fielderr.MapKey(res)}, Msg: fmt.Sprintf(
 					"%s %s = %s is above %s %s = %s (after the environment preset): limit ranges need min <= default_request <= default <= max",
 					order[i].field, res, lo, order[j].field, res, hi)})
 				break pairs
@@ -182,10 +175,10 @@ func validateLimitOrder(s NamespaceSpec, r Resolved) []FieldError {
 	return errs
 }
 
-func validateNetwork(n NetworkInput) []FieldError {
-	var errs []FieldError
+func validateNetwork(n NetworkInput) []fielderr.Error {
+	var errs []fielderr.Error
 	at := func(field string, i int, msg string) {
-		errs = append(errs, FieldError{Path: []any{"network_policy", field, i}, Msg: msg})
+		errs = append(errs, fielderr.Error{Path: []any{"network_policy", field, i}, Msg: msg})
 	}
 	checkList := func(field string, vals []string, check func(string) error) {
 		seen := map[string]bool{}
@@ -207,23 +200,23 @@ func validateNetwork(n NetworkInput) []FieldError {
 	checkList("allow_ingress_ports", n.AllowIngressPorts, ValidatePort)
 	checkList("allow_egress_ports", n.AllowEgressPorts, ValidatePort)
 	if n.DenyIngress != nil && !*n.DenyIngress && (len(n.AllowIngressFromNamespaces) > 0 || len(n.AllowIngressFromCIDRs) > 0 || len(n.AllowIngressPorts) > 0) {
-		errs = append(errs, FieldError{Path: []any{"network_policy", "deny_ingress"},
+		errs = append(errs, fielderr.Error{Path: []any{"network_policy", "deny_ingress"},
 			Msg: "deny_ingress = false allows all ingress, so allow_ingress_from_namespaces / allow_ingress_from_cidrs / allow_ingress_ports would do nothing: keep deny_ingress = true or remove the ingress allows"})
 	}
 	if n.DenyEgress != nil && !*n.DenyEgress && (len(n.AllowEgressToNamespaces) > 0 || len(n.AllowEgressToCIDRs) > 0 || len(n.AllowEgressPorts) > 0) {
-		errs = append(errs, FieldError{Path: []any{"network_policy", "deny_egress"},
+		errs = append(errs, fielderr.Error{Path: []any{"network_policy", "deny_egress"},
 			Msg: "deny_egress = false allows all egress, so allow_egress_to_namespaces / allow_egress_to_cidrs / allow_egress_ports would do nothing: keep deny_egress = true or remove the egress allows"})
 	}
 	if n.DenyEgress != nil && !*n.DenyEgress && n.AllowDNS != nil && *n.AllowDNS {
-		errs = append(errs, FieldError{Path: []any{"network_policy", "allow_dns"},
+		errs = append(errs, fielderr.Error{Path: []any{"network_policy", "allow_dns"},
 			Msg: "allow_dns = true only matters when egress is denied; with deny_egress = false all egress, DNS included, is allowed: remove allow_dns"})
 	}
 	if len(n.AllowIngressPorts) > 0 && len(n.AllowIngressFromNamespaces) == 0 && len(n.AllowIngressFromCIDRs) == 0 {
-		errs = append(errs, FieldError{Path: []any{"network_policy", "allow_ingress_ports"},
+		errs = append(errs, fielderr.Error{Path: []any{"network_policy", "allow_ingress_ports"},
 			Msg: "allow_ingress_ports restricts allow_ingress_from_namespaces / allow_ingress_from_cidrs, which are empty: list the sources allowed in"})
 	}
 	if len(n.AllowEgressPorts) > 0 && len(n.AllowEgressToNamespaces) == 0 && len(n.AllowEgressToCIDRs) == 0 {
-		errs = append(errs, FieldError{Path: []any{"network_policy", "allow_egress_ports"},
+		errs = append(errs, fielderr.Error{Path: []any{"network_policy", "allow_egress_ports"},
 			Msg: "allow_egress_ports restricts allow_egress_to_namespaces / allow_egress_to_cidrs, which are empty: list the destinations"})
 	}
 	return errs
@@ -264,10 +257,10 @@ func ValidatePort(s string) error {
 // Built-in roles users pick from; any other ClusterRole name is allowed too.
 const ClusterAdmin = "cluster-admin"
 
-func validateAccess(entries []AccessEntry) []FieldError {
-	var errs []FieldError
+func validateAccess(entries []AccessEntry) []fielderr.Error {
+	var errs []fielderr.Error
 	at := func(msg string, path ...any) {
-		errs = append(errs, FieldError{Path: append([]any{"access"}, path...), Msg: msg})
+		errs = append(errs, fielderr.Error{Path: append([]any{"access"}, path...), Msg: msg})
 	}
 	roles := map[string]int{}
 	for i, e := range entries {
@@ -373,32 +366,32 @@ func quantityCmp(a, b string) int {
 	return qa.Cmp(qb)
 }
 
-func validateImagePolicy(p *ImagePolicyInput) []FieldError {
+func validateImagePolicy(p *ImagePolicyInput) []fielderr.Error {
 	if p == nil {
 		return nil
 	}
-	var errs []FieldError
+	var errs []fielderr.Error
 	seen := map[string]bool{}
 	for i, r := range p.AllowedRegistries {
 		if err := ValidateRegistry(r); err != nil {
-			errs = append(errs, FieldError{Path: []any{"image_policy", "allowed_registries", i}, Msg: err.Error()})
+			errs = append(errs, fielderr.Error{Path: []any{"image_policy", "allowed_registries", i}, Msg: err.Error()})
 		} else if seen[r] {
-			errs = append(errs, FieldError{Path: []any{"image_policy", "allowed_registries", i}, Msg: fmt.Sprintf("%q is listed twice", r)})
+			errs = append(errs, fielderr.Error{Path: []any{"image_policy", "allowed_registries", i}, Msg: fmt.Sprintf("%q is listed twice", r)})
 		}
 		seen[r] = true
 	}
 	if len(p.AllowedRegistries) > 100 {
-		errs = append(errs, FieldError{Path: []any{"image_policy", "allowed_registries"}, Msg: "at most 100 registries"})
+		errs = append(errs, fielderr.Error{Path: []any{"image_policy", "allowed_registries"}, Msg: "at most 100 registries"})
 	}
 	if p.Action != nil {
 		if err := ValidateImageAction(*p.Action); err != nil {
-			errs = append(errs, FieldError{Path: []any{"image_policy", "action"}, Msg: err.Error()})
+			errs = append(errs, fielderr.Error{Path: []any{"image_policy", "action"}, Msg: err.Error()})
 		}
 	}
 	forbid := p.ForbidLatestTag == nil || *p.ForbidLatestTag
 	digest := p.RequireDigest != nil && *p.RequireDigest
 	if len(p.AllowedRegistries) == 0 && !forbid && !digest {
-		errs = append(errs, FieldError{Path: []any{"image_policy"}, Msg: "this image_policy checks nothing: list allowed_registries, or keep forbid_latest_tag = true, or set require_digest = true"})
+		errs = append(errs, fielderr.Error{Path: []any{"image_policy"}, Msg: "this image_policy checks nothing: list allowed_registries, or keep forbid_latest_tag = true, or set require_digest = true"})
 	}
 	return errs
 }

@@ -4,13 +4,15 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/kubehardening/terraform-provider-hardened/internal/fielderr"
 )
 
-// tWantErr is one expected FieldError: path is exactly what Error() renders before ": ", msg is a
+// tWantErr is one expected fielderr.Error: path is exactly what Error() renders before ": ", msg is a
 // substring of the message after it.
 type tWantErr struct{ path, msg string }
 
-func tCheckErrs(t *testing.T, got []FieldError, want []tWantErr) {
+func tCheckErrs(t *testing.T, got []fielderr.Error, want []tWantErr) {
 	t.Helper()
 	rendered := make([]string, len(got))
 	for i, e := range got {
@@ -33,17 +35,17 @@ func tCheckErrs(t *testing.T, got []FieldError, want []tWantErr) {
 
 func TestFieldErrorRendering(t *testing.T) {
 	tests := []struct {
-		err  FieldError
+		err  fielderr.Error
 		want string
 	}{
-		{FieldError{Path: []any{"name"}, Msg: "m"}, "name: m"},
-		{FieldError{Path: []any{"network_policy", "allow_egress_to_cidrs", 1}, Msg: "m"}, "network_policy.allow_egress_to_cidrs[1]: m"},
-		{FieldError{Path: []any{"labels", MapKey("pod-security.kubernetes.io/enforce")}, Msg: "m"}, `labels["pod-security.kubernetes.io/enforce"]: m`},
-		{FieldError{Path: []any{"access", 0, "role"}, Msg: "m"}, "access[0].role: m"},
-		{FieldError{Path: []any{"access", 2, "service_accounts", 10}, Msg: "m"}, "access[2].service_accounts[10]: m"},
-		{FieldError{Path: []any{"limit_range", "default", MapKey("cpu")}, Msg: "m"}, `limit_range.default["cpu"]: m`},
-		{FieldError{Path: []any{"resource_quota", "hard", MapKey(`a"b`)}, Msg: "m"}, `resource_quota.hard["a\"b"]: m`},
-		{FieldError{Path: nil, Msg: "m"}, ": m"},
+		{fielderr.Error{Path: []any{"name"}, Msg: "m"}, "name: m"},
+		{fielderr.Error{Path: []any{"network_policy", "allow_egress_to_cidrs", 1}, Msg: "m"}, "network_policy.allow_egress_to_cidrs[1]: m"},
+		{fielderr.Error{Path: []any{"labels", fielderr.MapKey("pod-security.kubernetes.io/enforce")}, Msg: "m"}, `labels["pod-security.kubernetes.io/enforce"]: m`},
+		{fielderr.Error{Path: []any{"access", 0, "role"}, Msg: "m"}, "access[0].role: m"},
+		{fielderr.Error{Path: []any{"access", 2, "service_accounts", 10}, Msg: "m"}, "access[2].service_accounts[10]: m"},
+		{fielderr.Error{Path: []any{"limit_range", "default", fielderr.MapKey("cpu")}, Msg: "m"}, `limit_range.default["cpu"]: m`},
+		{fielderr.Error{Path: []any{"resource_quota", "hard", fielderr.MapKey(`a"b`)}, Msg: "m"}, `resource_quota.hard["a\"b"]: m`},
+		{fielderr.Error{Path: nil, Msg: "m"}, ": m"},
 	}
 	for _, tt := range tests {
 		if got := tt.err.Error(); got != tt.want {
@@ -425,9 +427,9 @@ func TestValidateInvalid(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Desired accepted an invalid spec and returned %d objects", len(objs))
 			}
-			var fe FieldError
+			var fe fielderr.Error
 			if !errors.As(err, &fe) {
-				t.Fatalf("Desired error %T %v, want a FieldError", err, err)
+				t.Fatalf("Desired error %T %v, want a fielderr.Error", err, err)
 			}
 			if !strings.HasPrefix(err.Error(), tt.want[0].path+": ") {
 				t.Errorf("Desired error = %q, want the first error at %q", err, tt.want[0].path)

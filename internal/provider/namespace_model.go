@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/kubehardening/terraform-provider-hardened/internal/fielderr"
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 	"github.com/kubehardening/terraform-provider-hardened/internal/tfcodec"
 )
@@ -390,7 +391,7 @@ func fieldErrorPath(p []any) path.Path {
 			}
 		case int:
 			out = out.AtListIndex(v)
-		case hardening.MapKey:
+		case fielderr.MapKey:
 			out = out.AtMapKey(string(v))
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
+	"github.com/kubehardening/terraform-provider-hardened/internal/fielderr"
 )
 
 // unknownPaths lists the configuration values not known until apply, as validation paths.
@@ -33,7 +33,7 @@ func (m namespaceModel) unknownPaths() unknownPaths {
 			}
 		case types.Map:
 			for k, e := range x.Elements() {
-				walk(append(path, hardening.MapKey(k)), e)
+				walk(append(path, fielderr.MapKey(k)), e)
 			}
 		case types.Object:
 			for k, e := range x.Attributes() {
@@ -55,7 +55,7 @@ func (m namespaceModel) unknownPaths() unknownPaths {
 
 // covers says whether a validation error may be caused by a value not known yet: its path and an
 // unknown value's path are one inside the other, or its message names the unknown attribute.
-func (u unknownPaths) covers(fe hardening.FieldError) bool {
+func (u unknownPaths) covers(fe fielderr.Error) bool {
 	for _, p := range u {
 		n := min(len(p), len(fe.Path))
 		same := true
