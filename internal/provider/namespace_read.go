@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 	"github.com/kubehardening/terraform-provider-hardened/internal/kube"
@@ -113,7 +112,7 @@ func (r *NamespaceResource) read(ctx context.Context, current tfsdk.State, priva
 		return
 	}
 	live["Namespace/"+name] = nsLive
-	present, notAsApplied, ok := compareLive(ctx, name, objs, live, isImport, outDiags)
+	present, notAsApplied, ok := compareLive(ctx, name, objs, obs, isImport, outDiags)
 	if !ok {
 		return
 	}
@@ -130,12 +129,6 @@ func (r *NamespaceResource) read(ctx context.Context, current tfsdk.State, priva
 	// Pod Security labels are shown as they are live, so a changed label is a visible diff.
 	state.PodSecurity, diags = livePodSecurity(ns.Labels)
 	outDiags.Append(diags...)
-	for _, id := range hardening.Stale(obs.ManagedIDs(), objs) {
-		outDiags.AddWarning("Object claims to be managed by Terraform",
-			fmt.Sprintf("%s in namespace %s carries %s=%s but is not part of this configuration; apply deletes it.",
-				id, name, hardening.ManagedByLabel, hardening.ManagedByValue))
-		present = append(present, types.StringValue(id))
-	}
 	state.ManagedObjects, diags = types.ListValue(types.StringType, present)
 	outDiags.Append(diags...)
 	// The blast radius belongs to the plan that computed it; once applied or refreshed nothing is pending.
@@ -157,37 +150,39 @@ func livePodSecurity(labels map[string]string) (types.Object, diag.Diagnostics) 
 	})
 }
 
-// compareLive compares what apply writes with the live objects. Objects missing or changed
-// outside Terraform drop out of managed_objects (present), with a warning saying what changed
-// (none on import, where a difference is what the first apply does); notAsApplied says how each
-// differs. ok is false when an object cannot be rendered.
-func compareLive(ctx context.Context, name string, objs []hardening.Object, live map[string]*unstructured.Unstructured, isImport bool, diags *diag.Diagnostics) (present []attr.Value, notAsApplied map[string]string, ok bool) {
+// compareLive maps the live verdict of each object (kube.Verdicts) to managed_objects (present),
+// warnings (none on import, where a difference is what the first apply does) and, for compliance,
+// how each desired object differs (notAsApplied). ok is false when an object cannot be rendered.
+func compareLive(ctx context.Context, name string, objs []hardening.Object, obs *kube.Observed, isImport bool, diags *diag.Diagnostics) (present []attr.Value, notAsApplied map[string]string, ok bool) {
+	verdicts, err := kube.Verdicts(objs, obs.Managed, obs.ManagedIDs())
+	if err != nil {
+		diags.AddError("Cannot render the objects of namespace "+name, err.Error())
+		return nil, nil, false
+	}
 	notAsApplied = map[string]string{}
-	for _, o := range objs {
-		body, err := hardening.Unstructured(o)
-		if err != nil {
-			diags.AddError("Cannot render "+o.ID(), err.Error())
-			return nil, nil, false
-		}
-		l, ok := live[o.ID()]
-		if !ok {
-			notAsApplied[o.ID()] = "is missing"
+	for _, v := range verdicts {
+		switch v.State {
+		case kube.Present:
+			present = append(present, types.StringValue(v.ID))
+		case kube.Missing:
+			notAsApplied[v.ID] = "is missing"
 			if !isImport {
 				diags.AddWarning("Object deleted outside Terraform",
-					fmt.Sprintf("%s in namespace %s no longer exists; apply recreates it.", o.ID(), name))
+					fmt.Sprintf("%s in namespace %s no longer exists; apply recreates it.", v.ID, name))
 			}
-			continue
-		}
-		if where, differs := kube.Drift(body, l.Object); differs {
-			notAsApplied[o.ID()] = where
-			tflog.Debug(ctx, "drift detected", map[string]any{"namespace": name, "object": o.ID(), "where": where})
+		case kube.Drifted:
+			notAsApplied[v.ID] = v.Where
+			tflog.Debug(ctx, "drift detected", map[string]any{"namespace": name, "object": v.ID, "where": v.Where})
 			if !isImport {
 				diags.AddWarning("Object changed outside Terraform",
-					fmt.Sprintf("%s in namespace %s: %s; apply restores it.", o.ID(), name, where))
+					fmt.Sprintf("%s in namespace %s: %s; apply restores it.", v.ID, name, v.Where))
 			}
-			continue
+		case kube.Stale:
+			diags.AddWarning("Object claims to be managed by Terraform",
+				fmt.Sprintf("%s in namespace %s carries %s=%s but is not part of this configuration; apply deletes it.",
+					v.ID, name, hardening.ManagedByLabel, hardening.ManagedByValue))
+			present = append(present, types.StringValue(v.ID))
 		}
-		present = append(present, types.StringValue(o.ID()))
 	}
 	return present, notAsApplied, true
 }
