@@ -22,8 +22,11 @@ type Finding struct {
 // others added to the live namespace that apply does not remove: policies that re-open it and
 // bindings that escalate.
 func Compliance(r Resolved, foreign Foreign) []Finding {
-	var out []Finding
+	return []Finding{imageFinding(r, foreign), rbacFinding(r, foreign), serviceAccountFinding(r),
+		networkFinding(r, foreign), podSecurityFinding(r), quotaFinding(r)}
+}
 
+func imageFinding(r Resolved, foreign Foreign) Finding {
 	img := Finding{Practice: 2, Title: "Only authorized, pinned images are admitted",
 		Checks: []string{"Kubescape C-0078", "Kubescape C-0075"}}
 	if ip := r.ImagePolicy; ip == nil {
@@ -37,8 +40,10 @@ func Compliance(r Resolved, foreign Foreign) []Finding {
 			img.Detail += "; not in force: " + foreign.ImagePolicyNotLive
 		}
 	}
-	out = append(out, img)
+	return img
+}
 
+func rbacFinding(r Resolved, foreign Foreign) Finding {
 	clusterAdmin := slices.ContainsFunc(r.Access, func(e AccessEntry) bool { return e.Role == ClusterAdmin })
 	f := Finding{Practice: 4, Title: "RBAC: namespace-scoped permissions only", Satisfied: !clusterAdmin,
 		Checks: []string{"CIS 5.1.1", "Kubescape C-0035"}}
@@ -55,13 +60,17 @@ func Compliance(r Resolved, foreign Foreign) []Finding {
 		f.Satisfied = false
 		f.Detail += "; not made by Terraform: " + strings.Join(foreign.EscalatingBindings, "; ")
 	}
-	out = append(out, f)
+	return f
+}
 
-	out = append(out, Finding{Practice: 4, Title: "Default service account does not automount an API token",
+func serviceAccountFinding(r Resolved) Finding {
+	return Finding{Practice: 4, Title: "Default service account does not automount an API token",
 		Satisfied: !r.AutomountServiceAccountToken,
 		Detail:    fmt.Sprintf("default ServiceAccount automountServiceAccountToken = %t", r.AutomountServiceAccountToken),
-		Checks:    []string{"CIS 5.1.5", "CIS 5.1.6", "Kubescape C-0034"}})
+		Checks:    []string{"CIS 5.1.5", "CIS 5.1.6", "Kubescape C-0034"}}
+}
 
+func networkFinding(r Resolved, foreign Foreign) Finding {
 	n := r.Network
 	net := Finding{Practice: 5, Title: "Network policies: default deny for ingress and egress",
 		Satisfied: n.DenyIngress && n.DenyEgress,
@@ -95,19 +104,23 @@ func Compliance(r Resolved, foreign Foreign) []Finding {
 			}
 		}
 	}
-	out = append(out, net)
+	return net
+}
 
+func podSecurityFinding(r Resolved) Finding {
 	ps := r.PodSecurity
 	checks := []string{"CIS 5.2.1", "Kubescape C-0057"}
 	if ps.Enforce == LevelRestricted {
 		checks = append(checks, "Kubescape C-0013", "Kubescape C-0016")
 	}
-	out = append(out, Finding{Practice: 6, Title: "Pod Security Admission profile enforced",
+	return Finding{Practice: 6, Title: "Pod Security Admission profile enforced",
 		Satisfied: ps.Enforce != LevelPrivileged,
 		Detail: fmt.Sprintf("environment %s: enforce %s, audit %s, warn %s (version %s)",
 			r.Environment, ps.Enforce, ps.Audit, ps.Warn, ps.Version),
-		Checks: checks})
+		Checks: checks}
+}
 
+func quotaFinding(r Resolved) Finding {
 	q, lr := r.ResourceQuota, r.LimitRange
 	bounded := q["requests.cpu"] != "" || q["limits.cpu"] != "" || q["cpu"] != ""
 	bounded = bounded && (q["requests.memory"] != "" || q["limits.memory"] != "" || q["memory"] != "")
@@ -121,8 +134,7 @@ func Compliance(r Resolved, foreign Foreign) []Finding {
 		quota.Satisfied = false
 		quota.Detail += "; the quota leaves unbounded: " + strings.Join(unbounded, ", ")
 	}
-	out = append(out, quota)
-	return out
+	return quota
 }
 
 func orUnset(s string) string {

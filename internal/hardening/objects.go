@@ -96,19 +96,59 @@ func build(r Resolved) []Object {
 	meta := func(name string) metav1.ObjectMeta {
 		return metav1.ObjectMeta{Name: name, Namespace: r.Name, Labels: maps.Clone(managed)}
 	}
-	labels := maps.Clone(r.Labels)
+	labels, annotations, shared := namespaceMetadata(r)
+	objs := []Object{{Kind: "Namespace", Name: r.Name, Obj: &corev1.Namespace{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
+		ObjectMeta: metav1.ObjectMeta{Name: r.Name, Labels: labels, Annotations: annotations},
+	}}}
+	// The default ServiceAccount is created by the controller manager; only the automount field is
+	// applied (and owned) here, with no labels, so nothing else of it is taken over.
+	automount := r.AutomountServiceAccountToken
+	objs = append(objs, Object{Kind: "ServiceAccount", Name: DefaultServiceAccount, Obj: &corev1.ServiceAccount{
+		TypeMeta:                     metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
+		ObjectMeta:                   metav1.ObjectMeta{Name: DefaultServiceAccount, Namespace: r.Name},
+		AutomountServiceAccountToken: &automount,
+	}})
+	objs = append(objs, Object{Kind: "ResourceQuota", Name: ResourceQuotaName, Obj: &corev1.ResourceQuota{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ResourceQuota"},
+		ObjectMeta: meta(ResourceQuotaName),
+		Spec:       corev1.ResourceQuotaSpec{Hard: resourceList(r.ResourceQuota)},
+	}})
+	if lr := limitRange(r.LimitRange); lr != nil {
+		lr.ObjectMeta = meta(LimitRangeName)
+		objs = append(objs, Object{Kind: "LimitRange", Name: LimitRangeName, Obj: lr})
+	}
+	for _, np := range networkPolicies(r.Network) {
+		np.ObjectMeta = meta(np.Name)
+		np.TypeMeta = metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"}
+		objs = append(objs, Object{Kind: "NetworkPolicy", Name: np.Name, Obj: np})
+	}
+	for _, e := range r.Access {
+		name := RoleBindingName(e.Role)
+		objs = append(objs, Object{Kind: "RoleBinding", Name: name, Obj: &rbacv1.RoleBinding{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "RoleBinding"},
+			ObjectMeta: meta(name),
+			RoleRef:    rbacv1.RoleRef{APIGroup: rbacAPIGroup, Kind: "ClusterRole", Name: e.Role},
+			Subjects:   subjects(e),
+		}})
+	}
+	return append(objs, shared...)
+}
+
+// namespaceMetadata is the namespace's labels and annotations and the shared admission objects
+// they bind: the shared policies read what differs per namespace from the namespace itself.
+func namespaceMetadata(r Resolved) (labels, annotations map[string]string, shared []Object) {
+	labels = maps.Clone(r.Labels)
 	if labels == nil {
 		labels = map[string]string{}
 	}
 	maps.Copy(labels, r.PodSecurity.Labels())
-	maps.Copy(labels, managed)
+	labels[ManagedByLabel] = ManagedByValue
 	labels[EnvironmentLabel] = r.Environment
-	annotations := maps.Clone(r.Annotations)
+	annotations = maps.Clone(r.Annotations)
 	if annotations == nil {
 		annotations = map[string]string{}
 	}
-	// The shared admission policies read what differs per namespace from the namespace itself.
-	var shared []Object
 	if r.TamperProtection {
 		labels[TamperProtectionLabel] = tamperEnabled
 		for key, list := range map[string][]string{TerraformIdentityAnnotation: r.Runner.Users,
@@ -147,58 +187,28 @@ func build(r Resolved) []Object {
 	if len(annotations) == 0 {
 		annotations = nil
 	}
+	return labels, annotations, shared
+}
 
-	objs := []Object{{Kind: "Namespace", Name: r.Name, Obj: &corev1.Namespace{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
-		ObjectMeta: metav1.ObjectMeta{Name: r.Name, Labels: labels, Annotations: annotations},
-	}}}
-	// The default ServiceAccount is created by the controller manager; only the automount field is
-	// applied (and owned) here, with no labels, so nothing else of it is taken over.
-	automount := r.AutomountServiceAccountToken
-	objs = append(objs, Object{Kind: "ServiceAccount", Name: DefaultServiceAccount, Obj: &corev1.ServiceAccount{
-		TypeMeta:                     metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
-		ObjectMeta:                   metav1.ObjectMeta{Name: DefaultServiceAccount, Namespace: r.Name},
-		AutomountServiceAccountToken: &automount,
-	}})
-	objs = append(objs, Object{Kind: "ResourceQuota", Name: ResourceQuotaName, Obj: &corev1.ResourceQuota{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ResourceQuota"},
-		ObjectMeta: meta(ResourceQuotaName),
-		Spec:       corev1.ResourceQuotaSpec{Hard: resourceList(r.ResourceQuota)},
-	}})
-	lr := r.LimitRange
-	if len(lr.DefaultRequest)+len(lr.Default)+len(lr.Max)+len(lr.Min) > 0 {
-		// Written already defaulted the way the API server defaults it (a limit defaults to max, a
-		// request to the limit, then to min), so the stored object equals the applied one and any
-		// difference is drift.
-		def := merge(lr.Max, lr.Default)
-		defaultRequest := merge(merge(lr.Min, def), lr.DefaultRequest)
-		objs = append(objs, Object{Kind: "LimitRange", Name: LimitRangeName, Obj: &corev1.LimitRange{
-			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "LimitRange"},
-			ObjectMeta: meta(LimitRangeName),
-			Spec: corev1.LimitRangeSpec{Limits: []corev1.LimitRangeItem{{
-				Type:           corev1.LimitTypeContainer,
-				DefaultRequest: resourceList(defaultRequest),
-				Default:        resourceList(def),
-				Max:            resourceList(lr.Max),
-				Min:            resourceList(lr.Min),
-			}}},
-		}})
+// limitRange is the container LimitRange of lr (nil when it sets nothing), written already
+// defaulted the way the API server defaults it (a limit defaults to max, a request to the limit,
+// then to min), so the stored object equals the applied one and any difference is drift.
+func limitRange(lr LimitRange) *corev1.LimitRange {
+	if len(lr.DefaultRequest)+len(lr.Default)+len(lr.Max)+len(lr.Min) == 0 {
+		return nil
 	}
-	for _, np := range networkPolicies(r.Network) {
-		np.ObjectMeta = meta(np.Name)
-		np.TypeMeta = metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"}
-		objs = append(objs, Object{Kind: "NetworkPolicy", Name: np.Name, Obj: np})
+	def := merge(lr.Max, lr.Default)
+	defaultRequest := merge(merge(lr.Min, def), lr.DefaultRequest)
+	return &corev1.LimitRange{
+		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "LimitRange"},
+		Spec: corev1.LimitRangeSpec{Limits: []corev1.LimitRangeItem{{
+			Type:           corev1.LimitTypeContainer,
+			DefaultRequest: resourceList(defaultRequest),
+			Default:        resourceList(def),
+			Max:            resourceList(lr.Max),
+			Min:            resourceList(lr.Min),
+		}}},
 	}
-	for _, e := range r.Access {
-		name := RoleBindingName(e.Role)
-		objs = append(objs, Object{Kind: "RoleBinding", Name: name, Obj: &rbacv1.RoleBinding{
-			TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "RoleBinding"},
-			ObjectMeta: meta(name),
-			RoleRef:    rbacv1.RoleRef{APIGroup: rbacAPIGroup, Kind: "ClusterRole", Name: e.Role},
-			Subjects:   subjects(e),
-		}})
-	}
-	return append(objs, shared...)
 }
 
 // RoleBindingName names the binding for a role; colons (system:...) are not valid in names.

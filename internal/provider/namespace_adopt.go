@@ -13,109 +13,119 @@ import (
 
 // adoptLive fills an imported model with the spec reconstructed from the live objects.
 func (m *namespaceModel) adoptLive(ctx context.Context, obs *kube.Observed) diag.Diagnostics {
-	var diags diag.Diagnostics
+	v := &valueBuilder{ctx: ctx}
 	l, errs := obs.Live()
 	for _, id := range sortedKeys(errs) {
-		diags.AddError("Cannot read "+id, errs[id].Error())
+		v.diags.AddError("Cannot read "+id, errs[id].Error())
 	}
 	s := hardening.Adopt(l)
-	add := func(d diag.Diagnostics) { diags.Append(d...) }
-	optStr := func(p *string) types.String {
-		if p == nil {
-			return types.StringNull()
-		}
-		return types.StringValue(*p)
-	}
-	optMap := func(v map[string]string) types.Map {
-		if v == nil {
-			return types.MapNull(types.StringType)
-		}
-		out, d := types.MapValueFrom(ctx, types.StringType, v)
-		add(d)
-		return out
-	}
-	optList := func(v []string) types.List {
-		if v == nil {
-			return types.ListNull(types.StringType)
-		}
-		out, d := types.ListValueFrom(ctx, types.StringType, v)
-		add(d)
-		return out
-	}
-	optBool := func(p *bool) types.Bool {
-		if p == nil {
-			return types.BoolNull()
-		}
-		return types.BoolValue(*p)
-	}
-	object := func(attrTypes map[string]attr.Type, values map[string]attr.Value) types.Object {
-		out, d := types.ObjectValue(attrTypes, values)
-		add(d)
-		return out
-	}
 	m.Environment = types.StringValue(s.Environment)
 	m.TamperProtection = types.BoolValue(hardening.AdoptTamperProtection(l))
-	m.PodSecurity = object(podSecurityAttrTypes, map[string]attr.Value{
-		"enforce": optStr(s.PodSecurity.Enforce), "audit": optStr(s.PodSecurity.Audit),
-		"warn": optStr(s.PodSecurity.Warn), "version": optStr(s.PodSecurity.Version),
+	m.PodSecurity = v.object(podSecurityAttrTypes, map[string]attr.Value{
+		"enforce": v.str(s.PodSecurity.Enforce), "audit": v.str(s.PodSecurity.Audit),
+		"warn": v.str(s.PodSecurity.Warn), "version": v.str(s.PodSecurity.Version),
 	})
 	if s.AutomountServiceAccountToken != nil {
 		m.AutomountServiceAccountToken = types.BoolValue(*s.AutomountServiceAccountToken)
 	}
 	m.ResourceQuota = types.ObjectNull(resourceQuotaAttrTypes)
 	if s.ResourceQuota != nil {
-		m.ResourceQuota = object(resourceQuotaAttrTypes, map[string]attr.Value{"hard": optMap(s.ResourceQuota)})
+		m.ResourceQuota = v.object(resourceQuotaAttrTypes, map[string]attr.Value{"hard": v.strMap(s.ResourceQuota)})
 	}
 	lr := s.LimitRange
 	m.LimitRange = types.ObjectNull(limitRangeAttrTypes)
 	if lr.DefaultRequest != nil || lr.Default != nil || lr.Max != nil || lr.Min != nil {
-		m.LimitRange = object(limitRangeAttrTypes, map[string]attr.Value{
-			"default_request": optMap(lr.DefaultRequest), "default": optMap(lr.Default), "max": optMap(lr.Max), "min": optMap(lr.Min),
+		m.LimitRange = v.object(limitRangeAttrTypes, map[string]attr.Value{
+			"default_request": v.strMap(lr.DefaultRequest), "default": v.strMap(lr.Default), "max": v.strMap(lr.Max), "min": v.strMap(lr.Min),
 		})
 	}
 	n := s.Network
-	m.NetworkPolicy = object(networkAttrTypes, map[string]attr.Value{
-		"deny_ingress": optBool(n.DenyIngress), "deny_egress": optBool(n.DenyEgress), "allow_dns": optBool(n.AllowDNS),
-		"allow_same_namespace": optBool(n.AllowSameNamespace), "allow_ingress_from_namespaces": optList(n.AllowIngressFromNamespaces),
-		"allow_ingress_ports": optList(n.AllowIngressPorts), "allow_egress_to_namespaces": optList(n.AllowEgressToNamespaces),
-		"allow_egress_to_cidrs": optList(n.AllowEgressToCIDRs), "allow_egress_ports": optList(n.AllowEgressPorts),
-		"allow_ingress_from_cidrs": optList(n.AllowIngressFromCIDRs),
+	m.NetworkPolicy = v.object(networkAttrTypes, map[string]attr.Value{
+		"deny_ingress": v.boolean(n.DenyIngress), "deny_egress": v.boolean(n.DenyEgress), "allow_dns": v.boolean(n.AllowDNS),
+		"allow_same_namespace": v.boolean(n.AllowSameNamespace), "allow_ingress_from_namespaces": v.list(n.AllowIngressFromNamespaces),
+		"allow_ingress_ports": v.list(n.AllowIngressPorts), "allow_egress_to_namespaces": v.list(n.AllowEgressToNamespaces),
+		"allow_egress_to_cidrs": v.list(n.AllowEgressToCIDRs), "allow_egress_ports": v.list(n.AllowEgressPorts),
+		"allow_ingress_from_cidrs": v.list(n.AllowIngressFromCIDRs),
 	})
+	m.adoptPolicies(v, s)
+	m.Access = v.access(s.Access)
+	return v.diags
+}
+
+// adoptPolicies reads back the image and Services policies and the class and hostname bounds.
+func (m *namespaceModel) adoptPolicies(v *valueBuilder, s hardening.NamespaceSpec) {
 	m.ImagePolicy = types.ObjectNull(imagePolicyAttrTypes)
 	if ip := s.ImagePolicy; ip != nil {
-		m.ImagePolicy = object(imagePolicyAttrTypes, map[string]attr.Value{
-			"allowed_registries": optList(ip.AllowedRegistries), "forbid_latest_tag": optBool(ip.ForbidLatestTag),
-			"require_digest": optBool(ip.RequireDigest), "action": optStr(ip.Action), "always_pull_images": optBool(ip.AlwaysPullImages),
+		m.ImagePolicy = v.object(imagePolicyAttrTypes, map[string]attr.Value{
+			"allowed_registries": v.list(ip.AllowedRegistries), "forbid_latest_tag": v.boolean(ip.ForbidLatestTag),
+			"require_digest": v.boolean(ip.RequireDigest), "action": v.str(ip.Action), "always_pull_images": v.boolean(ip.AlwaysPullImages),
 		})
 	}
 	m.ServicePolicy = types.ObjectNull(servicePolicyAttrTypes)
 	if sp := s.ServicePolicy; sp != nil {
-		m.ServicePolicy = object(servicePolicyAttrTypes, map[string]attr.Value{
-			"enabled": types.BoolNull(), "allowed_external_ip_cidrs": optList(sp.AllowedExternalIPCIDRs),
-			"allow_external_name": optBool(sp.AllowExternalName), "require_load_balancer_source_ranges": optBool(sp.RequireLoadBalancerSourceRanges),
-			"action": optStr(sp.Action),
+		m.ServicePolicy = v.object(servicePolicyAttrTypes, map[string]attr.Value{
+			"enabled": types.BoolNull(), "allowed_external_ip_cidrs": v.list(sp.AllowedExternalIPCIDRs),
+			"allow_external_name": v.boolean(sp.AllowExternalName), "require_load_balancer_source_ranges": v.boolean(sp.RequireLoadBalancerSourceRanges),
+			"action": v.str(sp.Action),
 		})
 	}
-	m.AllowedStorageClasses, m.AllowedPriorityClasses = optList(s.AllowedStorageClasses), optList(s.AllowedPriorityClasses)
+	m.AllowedStorageClasses, m.AllowedPriorityClasses = v.list(s.AllowedStorageClasses), v.list(s.AllowedPriorityClasses)
 	m.MaxPreemptingPriority = types.Int64PointerValue(s.MaxPreemptingPriority)
-	m.AllowedHostnames = optList(s.AllowedHostnames)
-	accessType := types.ObjectType{AttrTypes: accessAttrTypes}
-	m.Access = types.ListNull(accessType)
-	if len(s.Access) > 0 {
-		var entries []attr.Value
-		for _, e := range s.Access {
-			allow := types.BoolNull()
-			if e.AllowClusterAdmin {
-				allow = types.BoolValue(true)
-			}
-			entries = append(entries, object(accessAttrTypes, map[string]attr.Value{
-				"role": types.StringValue(e.Role), "users": optList(e.Users), "groups": optList(e.Groups),
-				"service_accounts": optList(e.ServiceAccounts), "allow_cluster_admin": allow,
-			}))
-		}
-		var d diag.Diagnostics
-		m.Access, d = types.ListValue(accessType, entries)
-		add(d)
+	m.AllowedHostnames = v.list(s.AllowedHostnames)
+}
+
+// valueBuilder makes Terraform values of optional Go values (nil: null) and keeps what went wrong.
+type valueBuilder struct {
+	ctx   context.Context
+	diags diag.Diagnostics
+}
+
+func (v *valueBuilder) str(p *string) types.String { return types.StringPointerValue(p) }
+
+func (v *valueBuilder) boolean(p *bool) types.Bool { return types.BoolPointerValue(p) }
+
+func (v *valueBuilder) strMap(m map[string]string) types.Map {
+	if m == nil {
+		return types.MapNull(types.StringType)
 	}
-	return diags
+	out, d := types.MapValueFrom(v.ctx, types.StringType, m)
+	v.diags.Append(d...)
+	return out
+}
+
+func (v *valueBuilder) list(xs []string) types.List {
+	if xs == nil {
+		return types.ListNull(types.StringType)
+	}
+	out, d := types.ListValueFrom(v.ctx, types.StringType, xs)
+	v.diags.Append(d...)
+	return out
+}
+
+func (v *valueBuilder) object(attrTypes map[string]attr.Type, values map[string]attr.Value) types.Object {
+	out, d := types.ObjectValue(attrTypes, values)
+	v.diags.Append(d...)
+	return out
+}
+
+// access is the access list of the adopted entries (null when there are none).
+func (v *valueBuilder) access(entries []hardening.AccessEntry) types.List {
+	accessType := types.ObjectType{AttrTypes: accessAttrTypes}
+	if len(entries) == 0 {
+		return types.ListNull(accessType)
+	}
+	var values []attr.Value
+	for _, e := range entries {
+		allow := types.BoolNull()
+		if e.AllowClusterAdmin {
+			allow = types.BoolValue(true)
+		}
+		values = append(values, v.object(accessAttrTypes, map[string]attr.Value{
+			"role": types.StringValue(e.Role), "users": v.list(e.Users), "groups": v.list(e.Groups),
+			"service_accounts": v.list(e.ServiceAccounts), "allow_cluster_admin": allow,
+		}))
+	}
+	out, d := types.ListValue(accessType, values)
+	v.diags.Append(d...)
+	return out
 }

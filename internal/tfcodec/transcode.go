@@ -110,61 +110,9 @@ func transcodeJSON(enc *msgpack.Encoder, v any, typ tftypes.Type) error {
 	case tftypes.Set:
 		return transcodeElements(enc, v, t.ElementType)
 	case tftypes.Map:
-		ms, ok := v.([]jsonMember)
-		if !ok {
-			return fmt.Errorf("expected an object for %s, got %T", typ, v)
-		}
-		// The last occurrence of a key wins; an earlier one must still be valid.
-		last := make(map[string]int, len(ms))
-		keys := make([]string, 0, len(ms))
-		for i, m := range ms {
-			if j, dup := last[m.key]; dup {
-				if err := transcodeJSON(msgpack.NewEncoder(io.Discard), ms[j].val, t.ElementType); err != nil {
-					return err
-				}
-			} else {
-				keys = append(keys, m.key)
-			}
-			last[m.key] = i
-		}
-		if err := enc.EncodeMapLen(len(keys)); err != nil {
-			return err
-		}
-		for _, k := range keys {
-			if err := enc.EncodeString(k); err != nil {
-				return err
-			}
-			if err := transcodeJSON(enc, ms[last[k]].val, t.ElementType); err != nil {
-				return err
-			}
-		}
-		return nil
+		return transcodeMap(enc, v, t)
 	case tftypes.Object:
-		ms, ok := v.([]jsonMember)
-		if !ok || len(t.OptionalAttributes) > 0 {
-			return fmt.Errorf("cannot decode %T as %s", v, typ)
-		}
-		keys := make([]string, 0, len(t.AttributeTypes))
-		for k := range t.AttributeTypes {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		if err := enc.EncodeMapLen(len(keys)); err != nil {
-			return err
-		}
-		for _, k := range keys {
-			if err := enc.EncodeString(k); err != nil {
-				return err
-			}
-			e, err := lastOf(ms, k, t.AttributeTypes[k])
-			if err != nil {
-				return err
-			}
-			if err := transcodeJSON(enc, e, t.AttributeTypes[k]); err != nil {
-				return err
-			}
-		}
-		return nil
+		return transcodeObject(enc, v, t)
 	}
 	switch {
 	case typ.Is(tftypes.String):
@@ -237,4 +185,66 @@ func encodeNumber(enc *msgpack.Encoder, n *big.Float) error {
 		return enc.EncodeFloat64(fv)
 	}
 	return enc.EncodeString(n.Text('f', -1))
+}
+
+// transcodeMap writes a JSON object as a map of t's element type.
+func transcodeMap(enc *msgpack.Encoder, v any, t tftypes.Map) error {
+	ms, ok := v.([]jsonMember)
+	if !ok {
+		return fmt.Errorf("expected an object for %s, got %T", t, v)
+	}
+	// The last occurrence of a key wins; an earlier one must still be valid.
+	last := make(map[string]int, len(ms))
+	keys := make([]string, 0, len(ms))
+	for i, m := range ms {
+		if j, dup := last[m.key]; dup {
+			if err := transcodeJSON(msgpack.NewEncoder(io.Discard), ms[j].val, t.ElementType); err != nil {
+				return err
+			}
+		} else {
+			keys = append(keys, m.key)
+		}
+		last[m.key] = i
+	}
+	if err := enc.EncodeMapLen(len(keys)); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := enc.EncodeString(k); err != nil {
+			return err
+		}
+		if err := transcodeJSON(enc, ms[last[k]].val, t.ElementType); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// transcodeObject writes a JSON object as t's attributes, in sorted order.
+func transcodeObject(enc *msgpack.Encoder, v any, t tftypes.Object) error {
+	ms, ok := v.([]jsonMember)
+	if !ok || len(t.OptionalAttributes) > 0 {
+		return fmt.Errorf("cannot decode %T as %s", v, t)
+	}
+	keys := make([]string, 0, len(t.AttributeTypes))
+	for k := range t.AttributeTypes {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	if err := enc.EncodeMapLen(len(keys)); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := enc.EncodeString(k); err != nil {
+			return err
+		}
+		e, err := lastOf(ms, k, t.AttributeTypes[k])
+		if err != nil {
+			return err
+		}
+		if err := transcodeJSON(enc, e, t.AttributeTypes[k]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
