@@ -27,34 +27,72 @@ const postureProbeTimeout = 10 * time.Second
 // it report "unknown". Any other error (unreachable cluster, rejected credentials) is returned.
 func (c *Client) ReadPosture(ctx context.Context) (posture.Snapshot, error) {
 	s := posture.Snapshot{Unknown: map[posture.Part]string{}}
-	var (
-		mu   sync.Mutex
-		wg   sync.WaitGroup
-		errs []error
-	)
-	// read runs one read; store is called under the lock with what it returned.
-	read := func(part posture.Part, what string, f func() (func(), error)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			store, err := f()
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case err == nil:
-				store()
-			case apierrors.IsForbidden(err):
-				s.Unknown[part] = fmt.Sprintf("the provider's identity may not %s (403 Forbidden: %s)", what, statusMessage(err))
-			case apierrors.IsNotFound(err):
-				s.Unknown[part] = fmt.Sprintf("the API server does not serve the request to %s (404 Not Found)", what)
-			default:
-				errs = append(errs, fmt.Errorf("cannot %s: %w", what, Explain(err, c.host)))
-			}
-		}()
+	r := &postureReads{c: c, s: &s}
+	r.clusterWide(ctx)
+	r.defaultWorkloads(ctx)
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		probe, reason := c.probeAnonymous(ctx)
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		s.Anonymous = probe
+		if reason != "" {
+			s.Unknown[posture.PartAnonymousProbe] = reason
+		}
+	}()
+
+	s.Provider = c.providerFacts()
+	if id, err := c.WhoAmI(ctx); err != nil {
+		r.mu.Lock()
+		s.Unknown[posture.PartIdentity] = err.Error()
+		r.mu.Unlock()
+	} else {
+		s.Provider.Username, s.Provider.Groups = id.Username, id.Groups
 	}
+	r.wg.Wait()
+	if len(r.errs) > 0 {
+		return posture.Snapshot{}, errors.Join(r.errs...)
+	}
+	return s, nil
+}
+
+// postureReads runs the snapshot's reads concurrently. A read the identity may not make, or the
+// API server does not serve, marks its part unknown; any other failure fails the snapshot.
+type postureReads struct {
+	c    *Client
+	s    *posture.Snapshot
+	mu   sync.Mutex
+	wg   sync.WaitGroup
+	errs []error
+}
+
+// read runs one read; store is called under the lock with what it returned.
+func (r *postureReads) read(part posture.Part, what string, f func() (func(), error)) {
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		store, err := f()
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		switch {
+		case err == nil:
+			store()
+		case apierrors.IsForbidden(err):
+			r.s.Unknown[part] = fmt.Sprintf("the provider's identity may not %s (403 Forbidden: %s)", what, statusMessage(err))
+		case apierrors.IsNotFound(err):
+			r.s.Unknown[part] = fmt.Sprintf("the API server does not serve the request to %s (404 Not Found)", what)
+		default:
+			r.errs = append(r.errs, fmt.Errorf("cannot %s: %w", what, Explain(err, r.c.host)))
+		}
+	}()
+}
+
+// clusterWide reads the server version and the kinds the checks judge in every namespace.
+func (r *postureReads) clusterWide(ctx context.Context) {
+	c, s, read := r.c, r.s, r.read
 	all := metav1.ListOptions{}
 	core, rbac := c.Clientset.CoreV1(), c.Clientset.RbacV1()
-	apps, batch := c.Clientset.AppsV1(), c.Clientset.BatchV1()
 
 	read(posture.PartServerVersion, "read the server version (GET /version)", func() (func(), error) {
 		info, err := c.Clientset.Discovery().ServerVersionWithContext(ctx)
@@ -105,7 +143,13 @@ func (c *Client) ReadPosture(ctx context.Context) (posture.Snapshot, error) {
 			}
 		}, err
 	})
+}
 
+// defaultWorkloads reads the workloads in the default namespace.
+func (r *postureReads) defaultWorkloads(ctx context.Context) {
+	s, read := r.s, r.read
+	all := metav1.ListOptions{}
+	core, apps, batch := r.c.Clientset.CoreV1(), r.c.Clientset.AppsV1(), r.c.Clientset.BatchV1()
 	// Workloads in the default namespace.
 	def := posture.DefaultNamespace
 	workloads := func(kind string, objs []metav1.Object) func() {
@@ -165,30 +209,6 @@ func (c *Client) ReadPosture(ctx context.Context) (posture.Snapshot, error) {
 		}
 		return workloads("CronJob", postureObjectsOf(l.Items)), nil
 	})
-
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		probe, reason := c.probeAnonymous(ctx)
-		mu.Lock()
-		defer mu.Unlock()
-		s.Anonymous = probe
-		if reason != "" {
-			s.Unknown[posture.PartAnonymousProbe] = reason
-		}
-	}()
-
-	s.Provider = c.providerFacts()
-	if id, err := c.WhoAmI(ctx); err != nil {
-		s.Unknown[posture.PartIdentity] = err.Error()
-	} else {
-		s.Provider.Username, s.Provider.Groups = id.Username, id.Groups
-	}
-	wg.Wait()
-	if len(errs) > 0 {
-		return posture.Snapshot{}, errors.Join(errs...)
-	}
-	return s, nil
 }
 
 // postureObjectsOf returns the items of a typed list as metav1.Objects.

@@ -299,44 +299,9 @@ func (d *ClusterPostureDataSource) Read(ctx context.Context, req datasource.Read
 	tflog.Debug(ctx, "evaluated cluster posture", map[string]any{"host": client.Host(), "findings": len(findings),
 		"excluded": len(excluded), "distribution": opts.Distribution, "unknown_parts": len(snap.Unknown)})
 
-	if len(snap.Unknown) > 0 {
-		var lines []string
-		for part, reason := range snap.Unknown {
-			lines = append(lines, fmt.Sprintf("  - %s: %s", part, reason))
-		}
-		sort.Strings(lines)
-		resp.Diagnostics.AddWarning("Some posture checks could not be evaluated",
-			"These reads failed, so the checks that need them are reported with status = \"unknown\":\n"+
-				strings.Join(lines, "\n")+"\n\nGrant the provider's identity get/list on those resources (see the "+
-				"hardened_cluster_posture documentation) to evaluate them.")
-	}
-
+	resp.Diagnostics.Append(unknownPartsWarning(snap.Unknown)...)
 	m.ID = types.StringValue(client.Host())
-	m.ServerVersion = types.StringNull()
-	if _, unknown := snap.Unknown[posture.PartServerVersion]; !unknown && snap.ServerVersion != "" {
-		m.ServerVersion = types.StringValue(snap.ServerVersion)
-	}
-	m.Passed = types.BoolValue(posture.Passed(findings))
-	sum := posture.Summarize(findings)
-	m.Summary, diags = types.ObjectValue(clusterPostureSummaryAttrTypes, map[string]attr.Value{
-		"critical": types.Int64Value(int64(sum.Critical)), "high": types.Int64Value(int64(sum.High)),
-		"medium": types.Int64Value(int64(sum.Medium)), "low": types.Int64Value(int64(sum.Low)),
-		"unknown": types.Int64Value(int64(sum.Unknown)),
-	})
-	resp.Diagnostics.Append(diags...)
-	rows := make([]clusterPostureFindingModel, 0, len(findings))
-	for _, f := range findings {
-		rows = append(rows, findingRow(f))
-	}
-	m.Findings, diags = types.ListValueFrom(ctx, types.ObjectType{AttrTypes: clusterPostureFindingAttrTypes}, rows)
-	resp.Diagnostics.Append(diags...)
-	xrows := make([]clusterPostureExclusionModel, 0, len(excluded))
-	for _, x := range excluded {
-		xrows = append(xrows, clusterPostureExclusionModel{clusterPostureFindingModel: findingRow(x.Finding),
-			Reason: types.StringValue(x.Reason)})
-	}
-	m.Excluded, diags = types.ListValueFrom(ctx, types.ObjectType{AttrTypes: clusterPostureExcludedAttrTypes}, xrows)
-	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(m.setResults(ctx, snap, findings, excluded)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -420,4 +385,53 @@ func clusterPostureGateDetail(gate []posture.Finding, threshold posture.Severity
 	fmt.Fprintf(&b, "\nfail_on = %q stops the run when a check of severity %s or higher fails. Fix the findings above, "+
 		"or set fail_on to a higher severity.", threshold, threshold)
 	return b.String()
+}
+
+// unknownPartsWarning says which reads failed, so which checks are reported unknown.
+func unknownPartsWarning(unknown map[posture.Part]string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if len(unknown) == 0 {
+		return diags
+	}
+	var lines []string
+	for part, reason := range unknown {
+		lines = append(lines, fmt.Sprintf("  - %s: %s", part, reason))
+	}
+	sort.Strings(lines)
+	diags.AddWarning("Some posture checks could not be evaluated",
+		"These reads failed, so the checks that need them are reported with status = \"unknown\":\n"+
+			strings.Join(lines, "\n")+"\n\nGrant the provider's identity get/list on those resources (see the "+
+			"hardened_cluster_posture documentation) to evaluate them.")
+	return diags
+}
+
+// setResults fills the computed attributes from an evaluation.
+func (m *clusterPostureModel) setResults(ctx context.Context, snap posture.Snapshot, findings []posture.Finding, excluded []posture.Exclusion) diag.Diagnostics {
+	var diags, d diag.Diagnostics
+	m.ServerVersion = types.StringNull()
+	if _, unknown := snap.Unknown[posture.PartServerVersion]; !unknown && snap.ServerVersion != "" {
+		m.ServerVersion = types.StringValue(snap.ServerVersion)
+	}
+	m.Passed = types.BoolValue(posture.Passed(findings))
+	sum := posture.Summarize(findings)
+	m.Summary, d = types.ObjectValue(clusterPostureSummaryAttrTypes, map[string]attr.Value{
+		"critical": types.Int64Value(int64(sum.Critical)), "high": types.Int64Value(int64(sum.High)),
+		"medium": types.Int64Value(int64(sum.Medium)), "low": types.Int64Value(int64(sum.Low)),
+		"unknown": types.Int64Value(int64(sum.Unknown)),
+	})
+	diags.Append(d...)
+	rows := make([]clusterPostureFindingModel, 0, len(findings))
+	for _, f := range findings {
+		rows = append(rows, findingRow(f))
+	}
+	m.Findings, d = types.ListValueFrom(ctx, types.ObjectType{AttrTypes: clusterPostureFindingAttrTypes}, rows)
+	diags.Append(d...)
+	xrows := make([]clusterPostureExclusionModel, 0, len(excluded))
+	for _, x := range excluded {
+		xrows = append(xrows, clusterPostureExclusionModel{clusterPostureFindingModel: findingRow(x.Finding),
+			Reason: types.StringValue(x.Reason)})
+	}
+	m.Excluded, d = types.ListValueFrom(ctx, types.ObjectType{AttrTypes: clusterPostureExcludedAttrTypes}, xrows)
+	diags.Append(d...)
+	return diags
 }

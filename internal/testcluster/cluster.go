@@ -111,30 +111,60 @@ func (c *Cluster) start(ctx context.Context) error {
 	}
 	etcdClient, etcdPeer, apiPort, kcmPort := ports[0], ports[1], ports[2], ports[3]
 	c.Host = fmt.Sprintf("https://127.0.0.1:%d", apiPort)
-
-	if c.ca, err = NewCA("hardened-test-ca"); err != nil {
+	kcmKubeconfig, err := c.writeCredentials(pki)
+	if err != nil {
 		return err
+	}
+	c.setArgs(pki, kcmKubeconfig, etcdClient, etcdPeer, apiPort, kcmPort)
+	if err := c.launch("etcd"); err != nil {
+		return err
+	}
+	if err := waitTCP(ctx, fmt.Sprintf("127.0.0.1:%d", etcdClient), 30*time.Second); err != nil {
+		return c.explain("etcd", err)
+	}
+	if err := c.StartAPIServer(ctx); err != nil {
+		return err
+	}
+	if err := c.launch("kube-controller-manager"); err != nil {
+		return err
+	}
+	// The default ServiceAccount proves the controller manager is working: namespace deletion, quota
+	// status and service accounts all depend on it.
+	if err := c.waitHTTP(ctx, "/api/v1/namespaces/default/serviceaccounts/default", 90*time.Second); err != nil {
+		return c.explain("kube-controller-manager", err)
+	}
+	fmt.Fprintf(c.opts.Log, "testcluster: Kubernetes %s is up at %s in %s (kubeconfig %s)\n",
+		c.Version, c.Host, time.Since(start).Round(100*time.Millisecond), c.AdminKubeconfig)
+	return c.save()
+}
+
+// writeCredentials makes the cluster's CA, serving and client certificates, service-account key
+// and static token, and the admin's and controller manager's kubeconfigs (whose path it returns).
+func (c *Cluster) writeCredentials(pki string) (string, error) {
+	var err error
+	if c.ca, err = NewCA("hardened-test-ca"); err != nil {
+		return "", err
 	}
 	serving, err := c.ca.Issue("kube-apiserver", nil, []string{"127.0.0.1", "10.0.0.1", "localhost", "kubernetes",
 		"kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"}, true)
 	if err != nil {
-		return err
+		return "", err
 	}
 	admin, err := c.ca.Issue("hardened-admin", []string{"system:masters"}, nil, false)
 	if err != nil {
-		return err
+		return "", err
 	}
 	kcm, err := c.ca.Issue("system:kube-controller-manager", nil, nil, false)
 	if err != nil {
-		return err
+		return "", err
 	}
 	caKey, err := c.ca.KeyPEM()
 	if err != nil {
-		return err
+		return "", err
 	}
 	saPriv, saPub, err := serviceAccountKey()
 	if err != nil {
-		return err
+		return "", err
 	}
 	c.AdminToken = randomToken()
 	// The static token file gives the tests a bearer-token identity without a token controller.
@@ -145,18 +175,22 @@ func (c *Cluster) start(ctx context.Context) error {
 		"admin.crt": admin.CertPEM, "admin.key": admin.KeyPEM,
 		"sa.key": saPriv, "sa.pub": saPub, "tokens.csv": []byte(tokens),
 	}); err != nil {
-		return err
+		return "", err
 	}
 	c.CACertPEM, c.AdminCertPEM, c.AdminKeyPEM = string(c.ca.CertPEM), string(admin.CertPEM), string(admin.KeyPEM)
 	c.AdminKubeconfig = filepath.Join(c.Dir, "admin.kubeconfig")
 	if err := c.WriteKubeconfig(c.AdminKubeconfig, "admin", admin); err != nil {
-		return err
+		return "", err
 	}
 	kcmKubeconfig := filepath.Join(c.Dir, "controller-manager.kubeconfig")
 	if err := c.WriteKubeconfig(kcmKubeconfig, "system:kube-controller-manager", kcm); err != nil {
-		return err
+		return "", err
 	}
+	return kcmKubeconfig, nil
+}
 
+// setArgs sets the command lines of etcd, kube-apiserver and kube-controller-manager.
+func (c *Cluster) setArgs(pki, kcmKubeconfig string, etcdClient, etcdPeer, apiPort, kcmPort int) {
 	p := func(name string) string { return filepath.Join(pki, name) }
 	c.args["etcd"] = []string{c.bins.Etcd,
 		"--name=hardened-test", "--data-dir=" + filepath.Join(c.Dir, "etcd"),
@@ -206,27 +240,6 @@ func (c *Cluster) start(ctx context.Context) error {
 		"--use-service-account-credentials=true", "--controllers=*", "--leader-elect=false",
 		"--profiling=false",
 	}
-
-	if err := c.launch("etcd"); err != nil {
-		return err
-	}
-	if err := waitTCP(ctx, fmt.Sprintf("127.0.0.1:%d", etcdClient), 30*time.Second); err != nil {
-		return c.explain("etcd", err)
-	}
-	if err := c.StartAPIServer(ctx); err != nil {
-		return err
-	}
-	if err := c.launch("kube-controller-manager"); err != nil {
-		return err
-	}
-	// The default ServiceAccount proves the controller manager is working: namespace deletion, quota
-	// status and service accounts all depend on it.
-	if err := c.waitHTTP(ctx, "/api/v1/namespaces/default/serviceaccounts/default", 90*time.Second); err != nil {
-		return c.explain("kube-controller-manager", err)
-	}
-	fmt.Fprintf(c.opts.Log, "testcluster: Kubernetes %s is up at %s in %s (kubeconfig %s)\n",
-		c.Version, c.Host, time.Since(start).Round(100*time.Millisecond), c.AdminKubeconfig)
-	return c.save()
 }
 
 // StartAPIServer (re)starts kube-apiserver and waits until it is ready; fault tests stop it
