@@ -141,7 +141,12 @@ func Evaluate(rep Report) []Verdict {
 	}
 	out = append(out, v)
 
-	v = Verdict{Target: fmt.Sprintf("N=%d provider peak RSS < %g MB", ln, TargetRSSMB)}
+	return append(out, rssVerdict(rep, ln), timesVerdict(rep, ln))
+}
+
+// rssVerdict judges the provider's peak memory at the large N.
+func rssVerdict(rep Report, ln int) Verdict {
+	v := Verdict{Target: fmt.Sprintf("N=%d provider peak RSS < %g MB", ln, TargetRSSMB)}
 	if r := rep.Find(Ours, ln); r != nil && r.PeakRSSKB() > 0 {
 		mb := float64(r.PeakRSSKB()) / kbPerMB
 		v.Status = Below(mb, TargetRSSMB)
@@ -159,9 +164,12 @@ func Evaluate(rep Report) []Verdict {
 			v.Detail += fmt.Sprintf("; largest N run: N=%d, peak %.1f MB", n, peak)
 		}
 	}
-	out = append(out, v)
+	return v
+}
 
-	v = Verdict{Target: fmt.Sprintf("N=%d plan and apply times (one for_each)", ln), Status: StatusReported}
+// timesVerdict reports every variant's plan and apply times at the large N.
+func timesVerdict(rep Report, ln int) Verdict {
+	v := Verdict{Target: fmt.Sprintf("N=%d plan and apply times (one for_each)", ln), Status: StatusReported}
 	var parts []string
 	for _, name := range Variants {
 		r := rep.Find(name, ln)
@@ -194,7 +202,7 @@ func Evaluate(rep Report) []Verdict {
 		}
 		v.Detail = strings.Join(parts, "; ")
 	}
-	return append(out, v)
+	return v
 }
 
 // ProviderCPUMsPerNS is a step's provider CPU per namespace, milliseconds.

@@ -46,29 +46,7 @@ func (t *VendorTable) Verdict(v Version, asOf time.Time, warnDays int) Verdict {
 		Warnings:        []string{},
 	}
 
-	var newest, target *VendorMinor
-	for i := range t.Minors {
-		m := &t.Minors[i]
-		if m.Released.After(day) {
-			continue
-		}
-		newest = m
-		if day.Before(m.end()) {
-			vd.SupportedMinors = append(vd.SupportedMinors, m.Minor)
-		}
-		if target == nil && day.Before(m.EndOfStandard) {
-			target = m
-		}
-	}
-	if newest != nil {
-		vd.NewestMinor = newest.Minor
-		if newest.Major == v.Major && newest.Number > v.Minor {
-			vd.MinorsBehind = int64(newest.Number - v.Minor)
-		}
-	}
-	if target == nil {
-		target = newest
-	}
+	target := t.context(&vd, v, day)
 
 	label := t.Name + " " + vd.Minor
 	if v.Prerelease != "" {
@@ -79,57 +57,7 @@ func (t *VendorTable) Verdict(v Version, asOf time.Time, warnDays int) Verdict {
 
 	switch {
 	case row != nil:
-		vd.ReleaseDate = formatDate(row.Released)
-		vd.EndOfStandardSupportDate = formatDate(row.EndOfStandard)
-		vd.EndOfExtendedSupportDate = formatDate(row.EndOfExtended)
-		vd.EndOfLifeDate = formatDate(row.end())
-		days := daysBetween(day, row.end())
-		vd.DaysUntilEndOfLife = &days
-		standardDays := daysBetween(day, row.EndOfStandard)
-		projected := ""
-		if row.EndOfExtendedProjected {
-			projected = "projected, "
-		}
-		extended, extendedNote := "", ""
-		if !row.EndOfExtended.IsZero() {
-			until := vd.EndOfExtendedSupportDate
-			if row.EndOfExtendedProjected {
-				until += " (projected)"
-			}
-			extended = "; extended support follows until " + until
-			extendedNote = extended + ". " + t.ExtendedNote
-		}
-
-		switch {
-		case day.Before(row.Released):
-			vd.Status = StatusUnreleased
-			vd.Message = fmt.Sprintf("%s is not available as of %s; %s makes it available on %s.",
-				label, formatDate(day), t.Name, vd.ReleaseDate)
-		case day.Before(row.EndOfStandard):
-			vd.Status = StatusSupported
-			vd.Message = fmt.Sprintf("%s is in standard support until %s%s.", label, vd.EndOfStandardSupportDate, extended)
-			if warnDays > 0 && standardDays <= int64(warnDays) {
-				vd.Warnings = append(vd.Warnings, fmt.Sprintf("%s leaves standard support on %s (in %s)%s",
-					label, vd.EndOfStandardSupportDate, plural(standardDays, "day"), extendedNote))
-			}
-		case !row.EndOfExtended.IsZero() && day.Before(row.EndOfExtended):
-			vd.Status = StatusExtendedSupport
-			vd.UpgradePath = stepsTo(t.Minors, v, target)
-			vd.Message = fmt.Sprintf("%s is in extended support until %s (%sin %s); standard support ended on %s. %s. %s.",
-				label, vd.EndOfExtendedSupportDate, projected, plural(days, "day"), vd.EndOfStandardSupportDate,
-				t.ExtendedNote, t.upgradeAdvice(vd.UpgradePath, "Upgrade"))
-			vd.Warnings = append(vd.Warnings, fmt.Sprintf("%s is in extended support, which ends on %s (%sin %s): %s",
-				label, vd.EndOfExtendedSupportDate, projected, plural(days, "day"), t.ExtendedNote))
-		default:
-			vd.Status = StatusEndOfLife
-			vd.UpgradePath = stepsTo(t.Minors, v, target)
-			what := "standard support"
-			if !row.EndOfExtended.IsZero() {
-				what = "extended support"
-			}
-			vd.Message = fmt.Sprintf("%s reached the end of %s on %s (%s); %s will upgrade the control plane "+
-				"itself. %s.", label, what, vd.EndOfLifeDate, ago(-days), t.Name, t.upgradeAdvice(vd.UpgradePath, "Upgrade"))
-		}
+		t.rowVerdict(&vd, v, row, target, day, label, warnDays)
 
 	case minorLess(last.Major, last.Number, v.Major, v.Minor):
 		if v.Prerelease != "" {
@@ -161,6 +89,90 @@ func (t *VendorTable) Verdict(v Version, asOf time.Time, warnDays int) Verdict {
 		vd.Warnings = append(vd.Warnings, fmt.Sprintf("the %s calendar may be stale: as of %s", t.Name, vd.DataAsOf))
 	}
 	return vd
+}
+
+// context fills what the calendar says on day whatever the version: the supported minors, the
+// newest and how far behind v is. It returns the minor to upgrade to: the oldest in standard support.
+func (t *VendorTable) context(vd *Verdict, v Version, day time.Time) *VendorMinor {
+	var newest, target *VendorMinor
+	for i := range t.Minors {
+		m := &t.Minors[i]
+		if m.Released.After(day) {
+			continue
+		}
+		newest = m
+		if day.Before(m.end()) {
+			vd.SupportedMinors = append(vd.SupportedMinors, m.Minor)
+		}
+		if target == nil && day.Before(m.EndOfStandard) {
+			target = m
+		}
+	}
+	if newest != nil {
+		vd.NewestMinor = newest.Minor
+		if newest.Major == v.Major && newest.Number > v.Minor {
+			vd.MinorsBehind = int64(newest.Number - v.Minor)
+		}
+	}
+	if target == nil {
+		target = newest
+	}
+	return target
+}
+
+// rowVerdict is the verdict on a version whose minor the calendar lists.
+func (t *VendorTable) rowVerdict(vd *Verdict, v Version, row, target *VendorMinor, day time.Time, label string, warnDays int) {
+	vd.ReleaseDate = formatDate(row.Released)
+	vd.EndOfStandardSupportDate = formatDate(row.EndOfStandard)
+	vd.EndOfExtendedSupportDate = formatDate(row.EndOfExtended)
+	vd.EndOfLifeDate = formatDate(row.end())
+	days := daysBetween(day, row.end())
+	vd.DaysUntilEndOfLife = &days
+	standardDays := daysBetween(day, row.EndOfStandard)
+	projected := ""
+	if row.EndOfExtendedProjected {
+		projected = "projected, "
+	}
+	extended, extendedNote := "", ""
+	if !row.EndOfExtended.IsZero() {
+		until := vd.EndOfExtendedSupportDate
+		if row.EndOfExtendedProjected {
+			until += " (projected)"
+		}
+		extended = "; extended support follows until " + until
+		extendedNote = extended + ". " + t.ExtendedNote
+	}
+
+	switch {
+	case day.Before(row.Released):
+		vd.Status = StatusUnreleased
+		vd.Message = fmt.Sprintf("%s is not available as of %s; %s makes it available on %s.",
+			label, formatDate(day), t.Name, vd.ReleaseDate)
+	case day.Before(row.EndOfStandard):
+		vd.Status = StatusSupported
+		vd.Message = fmt.Sprintf("%s is in standard support until %s%s.", label, vd.EndOfStandardSupportDate, extended)
+		if warnDays > 0 && standardDays <= int64(warnDays) {
+			vd.Warnings = append(vd.Warnings, fmt.Sprintf("%s leaves standard support on %s (in %s)%s",
+				label, vd.EndOfStandardSupportDate, plural(standardDays, "day"), extendedNote))
+		}
+	case !row.EndOfExtended.IsZero() && day.Before(row.EndOfExtended):
+		vd.Status = StatusExtendedSupport
+		vd.UpgradePath = stepsTo(t.Minors, v, target)
+		vd.Message = fmt.Sprintf("%s is in extended support until %s (%sin %s); standard support ended on %s. %s. %s.",
+			label, vd.EndOfExtendedSupportDate, projected, plural(days, "day"), vd.EndOfStandardSupportDate,
+			t.ExtendedNote, t.upgradeAdvice(vd.UpgradePath, "Upgrade"))
+		vd.Warnings = append(vd.Warnings, fmt.Sprintf("%s is in extended support, which ends on %s (%sin %s): %s",
+			label, vd.EndOfExtendedSupportDate, projected, plural(days, "day"), t.ExtendedNote))
+	default:
+		vd.Status = StatusEndOfLife
+		vd.UpgradePath = stepsTo(t.Minors, v, target)
+		what := "standard support"
+		if !row.EndOfExtended.IsZero() {
+			what = "extended support"
+		}
+		vd.Message = fmt.Sprintf("%s reached the end of %s on %s (%s); %s will upgrade the control plane "+
+			"itself. %s.", label, what, vd.EndOfLifeDate, ago(-days), t.Name, t.upgradeAdvice(vd.UpgradePath, "Upgrade"))
+	}
 }
 
 func (t *VendorTable) upgradeAdvice(path []string, verb string) string {

@@ -63,33 +63,7 @@ func (t *Table) Verdict(v Version, asOf time.Time, warnDays int) Verdict {
 		Warnings:        []string{},
 	}
 
-	// Table-wide context: what is out and not yet end of life on this day.
-	var newest, target *Minor
-	for i := range t.Minors {
-		m := &t.Minors[i]
-		if m.Released.After(day) {
-			continue
-		}
-		newest = m
-		if day.Before(m.EndOfLife) {
-			vd.SupportedMinors = append(vd.SupportedMinors, m.Minor)
-		}
-		if target == nil && day.Before(m.Maintenance) {
-			target = m // oldest minor still in full support
-		}
-	}
-	if newest != nil {
-		vd.NewestMinor = newest.Minor
-		if newest.Major == v.Major && newest.Number > v.Minor {
-			vd.MinorsBehind = int64(newest.Number - v.Minor)
-		}
-	}
-	if target == nil {
-		// Everything released is in maintenance or past end of life (the
-		// table is very stale); the newest release is still the best advice.
-		target = newest
-	}
-
+	target := t.context(&vd, v, day)
 	row := t.find(v.Major, v.Minor)
 	var first, last *Minor
 	if len(t.Minors) > 0 {
@@ -102,60 +76,7 @@ func (t *Table) Verdict(v Version, asOf time.Time, warnDays int) Verdict {
 
 	switch {
 	case row != nil:
-		vd.ReleaseDate = formatDate(row.Released)
-		vd.MaintenanceDate = formatDate(row.Maintenance)
-		vd.EndOfLifeDate = formatDate(row.EndOfLife)
-		vd.EndOfStandardSupportDate = vd.EndOfLifeDate
-		days := daysBetween(day, row.EndOfLife)
-		vd.DaysUntilEndOfLife = &days
-		vd.LatestPatch = row.LatestPatch
-		if latest, err := ParseVersion(row.LatestPatch); err == nil && v.HasPatch && latest.Patch > v.Patch {
-			vd.PatchesBehind = int64(latest.Patch - v.Patch)
-		}
-		// A pre-release precedes its GA patch, so it is never "current".
-		vd.PatchCurrent = v.HasPatch && v.Prerelease == "" && vd.PatchesBehind == 0
-
-		switch {
-		case day.Before(row.Released):
-			vd.Status = StatusUnreleased
-		case !day.Before(row.EndOfLife):
-			vd.Status = StatusEndOfLife
-		case !day.Before(row.Maintenance):
-			vd.Status = StatusMaintenance
-		default:
-			vd.Status = StatusSupported
-		}
-		if vd.Status == StatusEndOfLife || vd.Status == StatusMaintenance {
-			vd.UpgradePath = stepsTo(t.Minors, v, target)
-		}
-
-		eol := formatDate(row.EndOfLife)
-		eolNote := ""
-		if row.EndOfLifeProjected {
-			eolNote = "projected, "
-		}
-		switch vd.Status {
-		case StatusUnreleased:
-			vd.Message = fmt.Sprintf("%s is not released as of %s; %s is released on %s.",
-				label, formatDate(day), row.Minor, formatDate(row.Released))
-		case StatusEndOfLife:
-			vd.Message = fmt.Sprintf("%s reached end of life on %s (%s%s); %s.",
-				label, eol, eolNote, ago(-days), t.upgradeAdvice(vd.UpgradePath, "upgrade"))
-		case StatusMaintenance:
-			vd.Message = fmt.Sprintf("%s is in maintenance mode (critical fixes only) since %s and reaches end of life on %s (%sin %s); %s; %s.",
-				label, formatDate(row.Maintenance), eol, eolNote, plural(days, "day"),
-				patchClause(vd), t.upgradeAdvice(vd.UpgradePath, "plan an upgrade"))
-		default:
-			until := eol
-			if row.EndOfLifeProjected {
-				until += " (projected)"
-			}
-			vd.Message = fmt.Sprintf("%s is supported until %s; %s.", label, until, patchClause(vd))
-		}
-		if (vd.Status == StatusSupported || vd.Status == StatusMaintenance) && warnDays > 0 && days <= int64(warnDays) {
-			vd.Warnings = append(vd.Warnings, fmt.Sprintf("%s reaches end of life on %s (%s%s)", row.Minor, eol, eolNote, plural(days, "day")))
-		}
-
+		t.rowVerdict(&vd, v, row, target, day, label, warnDays)
 	case last == nil:
 		// Only reachable with a hand-built empty Table; parseTable rejects one.
 		vd.Status = StatusNewerThanData
@@ -203,6 +124,95 @@ func (t *Table) Verdict(v Version, asOf time.Time, warnDays int) Verdict {
 		vd.Warnings = append(vd.Warnings, "release data may be stale: table as of "+vd.DataAsOf)
 	}
 	return vd
+}
+
+// context fills what the table says on day whatever the version: the supported minors, the newest
+// and how far behind v is. It returns the minor to upgrade to: the oldest in full support.
+func (t *Table) context(vd *Verdict, v Version, day time.Time) *Minor {
+	// Table-wide context: what is out and not yet end of life on this day.
+	var newest, target *Minor
+	for i := range t.Minors {
+		m := &t.Minors[i]
+		if m.Released.After(day) {
+			continue
+		}
+		newest = m
+		if day.Before(m.EndOfLife) {
+			vd.SupportedMinors = append(vd.SupportedMinors, m.Minor)
+		}
+		if target == nil && day.Before(m.Maintenance) {
+			target = m // oldest minor still in full support
+		}
+	}
+	if newest != nil {
+		vd.NewestMinor = newest.Minor
+		if newest.Major == v.Major && newest.Number > v.Minor {
+			vd.MinorsBehind = int64(newest.Number - v.Minor)
+		}
+	}
+	if target == nil {
+		// Everything released is in maintenance or past end of life (the
+		// table is very stale); the newest release is still the best advice.
+		target = newest
+	}
+	return target
+}
+
+// rowVerdict is the verdict on a version whose minor the table lists.
+func (t *Table) rowVerdict(vd *Verdict, v Version, row, target *Minor, day time.Time, label string, warnDays int) {
+	vd.ReleaseDate = formatDate(row.Released)
+	vd.MaintenanceDate = formatDate(row.Maintenance)
+	vd.EndOfLifeDate = formatDate(row.EndOfLife)
+	vd.EndOfStandardSupportDate = vd.EndOfLifeDate
+	days := daysBetween(day, row.EndOfLife)
+	vd.DaysUntilEndOfLife = &days
+	vd.LatestPatch = row.LatestPatch
+	if latest, err := ParseVersion(row.LatestPatch); err == nil && v.HasPatch && latest.Patch > v.Patch {
+		vd.PatchesBehind = int64(latest.Patch - v.Patch)
+	}
+	// A pre-release precedes its GA patch, so it is never "current".
+	vd.PatchCurrent = v.HasPatch && v.Prerelease == "" && vd.PatchesBehind == 0
+
+	switch {
+	case day.Before(row.Released):
+		vd.Status = StatusUnreleased
+	case !day.Before(row.EndOfLife):
+		vd.Status = StatusEndOfLife
+	case !day.Before(row.Maintenance):
+		vd.Status = StatusMaintenance
+	default:
+		vd.Status = StatusSupported
+	}
+	if vd.Status == StatusEndOfLife || vd.Status == StatusMaintenance {
+		vd.UpgradePath = stepsTo(t.Minors, v, target)
+	}
+
+	eol := formatDate(row.EndOfLife)
+	eolNote := ""
+	if row.EndOfLifeProjected {
+		eolNote = "projected, "
+	}
+	switch vd.Status {
+	case StatusUnreleased:
+		vd.Message = fmt.Sprintf("%s is not released as of %s; %s is released on %s.",
+			label, formatDate(day), row.Minor, formatDate(row.Released))
+	case StatusEndOfLife:
+		vd.Message = fmt.Sprintf("%s reached end of life on %s (%s%s); %s.",
+			label, eol, eolNote, ago(-days), t.upgradeAdvice(vd.UpgradePath, "upgrade"))
+	case StatusMaintenance:
+		vd.Message = fmt.Sprintf("%s is in maintenance mode (critical fixes only) since %s and reaches end of life on %s (%sin %s); %s; %s.",
+			label, formatDate(row.Maintenance), eol, eolNote, plural(days, "day"),
+			patchClause(*vd), t.upgradeAdvice(vd.UpgradePath, "plan an upgrade"))
+	default:
+		until := eol
+		if row.EndOfLifeProjected {
+			until += " (projected)"
+		}
+		vd.Message = fmt.Sprintf("%s is supported until %s; %s.", label, until, patchClause(*vd))
+	}
+	if (vd.Status == StatusSupported || vd.Status == StatusMaintenance) && warnDays > 0 && days <= int64(warnDays) {
+		vd.Warnings = append(vd.Warnings, fmt.Sprintf("%s reaches end of life on %s (%s%s)", row.Minor, eol, eolNote, plural(days, "day")))
+	}
 }
 
 // upgradeAdvice phrases an upgrade path: "upgrade one minor at a time

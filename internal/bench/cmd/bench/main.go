@@ -60,20 +60,13 @@ func run() error {
 			return err
 		}
 	}
-	sizes, err := parseSizes(*sizesFlag)
-	if err != nil {
-		return err
-	}
 	if *plans < 1 || *largeN < 1 || *targetN < 1 {
 		return fmt.Errorf("-plans, -large-n and -target-n must be positive")
 	}
-	if *large && !slices.Contains(sizes, *largeN) {
-		sizes = append(sizes, *largeN)
+	sizes, err := runSizes(*sizesFlag, *large, *largeN, *rtt, *latencyN)
+	if err != nil {
+		return err
 	}
-	if *rtt > 0 && !slices.Contains(sizes, *latencyN) {
-		sizes = append(sizes, *latencyN) // the loopback numbers the delayed ones are read against
-	}
-	slices.Sort(sizes)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -86,55 +79,17 @@ func run() error {
 	if _, err := os.Stat(*provider); err != nil {
 		return fmt.Errorf("our provider binary (run `make build` first): %w", err)
 	}
-	cache, err := testcluster.CacheDir()
+	cliConfig, err := prepareMirror(ctx, root, *work, *provider, *version, log)
 	if err != nil {
-		return err
-	}
-	anchorBin, err := testcluster.EnsureAnchor(ctx, cache, log)
-	if err != nil {
-		return fmt.Errorf("building the anchor provider hashicorp/kubernetes: %w", err)
-	}
-
-	// A private mirror and CLI config: snapshots of the provider binaries, so a rebuild of bin/ by
-	// someone else during the run changes nothing.
-	if err := os.MkdirAll(*work, 0o755); err != nil {
-		return err
-	}
-	mirror := filepath.Join(*work, "mirror")
-	if err := os.RemoveAll(mirror); err != nil {
-		return err
-	}
-	platform := runtime.GOOS + "_" + runtime.GOARCH
-	if err := testcluster.CopyExecutable(*provider, testcluster.MirrorPath(mirror, "kubehardening", "hardened", *version, platform)); err != nil {
-		return err
-	}
-	if err := testcluster.CopyExecutable(anchorBin, testcluster.MirrorPath(mirror, "hashicorp", "kubernetes", testcluster.AnchorVersion, platform)); err != nil {
-		return err
-	}
-	// The plugin floor and the schema floor are built from this repository into the mirror directly.
-	for _, p := range []struct{ name, version string }{{"noop", bench.NoopVersion}, {"echo", bench.EchoVersion}} {
-		build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o",
-			testcluster.MirrorPath(mirror, "kubehardening", p.name, p.version, platform), "./internal/bench/cmd/"+p.name+"-provider")
-		build.Dir, build.Env = root, append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := build.CombinedOutput(); err != nil {
-			return fmt.Errorf("building the %s provider: %w\n%s", p.name, err, out)
-		}
-	}
-	cliConfig := filepath.Join(*work, "terraformrc")
-	if err := os.WriteFile(cliConfig, []byte(testcluster.CLIConfig(mirror)), 0o644); err != nil {
 		return err
 	}
 
 	rep := bench.Report{Date: time.Now(), Sizes: sizes, Parallelism: *parallelism, Plans: *plans,
 		TargetN: *targetN, LargeN: *largeN, Command: command(*large, *largeAnchor)}
-	rep.Machine = machine(ctx, tf)
-	rep.Machine.OurVersion = *version
-	rep.Machine.AnchorVersion = testcluster.AnchorVersion + " (built from " + testcluster.AnchorModuleVersion + ")"
-	rep.Machine.Commit = commit(ctx, root)
-	rep.Machine.LoadStart = bench.LoadAvg()
+	rep.Machine = machine(ctx, tf, root, *version)
 
 	fmt.Fprintf(log, "bench: starting the local control plane\n")
-	c, err := testcluster.Start(ctx, testcluster.Options{Version: *k8sVersion, Log: log})
+	c, api, err := startCluster(ctx, *k8sVersion, log)
 	if err != nil {
 		return err
 	}
@@ -143,76 +98,30 @@ func run() error {
 			fmt.Fprintln(log, "bench: stopping the control plane:", err)
 		}
 	}()
-	client, err := c.HTTPClient()
-	if err != nil {
-		return err
-	}
-	client.Timeout = 30 * time.Second
-	api := bench.API{Host: c.Host, Client: client}
 	rep.Machine.KubernetesVersion = serverVersion(ctx, api, c.Version)
 
-	// Let the controller manager settle after start-up, then measure its idle request rate.
-	time.Sleep(5 * time.Second)
-	if rate, err := api.BackgroundRate(ctx, 10*time.Second); err == nil {
-		rep.Machine.BackgroundRPS = rate
-		fmt.Fprintf(log, "bench: background API traffic %.1f requests/s\n", rate)
-	}
+	rep.Machine.BackgroundRPS = backgroundRate(ctx, api, log)
 
 	runner := &bench.Runner{API: api, Terraform: tf, CLIConfig: cliConfig, Kubeconfig: c.AdminKubeconfig,
 		WorkRoot: *work, Parallelism: *parallelism, Log: log}
 	started := time.Now()
 	var saveErr error
-	for _, n := range sizes {
-		if ctx.Err() != nil {
-			break
-		}
-		cfgs := []bench.Config{bench.OursConfig(n, *version)}
-		if n < *largeN || *largeAnchor {
-			anchorCfg, err := bench.AnchorConfig(n, testcluster.AnchorVersion)
-			if err != nil {
-				return err
-			}
-			cfgs = append(cfgs, anchorCfg)
-		} else {
-			rep.AnchorSkipped = append(rep.AnchorSkipped, n)
-		}
-		cfgs = append(cfgs, bench.EchoConfig(n), bench.NoopConfig(n), bench.FloorConfig(n))
-		base := len(rep.Results)
-		runner.RunSize(ctx, cfgs, *plans, func(rs []bench.Result) {
-			// Written after every step: an interrupted run still leaves what it measured.
-			rep.Results = append(rep.Results[:base], rs...)
-			if err := write(*out, *work, rep); err != nil && saveErr == nil {
-				saveErr = err
-				fmt.Fprintln(log, "bench: writing the results:", err)
-			}
-		})
-	}
-	if *rtt > 0 && ctx.Err() == nil {
-		if err := runLatency(ctx, runner, c, &rep, *rtt, *latencyN, *plans, *version, func() {
-			if err := write(*out, *work, rep); err != nil && saveErr == nil {
-				saveErr = err
-			}
-		}); err != nil {
-			rep.Notes = append(rep.Notes, "The latency section did not run: "+err.Error())
-		}
-	}
-	if *rtt > 0 && ctx.Err() == nil {
-		study := runner.StudyDestroy(ctx, bench.Renamed(bench.OursConfig(*latencyN, *version), "study"))
-		rep.Destroy = &study
+	save := func() {
+		// Written after every step: an interrupted run still leaves what it measured.
 		if err := write(*out, *work, rep); err != nil && saveErr == nil {
 			saveErr = err
+			fmt.Fprintln(log, "bench: writing the results:", err)
 		}
+	}
+	if err := measure(ctx, runner, c, &rep, sizeRun{sizes: sizes, plans: *plans, largeN: *largeN, largeAnchor: *largeAnchor,
+		rtt: *rtt, latencyN: *latencyN, version: *version}, save); err != nil {
+		return err
 	}
 	rep.Machine.LoadEnd = bench.LoadAvg()
 	if ctx.Err() != nil {
 		rep.Notes = append(rep.Notes, "The run was interrupted; sizes or variants without numbers did not run.")
 	}
-	shown := *work
-	if rel, err := filepath.Rel(root, *work); err == nil && !strings.HasPrefix(rel, "..") {
-		shown = rel
-	}
-	rep.Notes = append(rep.Notes, fmt.Sprintf("The whole run took %s. Raw numbers, including each of the %d no-op plans and the CPU sources of every step: `%s`; terraform output: `%s`.",
-		time.Since(started).Round(time.Second), *plans, filepath.Join(shown, "results.json"), filepath.Join(shown, "<variant>-<N>", "terraform-*.log")))
+	rep.Notes = append(rep.Notes, rawNumbersNote(root, *work, *plans, time.Since(started)))
 	if err := write(*out, *work, rep); err != nil {
 		return err
 	}
@@ -292,7 +201,8 @@ func parseSizes(s string) ([]int, error) {
 	return out, nil
 }
 
-func machine(ctx context.Context, tf string) bench.Machine {
+// machine describes the computer, the tools and the build the benchmark runs with.
+func machine(ctx context.Context, tf, root, version string) bench.Machine {
 	m := bench.Machine{CPUs: runtime.NumCPU(), MemTotal: "unknown", GoVersion: "unknown", TerraformVersion: "unknown"}
 	if out, err := exec.CommandContext(ctx, "nproc").Output(); err == nil {
 		if n, err := strconv.Atoi(strings.TrimSpace(string(out))); err == nil {
@@ -328,6 +238,10 @@ func machine(ctx context.Context, tf string) bench.Machine {
 			m.TerraformVersion = v.TerraformVersion
 		}
 	}
+	m.OurVersion = version
+	m.AnchorVersion = testcluster.AnchorVersion + " (built from " + testcluster.AnchorModuleVersion + ")"
+	m.Commit = commit(ctx, root)
+	m.LoadStart = bench.LoadAvg()
 	return m
 }
 
@@ -396,4 +310,150 @@ func runLatency(ctx context.Context, loopback *bench.Runner, c *testcluster.Clus
 		save()
 	})
 	return nil
+}
+
+// prepareMirror puts snapshots of the provider binaries into a private filesystem mirror (so a
+// rebuild of bin/ by someone else during the run changes nothing) and writes the CLI config that
+// installs from it; it returns that config's path.
+func prepareMirror(ctx context.Context, root, work, provider, version string, log io.Writer) (string, error) {
+	cache, err := testcluster.CacheDir()
+	if err != nil {
+		return "", err
+	}
+	anchorBin, err := testcluster.EnsureAnchor(ctx, cache, log)
+	if err != nil {
+		return "", fmt.Errorf("building the anchor provider hashicorp/kubernetes: %w", err)
+	}
+
+	// A private mirror and CLI config: snapshots of the provider binaries, so a rebuild of bin/ by
+	// someone else during the run changes nothing.
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return "", err
+	}
+	mirror := filepath.Join(work, "mirror")
+	if err := os.RemoveAll(mirror); err != nil {
+		return "", err
+	}
+	platform := runtime.GOOS + "_" + runtime.GOARCH
+	if err := testcluster.CopyExecutable(provider, testcluster.MirrorPath(mirror, "kubehardening", "hardened", version, platform)); err != nil {
+		return "", err
+	}
+	if err := testcluster.CopyExecutable(anchorBin, testcluster.MirrorPath(mirror, "hashicorp", "kubernetes", testcluster.AnchorVersion, platform)); err != nil {
+		return "", err
+	}
+	// The plugin floor and the schema floor are built from this repository into the mirror directly.
+	for _, p := range []struct{ name, version string }{{"noop", bench.NoopVersion}, {"echo", bench.EchoVersion}} {
+		build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o",
+			testcluster.MirrorPath(mirror, "kubehardening", p.name, p.version, platform), "./internal/bench/cmd/"+p.name+"-provider")
+		build.Dir, build.Env = root, append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := build.CombinedOutput(); err != nil {
+			return "", fmt.Errorf("building the %s provider: %w\n%s", p.name, err, out)
+		}
+	}
+	cliConfig := filepath.Join(work, "terraformrc")
+	if err := os.WriteFile(cliConfig, []byte(testcluster.CLIConfig(mirror)), 0o644); err != nil {
+		return "", err
+	}
+	return cliConfig, nil
+}
+
+// sizeRun is what measure runs.
+type sizeRun struct {
+	sizes         []int
+	plans, largeN int
+	largeAnchor   bool
+	rtt           time.Duration
+	latencyN      int
+	version       string
+}
+
+// measure runs every variant at every size, then the latency section and the destroy study,
+// calling save after every step.
+func measure(ctx context.Context, runner *bench.Runner, c *testcluster.Cluster, rep *bench.Report, r sizeRun, save func()) error {
+	for _, n := range r.sizes {
+		if ctx.Err() != nil {
+			break
+		}
+		cfgs := []bench.Config{bench.OursConfig(n, r.version)}
+		if n < r.largeN || r.largeAnchor {
+			anchorCfg, err := bench.AnchorConfig(n, testcluster.AnchorVersion)
+			if err != nil {
+				return err
+			}
+			cfgs = append(cfgs, anchorCfg)
+		} else {
+			rep.AnchorSkipped = append(rep.AnchorSkipped, n)
+		}
+		cfgs = append(cfgs, bench.EchoConfig(n), bench.NoopConfig(n), bench.FloorConfig(n))
+		base := len(rep.Results)
+		runner.RunSize(ctx, cfgs, r.plans, func(rs []bench.Result) {
+			rep.Results = append(rep.Results[:base], rs...)
+			save()
+		})
+	}
+	if r.rtt > 0 && ctx.Err() == nil {
+		if err := runLatency(ctx, runner, c, rep, r.rtt, r.latencyN, r.plans, r.version, save); err != nil {
+			rep.Notes = append(rep.Notes, "The latency section did not run: "+err.Error())
+		}
+	}
+	if r.rtt > 0 && ctx.Err() == nil {
+		study := runner.StudyDestroy(ctx, bench.Renamed(bench.OursConfig(r.latencyN, r.version), "study"))
+		rep.Destroy = &study
+		save()
+	}
+	return nil
+}
+
+// runSizes are the N to run: the -sizes list, the large N with -large, and the latency section's
+// N (its loopback numbers are what the delayed ones are read against).
+func runSizes(list string, large bool, largeN int, rtt time.Duration, latencyN int) ([]int, error) {
+	sizes, err := parseSizes(list)
+	if err != nil {
+		return nil, err
+	}
+	if large && !slices.Contains(sizes, largeN) {
+		sizes = append(sizes, largeN)
+	}
+	if rtt > 0 && !slices.Contains(sizes, latencyN) {
+		sizes = append(sizes, latencyN)
+	}
+	slices.Sort(sizes)
+	return sizes, nil
+}
+
+// backgroundRate lets the controller manager settle after start-up, then measures its idle
+// request rate (0 when it cannot).
+func backgroundRate(ctx context.Context, api bench.API, log io.Writer) float64 {
+	time.Sleep(5 * time.Second)
+	rate, err := api.BackgroundRate(ctx, 10*time.Second)
+	if err != nil {
+		return 0
+	}
+	fmt.Fprintf(log, "bench: background API traffic %.1f requests/s\n", rate)
+	return rate
+}
+
+// rawNumbersNote says how long the run took and where its raw numbers are.
+func rawNumbersNote(root, work string, plans int, took time.Duration) string {
+	shown := work
+	if rel, err := filepath.Rel(root, work); err == nil && !strings.HasPrefix(rel, "..") {
+		shown = rel
+	}
+	return fmt.Sprintf("The whole run took %s. Raw numbers, including each of the %d no-op plans and the CPU sources of every step: `%s`; terraform output: `%s`.",
+		took.Round(time.Second), plans, filepath.Join(shown, "results.json"), filepath.Join(shown, "<variant>-<N>", "terraform-*.log"))
+}
+
+// startCluster starts the local control plane and a client of its API that counts requests.
+func startCluster(ctx context.Context, version string, log io.Writer) (*testcluster.Cluster, bench.API, error) {
+	c, err := testcluster.Start(ctx, testcluster.Options{Version: version, Log: log})
+	if err != nil {
+		return nil, bench.API{}, err
+	}
+	client, err := c.HTTPClient()
+	if err != nil {
+		_ = c.Stop()
+		return nil, bench.API{}, err
+	}
+	client.Timeout = 30 * time.Second
+	return c, bench.API{Host: c.Host, Client: client}, nil
 }
