@@ -17,7 +17,6 @@ import (
 
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 	"github.com/kubehardening/terraform-provider-hardened/internal/kube"
-	"github.com/kubehardening/terraform-provider-hardened/internal/releases"
 )
 
 // desired rebuilds the objects from a plan. With tamper protection the guard exempts the identity
@@ -215,12 +214,7 @@ func (r *NamespaceResource) recordPlanFingerprint(ctx context.Context, client cl
 	privateState
 	privateWriter
 }, diags *diag.Diagnostics) {
-	v, err := client.ServerVersion(ctx)
-	if err != nil {
-		return
-	}
-	parsed, err := releases.ParseVersion(v)
-	if err != nil || hardening.ImagePolicySupported(parsed.Major, parsed.Minor, v) != nil {
+	if support := admissionPolicySupport(ctx, client); !support.known || support.unsupported != nil {
 		return
 	}
 	// Nor where the plan warns about the cluster (no Gateway API route served, pods that must set

@@ -17,7 +17,7 @@ import (
 // served the plan says that only Ingresses are judged today.
 func (r *NamespaceResource) checkGatewayRoutes(ctx context.Context, s hardening.NamespaceSpec) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if len(s.AllowedHostnames) == 0 || r.data == nil || r.data.configUnknown {
+	if len(s.AllowedHostnames) == 0 || !r.data.known() {
 		return diags
 	}
 	client, d := r.data.client()

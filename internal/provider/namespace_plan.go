@@ -72,13 +72,13 @@ func (r *NamespaceResource) modifyPlan(ctx context.Context, config tfsdk.Config,
 			return
 		}
 		outDiags.Append(r.checkGatewayRoutes(ctx, s)...)
-		if r.data != nil && !r.data.configUnknown {
+		if r.data.known() {
 			if client, d := r.data.client(); !d.HasError() {
 				withClusterFacts(ctx, client, &s)
 			}
 		}
 	}
-	if (s.TamperProtection == nil || *s.TamperProtection) && r.data != nil && r.data.runner != nil && !r.data.configUnknown {
+	if (s.TamperProtection == nil || *s.TamperProtection) && r.data.known() && r.data.runner != nil {
 		// A declared runner is checked when the plan is made, not half way through an apply.
 		if client, d := r.data.client(); !d.HasError() {
 			_, d = r.data.runnerFor(ctx, client)
@@ -113,7 +113,7 @@ func (r *NamespaceResource) setBlastRadius(ctx context.Context, prior *namespace
 	if plan.Raw.Equal(state.Raw) || diags.HasError() {
 		return
 	}
-	if r.data == nil || r.data.configUnknown {
+	if !r.data.known() {
 		planned.BlastRadius = types.ListUnknown(blastRadiusElemType)
 		return
 	}
@@ -132,26 +132,18 @@ func (r *NamespaceResource) setBlastRadius(ctx context.Context, prior *namespace
 // error; tamper_protection left to its default is turned off with a warning. It costs one /version
 // request per provider process, made only when the cluster is known.
 func (r *NamespaceResource) checkAdmissionPoliciesSupported(ctx context.Context, s *hardening.NamespaceSpec, resp *resource.ModifyPlanResponse) {
-	if r.data == nil || r.data.configUnknown {
+	if !r.data.known() {
 		return
 	}
 	client, diags := r.data.client()
 	if diags.HasError() {
 		return // Create reports the configuration problem with its full explanation.
 	}
-	v, err := client.ServerVersion(ctx)
-	if err != nil {
-		tflog.Warn(ctx, "cannot read the server version to check admission policy support", map[string]any{"error": err.Error()})
+	support := admissionPolicySupport(ctx, client)
+	if !support.known || support.unsupported == nil {
 		return
 	}
-	parsed, err := releases.ParseVersion(v)
-	if err != nil {
-		return
-	}
-	err = hardening.ImagePolicySupported(parsed.Major, parsed.Minor, v)
-	if err == nil {
-		return
-	}
+	v, err := support.version, support.unsupported
 	if s.ImagePolicy != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("image_policy"), "image_policy needs Kubernetes 1.30 or newer", err.Error()+".")
 	}
@@ -191,4 +183,28 @@ func (r *NamespaceResource) checkAdmissionPoliciesSupported(ctx context.Context,
 			fmt.Sprintf("The cluster runs Kubernetes %s; tamper_protection uses ValidatingAdmissionPolicy "+
 				"(admissionregistration.k8s.io/v1), GA in 1.30. Upgrade the cluster or set tamper_protection = false.", v))
 	}
+}
+
+// policySupport is what admissionPolicySupport found: the cluster's version, whether it could be
+// read and parsed (known), and why the cluster cannot run the shared policies (nil: it can).
+type policySupport struct {
+	version     string
+	known       bool
+	unsupported error
+}
+
+// admissionPolicySupport is the one check of whether the cluster serves ValidatingAdmissionPolicy
+// v1 (GA in Kubernetes 1.30), which every shared policy needs. The client reads the version once
+// per process.
+func admissionPolicySupport(ctx context.Context, client cluster) policySupport {
+	v, err := client.ServerVersion(ctx)
+	if err != nil {
+		tflog.Warn(ctx, "cannot read the server version to check admission policy support", map[string]any{"error": err.Error()})
+		return policySupport{}
+	}
+	parsed, err := releases.ParseVersion(v)
+	if err != nil {
+		return policySupport{version: v}
+	}
+	return policySupport{version: v, known: true, unsupported: hardening.ImagePolicySupported(parsed.Major, parsed.Minor, v)}
 }

@@ -56,7 +56,7 @@ func (s *protocolServer) PlanResourceChange(ctx context.Context, req *tfprotov6.
 // fingerprinted says it was proven by the fingerprint alone.
 func (s *protocolServer) unchangedPlan(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (resp *tfprotov6.PlanResourceChangeResponse, fingerprinted bool) {
 	data := s.provider.resourceData.Load()
-	if req.TypeName != namespaceTypeName || data == nil || !s.provider.clusterKnown.Load() ||
+	if req.TypeName != namespaceTypeName || !data.known() ||
 		req.Config == nil || req.PriorState == nil || req.ProposedNewState == nil {
 		return nil, false
 	}

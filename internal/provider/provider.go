@@ -23,9 +23,8 @@ var (
 // HardenedProvider is the hardened provider.
 type HardenedProvider struct {
 	version string
-	// clusterKnown is set once Configure had the whole configuration (see protocol_plan.go).
-	clusterKnown atomic.Bool
-	// resourceData is what Configure gave the resources, for the direct read (protocol_read.go).
+	// resourceData is what Configure gave the resources when the cluster is known, for the
+	// protocol shortcuts (protocol_read.go, protocol_plan.go); nil otherwise.
 	resourceData atomic.Pointer[providerData]
 }
 
@@ -47,7 +46,6 @@ func (p *HardenedProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 
 // Configure prepares a lazily connected client: nothing here talks to the cluster.
 func (p *HardenedProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	p.clusterKnown.Store(false)
 	p.resourceData.Store(nil)
 	var m providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -97,7 +95,6 @@ func (p *HardenedProvider) Configure(ctx context.Context, req provider.Configure
 	data := &providerData{connect: lazyCluster(cfg), fingerprintVersion: p.fingerprintVersion(), runner: runner}
 	resp.ResourceData, resp.DataSourceData = data, data
 	p.resourceData.Store(data)
-	p.clusterKnown.Store(true)
 }
 
 // Resources lists the resources.

@@ -21,10 +21,14 @@ type providerData struct {
 	runner *hardening.RunnerIdentity
 }
 
+// known says whether the cluster is known: the provider is configured and its configuration has
+// no value left for apply. Every cluster read is made only then.
+func (d *providerData) known() bool { return d != nil && !d.configUnknown }
+
 // client returns the Kubernetes client, or a diagnostic saying why there is none.
 func (d *providerData) client() (cluster, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	if d == nil || d.configUnknown {
+	if !d.known() {
 		diags.AddError("Kubernetes cluster not known yet",
 			"The provider configuration depends on values that are only known after apply (for example a cluster "+
 				"created in the same configuration). Apply the cluster first (terraform apply -target=...), or run "+
