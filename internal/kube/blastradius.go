@@ -17,20 +17,25 @@ import (
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 )
 
-// inventoryResources are where blastradius.LiveKinds are served.
-var inventoryResources = map[string]schema.GroupVersionResource{
-	"Pod":           {Version: "v1", Resource: "pods"},
-	"Service":       {Version: "v1", Resource: "services"},
-	"ResourceQuota": {Version: "v1", Resource: "resourcequotas"},
-	"LimitRange":    {Version: "v1", Resource: "limitranges"},
-	"Deployment":    {Group: "apps", Version: "v1", Resource: "deployments"},
-	"StatefulSet":   {Group: "apps", Version: "v1", Resource: "statefulsets"},
-	"DaemonSet":     {Group: "apps", Version: "v1", Resource: "daemonsets"},
-	"ReplicaSet":    {Group: "apps", Version: "v1", Resource: "replicasets"},
-	"Job":           {Group: "batch", Version: "v1", Resource: "jobs"},
-	"CronJob":       {Group: "batch", Version: "v1", Resource: "cronjobs"},
-	"NetworkPolicy": {Group: "networking.k8s.io", Version: "v1", Resource: "networkpolicies"},
-	"RoleBinding":   {Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings"},
+// readResources are the kinds the blast radius reads but the provider never writes; the others
+// it reads are in resources.
+var readResources = map[string]schema.GroupVersionResource{
+	"Pod":         {Version: "v1", Resource: "pods"},
+	"Service":     {Version: "v1", Resource: "services"},
+	"Deployment":  {Group: "apps", Version: "v1", Resource: "deployments"},
+	"StatefulSet": {Group: "apps", Version: "v1", Resource: "statefulsets"},
+	"DaemonSet":   {Group: "apps", Version: "v1", Resource: "daemonsets"},
+	"ReplicaSet":  {Group: "apps", Version: "v1", Resource: "replicasets"},
+	"Job":         {Group: "batch", Version: "v1", Resource: "jobs"},
+	"CronJob":     {Group: "batch", Version: "v1", Resource: "cronjobs"},
+}
+
+// inventoryResource is where one of blastradius.LiveKinds is served.
+func inventoryResource(kind string) schema.GroupVersionResource {
+	if r, ok := resources[kind]; ok {
+		return r
+	}
+	return readResources[kind]
 }
 
 // BlastRadiusInventory reads what a planned change to a namespace could break: the objects of
@@ -46,7 +51,7 @@ func (c *Client) BlastRadiusInventory(ctx context.Context, namespace string, pod
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	for _, kind := range blastradius.LiveKinds {
-		gvr := inventoryResources[kind]
+		gvr := inventoryResource(kind)
 		g.Go(func() error {
 			list, err := c.Dynamic.Resource(gvr).Namespace(namespace).List(gctx, metav1.ListOptions{Limit: blastradius.MaxJudged})
 			mu.Lock()

@@ -5,6 +5,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/kubehardening/terraform-provider-hardened/internal/blastradius"
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 )
 
@@ -40,5 +41,14 @@ func TestVerdicts(t *testing.T) {
 	if got[missing].State != Missing || got[drifted].State != Drifted || got[drifted].Where == "" ||
 		got["NetworkPolicy/someone-elses-copy"].State != Stale || got["Namespace/team"].State != Present {
 		t.Fatalf("verdicts: %+v", verdicts)
+	}
+}
+
+// Every kind the blast radius reads has an API resource.
+func TestInventoryResources(t *testing.T) {
+	for _, kind := range blastradius.LiveKinds {
+		if inventoryResource(kind).Resource == "" {
+			t.Errorf("%s has no API resource", kind)
+		}
 	}
 }

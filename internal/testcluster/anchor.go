@@ -1,7 +1,6 @@
 package testcluster
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -10,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"time"
 )
 
 // The anchor is hashicorp/terraform-provider-kubernetes. The module proxy serves it only as a
@@ -35,31 +33,10 @@ func EnsureAnchor(ctx context.Context, cacheDir string, log io.Writer) (string, 
 		// Outside any module, so the repository's go.mod plays no part.
 		cmd.Dir = os.TempDir()
 		cmd.Env = append(os.Environ(), "GOBIN="+partial, "CGO_ENABLED=0", "GOWORK=off", "GOFLAGS=-buildvcs=false")
-		stderr, err := cmd.StderrPipe()
+		err := runLogged(cmd, log, func(line string) bool { return strings.HasPrefix(line, "go: downloading ") })
 		if err != nil {
-			return err
+			return fmt.Errorf("go install %s@%s: %w", AnchorModule, AnchorModuleVersion, err)
 		}
-		cmd.Stdout = log
-		start := time.Now()
-		if err := cmd.Start(); err != nil {
-			return err
-		}
-		var tail []string
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			line := sc.Text()
-			if !strings.HasPrefix(line, "go: downloading ") {
-				fmt.Fprintln(log, "  "+line)
-			}
-			tail = append(tail, line)
-			if len(tail) > 30 {
-				tail = tail[1:]
-			}
-		}
-		if err := cmd.Wait(); err != nil {
-			return fmt.Errorf("go install %s@%s: %w\n%s", AnchorModule, AnchorModuleVersion, err, strings.Join(tail, "\n"))
-		}
-		fmt.Fprintf(log, "testcluster: built hashicorp/kubernetes in %s\n", time.Since(start).Round(time.Second))
 		return nil
 	})
 	if err != nil {

@@ -185,6 +185,16 @@ func goBuild(ctx context.Context, log io.Writer, dir, dest, ldflags string, pkgs
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=-buildvcs=false", "GOWORK=off")
+	if err := runLogged(cmd, log, nil); err != nil {
+		return fmt.Errorf("go build in %s: %w", dir, err)
+	}
+	return nil
+}
+
+// runLogged runs a build command, copying its output to log (but the lines quiet drops) and saying
+// every 30 seconds that it is still running, so a long cold build does not look like a hang. The
+// error of a failed command carries its last lines.
+func runLogged(cmd *exec.Cmd, log io.Writer, quiet func(line string) bool) error {
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return err
@@ -211,16 +221,18 @@ func goBuild(ctx context.Context, log io.Writer, dir, dest, ldflags string, pkgs
 	sc := bufio.NewScanner(stderr)
 	for sc.Scan() {
 		line := sc.Text()
-		fmt.Fprintln(log, "  "+line)
+		if quiet == nil || !quiet(line) {
+			fmt.Fprintln(log, "  "+line)
+		}
 		tail = append(tail, line)
-		if len(tail) > 20 {
+		if len(tail) > 30 {
 			tail = tail[1:]
 		}
 	}
 	err = cmd.Wait()
 	close(done)
 	if err != nil {
-		return fmt.Errorf("go build in %s: %w\n%s", dir, err, strings.Join(tail, "\n"))
+		return fmt.Errorf("%w\n%s", err, strings.Join(tail, "\n"))
 	}
 	fmt.Fprintf(log, "testcluster: built in %s\n", time.Since(start).Round(time.Second))
 	return nil
