@@ -76,6 +76,16 @@ func Desired(s NamespaceSpec) (Resolved, []Object, error) {
 	return r, build(r), nil
 }
 
+// Build resolves and builds a spec its caller has already validated (the plan, after
+// ValidateConfig judged the same configuration): Desired without judging it a second time.
+func Build(s NamespaceSpec) (Resolved, []Object, error) {
+	r, err := Resolve(s)
+	if err != nil {
+		return Resolved{}, nil, err
+	}
+	return r, build(r), nil
+}
+
 // FromState resolves and builds a spec that was accepted when it was written (Terraform state)
 // without judging it by today's validation rules: a rule tightened in a later release must not
 // make existing resources impossible to refresh or destroy.

@@ -88,9 +88,11 @@ func (r *NamespaceResource) modifyPlan(ctx context.Context, config tfsdk.Config,
 			}
 		}
 	}
-	res, objs, err := hardening.Desired(s)
+	// ValidateConfig judged this configuration before Terraform asked for the plan (and stopped it
+	// on any error), so it is built without validating it again.
+	res, objs, err := hardening.Build(s)
 	if err != nil {
-		return // ValidateConfig reported it at the attribute.
+		return // Resolve refuses only what validation refuses; ValidateConfig reported it.
 	}
 	outDiags.Append(pullRefusalWarning(res)...)
 	foreign, diags := plannedForeign(ctx, private, res, objs)
