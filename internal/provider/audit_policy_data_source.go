@@ -121,7 +121,7 @@ func (d *AuditPolicyDataSource) ValidateConfig(ctx context.Context, req datasour
 	// The detail starts with the attribute path: terraform shows only the data block's line for an
 	// error inside extra_rules.
 	for _, fe := range audit.Validate(p) {
-		if !underAny(fe.Path, unknown) { // judged when the value is known
+		if !unknown.under(fe.Path) { // judged when the value is known
 			resp.Diagnostics.AddAttributeError(fieldErrorPath(fe.Path), "Invalid hardened_audit_policy configuration", fe.Error())
 		}
 	}

@@ -39,7 +39,7 @@ type auditResourceModel struct {
 // params translates the configuration into audit.Params. Values not known yet (at validate time)
 // become empty and their paths are returned, so that errors about them can be left for later.
 // An unset profile or omit_stages means the default.
-func (m auditPolicyModel) params(ctx context.Context) (audit.Params, [][]any, diag.Diagnostics) {
+func (m auditPolicyModel) params(ctx context.Context) (audit.Params, unknownPaths, diag.Diagnostics) {
 	c := &auditConverter{}
 	p := audit.Params{Profile: audit.DefaultProfile}
 	if !m.Profile.IsNull() {
@@ -81,7 +81,7 @@ func (m auditPolicyModel) params(ctx context.Context) (audit.Params, [][]any, di
 }
 
 type auditConverter struct {
-	unknown [][]any
+	unknown unknownPaths
 	diags   diag.Diagnostics
 }
 
@@ -138,14 +138,4 @@ func (c *auditConverter) objects(l types.List, at ...any) []*types.Object {
 		out = append(out, &o)
 	}
 	return out
-}
-
-// underAny reports whether p is one of prefixes or inside one of them.
-func underAny(p []any, prefixes [][]any) bool {
-	for _, pre := range prefixes {
-		if len(pre) <= len(p) && slices.Equal(p[:len(pre)], pre) {
-			return true
-		}
-	}
-	return false
 }

@@ -125,12 +125,9 @@ func (d *NamespaceManifestsDataSource) ValidateConfig(ctx context.Context, req d
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	s, unknown, diags := m.asResource().spec(ctx)
+	errs, diags := m.asResource().configErrors(ctx)
 	resp.Diagnostics.Append(diags...)
-	if unknown {
-		return
-	}
-	for _, fe := range hardening.Validate(s) {
+	for _, fe := range errs {
 		resp.Diagnostics.AddAttributeError(fieldErrorPath(fe.Path), "Invalid hardened_namespace_manifests configuration", fe.Msg)
 	}
 }

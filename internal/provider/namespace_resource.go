@@ -6,8 +6,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
+	"github.com/kubehardening/terraform-provider-hardened/internal/fielderr"
 	"github.com/kubehardening/terraform-provider-hardened/internal/hardening"
 )
 
@@ -51,24 +53,35 @@ func (r *NamespaceResource) ValidateConfig(ctx context.Context, req resource.Val
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	s, unknown, diags := m.spec(ctx)
+	errs, diags := m.configErrors(ctx)
 	resp.Diagnostics.Append(diags...)
+	for _, fe := range errs {
+		resp.Diagnostics.AddAttributeError(fieldErrorPath(fe.Path), "Invalid hardened_namespace configuration", fe.Msg)
+	}
+}
+
+// configErrors are the validation errors of a configuration that can be judged now, for the
+// resource and the manifests data source alike. Values known only after apply (another
+// resource's id, each.key) are judged then: an error about an unknown value, or about its relation
+// to another (an empty list that is only not known yet), waits. An error the attribute's own schema
+// validator already reports is not repeated.
+func (m namespaceModel) configErrors(ctx context.Context) ([]fielderr.Error, diag.Diagnostics) {
+	s, unknown, diags := m.spec(ctx)
 	if m.Name.IsUnknown() {
 		s.Name = "unknown-yet"
 	}
 	waiting := m.unknownPaths()
+	var out []fielderr.Error
 	for _, fe := range hardening.Validate(s) {
-		// Values known only after apply (another resource's id, each.key) are judged then: an error
-		// about an unknown value, or about its relation to another (an empty list that is only not
-		// known yet), waits. Everything known is judged now.
 		if unknown && (len(fe.Path) > 0 && fe.Path[0] == "limit_range" || waiting.covers(fe)) {
 			continue
 		}
 		if reportedBySchema(fe.Path, s) {
-			continue // the attribute's own validator already said it, once is enough
+			continue
 		}
-		resp.Diagnostics.AddAttributeError(fieldErrorPath(fe.Path), "Invalid hardened_namespace configuration", fe.Msg)
+		out = append(out, fe)
 	}
+	return out, diags
 }
 
 // reportedBySchema: values outside a fixed set are refused by the schema's OneOf validators, at

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -10,8 +11,20 @@ import (
 	"github.com/kubehardening/terraform-provider-hardened/internal/fielderr"
 )
 
-// unknownPaths lists the configuration values not known until apply, as validation paths.
+// unknownPaths lists the configuration values not known until apply, as validation paths: the
+// resource and the manifests data source collect them with namespaceModel.unknownPaths, the audit
+// data source while it reads its parameters.
 type unknownPaths [][]any
+
+// under says whether p is an unknown value or inside one.
+func (u unknownPaths) under(p []any) bool {
+	for _, pre := range u {
+		if len(pre) <= len(p) && slices.Equal(p[:len(pre)], pre) {
+			return true
+		}
+	}
+	return false
+}
 
 // unknownPaths finds the unknown values of a configuration: whole attributes, list elements and
 // the attributes of nested objects (access entries, network_policy, image_policy...).
