@@ -204,3 +204,19 @@ func TestPodSecurityNotes(t *testing.T) {
 		t.Fatalf("reason %q", r.Impacts[0].Reason)
 	}
 }
+
+// A policy the evaluator cannot read is said in a note, not dropped in silence.
+func TestJudgeNetworkUnevaluableIsANote(t *testing.T) {
+	live := Live{Namespace: "team", Objects: map[string][]map[string]any{
+		"Pod": {obj(t, pod("web", map[string]string{"app": "web"}, "registry.example.com/web:1"))},
+		"Service": {obj(t, &corev1.Service{ObjectMeta: metav1ObjectMeta("web", nil), Spec: corev1.ServiceSpec{
+			Selector: map[string]string{"app": "web"}, Ports: []corev1.ServicePort{{Port: 80, Protocol: "NOPE"}}}})},
+	}}
+	r, err := Judge(live, planned(t, hardening.NamespaceSpec{Name: "team", Environment: "dev"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(r.Notes, func(n string) bool { return strings.Contains(n, "traffic was not judged") }) {
+		t.Fatalf("notes %q, impacts %v", r.Notes, ids(r))
+	}
+}

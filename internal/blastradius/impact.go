@@ -72,7 +72,7 @@ func Judge(live Live, planned []hardening.Object) (Result, error) {
 	r.Impacts = append(r.Impacts, images...)
 	r.Impacts = append(r.Impacts, quota(live, planned)...)
 	r.Impacts = append(r.Impacts, limitRange(live, planned, owners)...)
-	r.Impacts = append(r.Impacts, network(live, planned, owners)...)
+	r.Impacts = append(r.Impacts, network(live, planned, owners, &r.Notes)...)
 	r.Impacts = append(r.Impacts, access(live, planned)...)
 	for _, k := range live.Truncated {
 		r.Notes = append(r.Notes, fmt.Sprintf("the namespace has more than %d objects of kind %s: only the first %d were judged", MaxJudged, k, MaxJudged))

@@ -22,11 +22,12 @@ const outsider = "blast-radius-any-other-namespace"
 // admits any other namespace or address. Today's verdict uses every live NetworkPolicy; the
 // planned one replaces the provider's with the planned ones. It also reports the LoadBalancer and
 // NodePort Services beyond what the planned quota allows.
-func network(live Live, planned []hardening.Object, o owners) (out []Impact) {
+func network(live Live, planned []hardening.Object, o owners, notes *[]string) (out []Impact) {
 	defer func() {
-		// netpoleval panics on input it cannot evaluate; the blast radius then says nothing
-		// about traffic rather than stopping the plan.
-		if recover() != nil {
+		// netpoleval panics on input it cannot evaluate; the blast radius then says so instead of
+		// stopping the plan, and judges only the quota's Services.
+		if r := recover(); r != nil {
+			*notes = append(*notes, fmt.Sprintf("traffic was not judged: the NetworkPolicies could not be evaluated (%v)", r))
 			out = append(out[:0:0], quotaServices(live, planned)...)
 		}
 	}()
